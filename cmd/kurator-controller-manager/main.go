@@ -1,0 +1,46 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+// Command kurator-controller-manager runs Kurator's controllers against the
+// control plane.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"k8s.io/klog/v2"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"kurator.dev/kurator/internal/manager"
+)
+
+func main() {
+	var opts manager.Options
+	opts.AddFlags(flag.CommandLine)
+	klog.InitFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(klog.Background())
+	mgr, err := manager.New(opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kurator-controller-manager: %v\n", err)
+		os.Exit(1)
+	}
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		klog.Background().Error(err, "Manager stopped")
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,158 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+// Package server runs every component of one local cluster in this process. It
+// is the heavy half of package localcluster: it links kube-apiserver,
+// kube-controller-manager and kube-scheduler, so only kurator-cluster imports it.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"kurator.dev/kurator/internal/localcluster"
+	"net/http"
+	"time"
+
+	"github.com/go-logr/logr"
+	"golang.org/x/sync/errgroup"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"kurator.dev/kurator/internal/kubeletsim"
+)
+
+// Run starts every component of the cluster and blocks until ctx ends or a
+// component fails. etcd is stopped last so the API server can drain.
+func Run(ctx context.Context, c localcluster.Config) error {
+	log := logr.FromContextOrDiscard(ctx).WithValues("cluster", c.Name)
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	etcd, err := startEtcd(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer etcd.Close()
+	log.Info("Etcd is ready")
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := runAPIServer(gctx, c); err != nil {
+			return fmt.Errorf("kube-apiserver: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		select {
+		case err := <-etcd.Err():
+			return fmt.Errorf("etcd: %w", err)
+		case <-gctx.Done():
+			return nil
+		}
+	})
+	g.Go(func() error {
+		client, err := waitForAPIServer(gctx, c)
+		if err != nil {
+			return err
+		}
+		log.Info("API server is ready")
+		return runControllers(gctx, c, client)
+	})
+	err = g.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// runControllers starts the components that talk to the API server.
+func runControllers(ctx context.Context, c localcluster.Config, client kubernetes.Interface) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := runControllerManager(gctx, c); err != nil {
+			return fmt.Errorf("kube-controller-manager: %w", err)
+		}
+		return nil
+	})
+	if c.Role == localcluster.RoleMember {
+		g.Go(func() error {
+			if err := runScheduler(gctx, c); err != nil {
+				return fmt.Errorf("kube-scheduler: %w", err)
+			}
+			return nil
+		})
+		sim, err := newSimulator(client, c)
+		if err != nil {
+			return err
+		}
+		g.Go(func() error { return sim.Run(gctx) })
+	}
+	return g.Wait()
+}
+
+func newSimulator(client kubernetes.Interface, c localcluster.Config) (*kubeletsim.Simulator, error) {
+	cpu, err := resource.ParseQuantity(c.Nodes.CPU)
+	if err != nil {
+		return nil, err
+	}
+	mem, err := resource.ParseQuantity(c.Nodes.Memory)
+	if err != nil {
+		return nil, err
+	}
+	version := "v0.0.0"
+	if v, err := client.Discovery().ServerVersion(); err == nil {
+		version = v.GitVersion
+	}
+	return kubeletsim.New(client, kubeletsim.Options{
+		Cluster:  c.Name,
+		Pool:     kubeletsim.NodePool{Count: c.Nodes.Count, CPU: cpu, Memory: mem, Pods: c.Nodes.Pods},
+		Topology: kubeletsim.Topology{Region: firstLabel(c.Labels, "region", "topology.kubernetes.io/region"), Zone: firstLabel(c.Labels, "zone", "topology.kubernetes.io/zone")},
+		Version:  version,
+	}), nil
+}
+
+func firstLabel(labels map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := labels[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// waitForAPIServer polls /readyz until the server answers ok.
+func waitForAPIServer(ctx context.Context, c localcluster.Config) (kubernetes.Interface, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", c.KubeconfigPath)
+	if err != nil {
+		return nil, err
+	}
+	cfg.QPS, cfg.Burst = 200, 400
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var status int
+		client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(ctx).StatusCode(&status)
+		return status == http.StatusOK, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("kube-apiserver did not become ready: %w", err)
+	}
+	return client, nil
+}

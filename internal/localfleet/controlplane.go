@@ -1,0 +1,194 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package localfleet
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/config/crd"
+	"kurator.dev/kurator/internal/join"
+	"kurator.dev/kurator/internal/pki"
+	"kurator.dev/kurator/internal/scheme"
+)
+
+type controlPlane struct {
+	client.Client
+}
+
+func newControlPlaneClient(kubeconfigPath string) (*controlPlane, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfigPath)
+	if err != nil {
+		return nil, err
+	}
+	cfg.QPS, cfg.Burst = 100, 200
+	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
+	if err != nil {
+		return nil, err
+	}
+	return &controlPlane{Client: c}, nil
+}
+
+// installCRDs creates or updates Kurator's CRDs and waits until they serve.
+func (cp *controlPlane) installCRDs(ctx context.Context, timeout time.Duration) error {
+	crds, err := crd.CRDs()
+	if err != nil {
+		return err
+	}
+	for _, want := range crds {
+		got := &apiextensionsv1.CustomResourceDefinition{}
+		err := cp.Get(ctx, client.ObjectKey{Name: want.Name}, got)
+		switch {
+		case apierrors.IsNotFound(err):
+			err = cp.Create(ctx, want.DeepCopy())
+		case err == nil:
+			got.Spec = want.Spec
+			err = cp.Update(ctx, got)
+		}
+		if err != nil {
+			return fmt.Errorf("install CRD %s: %w", want.Name, err)
+		}
+	}
+	return wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		for _, want := range crds {
+			got := &apiextensionsv1.CustomResourceDefinition{}
+			if err := cp.Get(ctx, client.ObjectKey{Name: want.Name}, got); err != nil {
+				return false, nil
+			}
+			established := false
+			for _, c := range got.Status.Conditions {
+				if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
+					established = true
+				}
+			}
+			if !established {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+}
+
+// register creates the Fleet (only when the fleet is new, so later edits by
+// the user are kept) and attaches every member.
+func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State, created bool) error {
+	spec, err := loadFleetSpec(f.layout.FleetFile(), f.opts.Nodes)
+	if err != nil {
+		return err
+	}
+	if err := cp.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: spec.Fleet.Namespace}}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	if created {
+		fleet := spec.Fleet.DeepCopy()
+		if err := cp.Create(ctx, fleet); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("create fleet %s: %w", fleet.Name, err)
+		}
+	}
+	for _, c := range s.Clusters[1:] {
+		data, err := os.ReadFile(c.KubeconfigPath)
+		if err != nil {
+			return err
+		}
+		r := join.Request{Name: c.Name, Namespace: spec.Fleet.Namespace, Kubeconfig: data, Labels: c.Labels}
+		if err := join.Join(ctx, cp.Client, r); err != nil {
+			return fmt.Errorf("register %s: %w", c.Name, err)
+		}
+	}
+	return nil
+}
+
+// waitClustersReady waits until each named Cluster reports Ready=True.
+func (cp *controlPlane) waitClustersReady(ctx context.Context, names []string, timeout time.Duration) error {
+	var notReady []string
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		var list karmadaclusterv1alpha1.ClusterList
+		if err := cp.List(ctx, &list); err != nil {
+			return false, nil
+		}
+		notReady = slices.Clone(names)
+		for _, c := range list.Items {
+			if apimeta.IsStatusConditionTrue(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) {
+				notReady = slices.DeleteFunc(notReady, func(n string) bool { return n == c.Name })
+			}
+		}
+		return len(notReady) == 0, nil
+	})
+	if err != nil {
+		return fmt.Errorf("clusters not Ready within %s: %s (see 'kurator get clusters' and the controller-manager log)", timeout, strings.Join(notReady, ", "))
+	}
+	return nil
+}
+
+func ensurePKI(l Layout, name string) (pki.Bundle, error) {
+	return pki.Ensure(l.pki(name).Dir, name)
+}
+
+// probeAPIServer checks /readyz of the cluster behind a kubeconfig.
+func probeAPIServer(ctx context.Context, kubeconfigPath string) error {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfigPath)
+	if err != nil {
+		return err
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	body, err := cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+	if err != nil {
+		return fmt.Errorf("readyz: %w", err)
+	}
+	if strings.TrimSpace(string(body)) != "ok" {
+		return fmt.Errorf("readyz: %s", body)
+	}
+	return nil
+}
+
+var probeClient = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}
+
+// probeHTTP checks that url answers 200.
+func probeHTTP(ctx context.Context, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := probeClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", url, resp.Status)
+	}
+	return nil
+}

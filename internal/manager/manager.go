@@ -1,0 +1,111 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+// Package manager assembles the kurator controller-manager: options, the
+// controller-runtime manager and every controller.
+package manager
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"kurator.dev/kurator/internal/controller/attachedcluster"
+	"kurator.dev/kurator/internal/controller/cluster"
+	"kurator.dev/kurator/internal/controller/fleet"
+	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/scheme"
+)
+
+// Options are the controller-manager's flags.
+type Options struct {
+	Kubeconfig       string
+	MetricsAddr      string
+	HealthProbeAddr  string
+	LeaderElect      bool
+	LeaderElectionNS string
+	Cluster          cluster.Options
+}
+
+// AddFlags registers the options on fs with their defaults.
+func (o *Options) AddFlags(fs *flag.FlagSet) {
+	d := cluster.DefaultOptions()
+	fs.StringVar(&o.Kubeconfig, "kubeconfig", "", "kubeconfig of the control plane; empty means in-cluster configuration")
+	fs.StringVar(&o.MetricsAddr, "metrics-bind-address", ":8443", "address of the metrics endpoint; 0 disables it")
+	fs.StringVar(&o.HealthProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	fs.BoolVar(&o.LeaderElect, "leader-elect", false, "elect a leader so that several replicas can run")
+	fs.StringVar(&o.LeaderElectionNS, "leader-election-namespace", "kurator-system", "namespace of the leader election lease")
+	fs.DurationVar(&o.Cluster.ProbePeriod, "cluster-status-update-frequency", d.ProbePeriod, "how often each member cluster is probed")
+	fs.DurationVar(&o.Cluster.ProbeTimeout, "cluster-probe-timeout", d.ProbeTimeout, "timeout of one health probe")
+	fs.DurationVar(&o.Cluster.Thresholds.Failure, "cluster-failure-threshold", d.Thresholds.Failure, "how long a member must fail probes before it is marked not ready")
+	fs.DurationVar(&o.Cluster.Thresholds.Success, "cluster-success-threshold", d.Thresholds.Success, "how long a member must pass probes before it is marked ready again")
+	fs.DurationVar(&o.Cluster.APIEnablementsRefresh, "cluster-api-enablements-refresh", d.APIEnablementsRefresh, "how often a member's API discovery is re-read")
+}
+
+// Validate rejects settings that cannot work.
+func (o *Options) Validate() error {
+	if o.Cluster.ProbePeriod <= 0 || o.Cluster.ProbeTimeout <= 0 {
+		return fmt.Errorf("--cluster-status-update-frequency and --cluster-probe-timeout must be positive")
+	}
+	if o.Cluster.Thresholds.Failure < 0 || o.Cluster.Thresholds.Success < 0 {
+		return fmt.Errorf("cluster thresholds must not be negative")
+	}
+	return nil
+}
+
+// New builds the manager with every controller registered.
+func New(o Options) (ctrl.Manager, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("control plane config: %w", err)
+	}
+	cfg.QPS, cfg.Burst = 200, 400
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                  scheme.Scheme,
+		Metrics:                 metricsserver.Options{BindAddress: o.MetricsAddr},
+		HealthProbeBindAddress:  o.HealthProbeAddr,
+		LeaderElection:          o.LeaderElect,
+		LeaderElectionID:        "kurator-controller-manager",
+		LeaderElectionNamespace: o.LeaderElectionNS,
+	})
+	if err != nil {
+		return nil, err
+	}
+	members := membercluster.NewRegistry(mgr.GetClient(), o.Cluster.ProbeTimeout+2*time.Second)
+	if err := (&cluster.Reconciler{Client: mgr.GetClient(), Members: members, Recorder: mgr.GetEventRecorder("cluster-status"), Options: o.Cluster}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := (&attachedcluster.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("attachedcluster")}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := (&fleet.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("fleet")}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return nil, err
+	}
+	if err := mgr.AddReadyzCheck("ping", healthz.Ping); err != nil {
+		return nil, err
+	}
+	return mgr, nil
+}

@@ -1,0 +1,40 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+// Package scheme is the runtime scheme shared by Kurator's binaries: the
+// built-in Kubernetes kinds, CRDs, and Kurator's and Karmada's APIs.
+package scheme
+
+import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+
+	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
+	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+)
+
+// Scheme knows every kind Kurator reads or writes.
+var Scheme = runtime.NewScheme()
+
+func init() {
+	utilruntime.Must(clientgoscheme.AddToScheme(Scheme))
+	utilruntime.Must(apiextensionsv1.AddToScheme(Scheme))
+	utilruntime.Must(fleetv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(clusterv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(karmadaclusterv1alpha1.AddToScheme(Scheme))
+}
