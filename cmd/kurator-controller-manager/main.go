@@ -29,10 +29,13 @@ import (
 )
 
 func main() {
+	// A FlagSet of our own: controller-runtime registers --kubeconfig on the
+	// global one.
+	fs := flag.NewFlagSet("kurator-controller-manager", flag.ExitOnError)
 	var opts manager.Options
-	opts.AddFlags(flag.CommandLine)
-	klog.InitFlags(flag.CommandLine)
-	flag.Parse()
+	opts.AddFlags(fs)
+	klog.InitFlags(fs)
+	_ = fs.Parse(os.Args[1:])
 	ctrl.SetLogger(klog.Background())
 	mgr, err := manager.New(opts)
 	if err != nil {

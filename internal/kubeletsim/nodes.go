@@ -116,8 +116,12 @@ func (s *Simulator) syncNodes(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("node %s: %w", want.Name, err)
 		}
-		if !labels.Equals(got.Labels, want.Labels) {
-			got.Labels = want.Labels
+		// Admission taints a new Node not-ready; the node lifecycle controller
+		// would lift it once the kubelet reports Ready. That controller does
+		// not run here, so the stand-in lifts it.
+		taints := withoutConditionTaints(got.Spec.Taints)
+		if !labels.Equals(got.Labels, want.Labels) || len(taints) != len(got.Spec.Taints) {
+			got.Labels, got.Spec.Taints = want.Labels, taints
 			if got, err = nodes.Update(ctx, got, metav1.UpdateOptions{}); err != nil {
 				return fmt.Errorf("node %s: %w", want.Name, err)
 			}
@@ -139,6 +143,16 @@ func (s *Simulator) syncNodes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func withoutConditionTaints(taints []corev1.Taint) []corev1.Taint {
+	out := make([]corev1.Taint, 0, len(taints))
+	for _, t := range taints {
+		if t.Key != corev1.TaintNodeNotReady && t.Key != corev1.TaintNodeUnreachable {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func nodeSet(cluster string, count int) map[string]bool {

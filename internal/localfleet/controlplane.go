@@ -99,9 +99,9 @@ func (cp *controlPlane) installCRDs(ctx context.Context, timeout time.Duration) 
 	})
 }
 
-// register creates the Fleet (only when the fleet is new, so later edits by
-// the user are kept) and attaches every member.
-func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State, created bool) error {
+// register creates the Fleet if it is missing (an existing one keeps the
+// user's edits) and attaches every member.
+func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State) error {
 	spec, err := loadFleetSpec(f.layout.FleetFile(), f.opts.Nodes)
 	if err != nil {
 		return err
@@ -109,11 +109,8 @@ func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State, create
 	if err := cp.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: spec.Fleet.Namespace}}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return err
 	}
-	if created {
-		fleet := spec.Fleet.DeepCopy()
-		if err := cp.Create(ctx, fleet); err != nil && !apierrors.IsAlreadyExists(err) {
-			return fmt.Errorf("create fleet %s: %w", fleet.Name, err)
-		}
+	if err := cp.Create(ctx, spec.Fleet.DeepCopy()); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("create fleet %s: %w", spec.Fleet.Name, err)
 	}
 	for _, c := range s.Clusters[1:] {
 		data, err := os.ReadFile(c.KubeconfigPath)

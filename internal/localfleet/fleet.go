@@ -185,7 +185,7 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	}
 
 	done := f.progress.Step("Preparing state in %s", f.layout.Dir)
-	s, created, err := f.prepare()
+	s, err := f.prepare()
 	done(err)
 	if err != nil {
 		return err
@@ -239,7 +239,7 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	}
 
 	done = f.progress.Step("Registering member clusters")
-	err = f.register(ctx, cp, s, created)
+	err = f.register(ctx, cp, s)
 	done(err)
 	if err != nil {
 		return err
@@ -262,24 +262,24 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 
 // prepare loads the state, or creates it (ports, credentials, configs) for a
 // new fleet.
-func (f *Fleet) prepare() (*State, bool, error) {
+func (f *Fleet) prepare() (*State, error) {
 	if f.layout.exists() {
 		s, err := f.layout.load()
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		return s, false, f.writeClusterFiles(s)
+		return s, f.writeClusterFiles(s)
 	}
 	spec, err := loadFleetSpec(f.opts.FleetFile, f.opts.Nodes)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if err := os.MkdirAll(f.layout.Dir, 0o700); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	ports, err := freePorts(3*(len(spec.Members)+1) + 1)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	s := &State{Version: stateVersion, FleetName: spec.Fleet.Name, FleetNamespace: spec.Fleet.Namespace, ControllerManagerHealth: ports[len(ports)-1]}
 	clusters := append([]localcluster.Config{{Name: ControlPlaneName, Role: localcluster.RoleControlPlane}}, spec.Members...)
@@ -292,12 +292,12 @@ func (f *Fleet) prepare() (*State, bool, error) {
 		s.Clusters = append(s.Clusters, c)
 	}
 	if err := os.WriteFile(f.layout.FleetFile(), spec.Raw, 0o600); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if err := f.writeClusterFiles(s); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	return s, true, f.layout.save(s)
+	return s, f.layout.save(s)
 }
 
 // writeClusterFiles (re)writes each cluster's credentials, kubeconfig and

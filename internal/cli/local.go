@@ -1,0 +1,188 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"kurator.dev/kurator/internal/kubeconfig"
+	"kurator.dev/kurator/internal/localcluster"
+	"kurator.dev/kurator/internal/localfleet"
+)
+
+// localFlags are shared by the commands that manage the local fleet.
+type localFlags struct {
+	dir string
+}
+
+func (l *localFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&l.dir, "dir", "", "state directory of the local fleet (default $"+localfleet.EnvHome+" or ~/.kurator)")
+}
+
+func (l *localFlags) fleet(streams genericiooptions.IOStreams, mutate func(*localfleet.Options)) (*localfleet.Fleet, error) {
+	path, err := kubeconfig.UserPath()
+	if err != nil {
+		return nil, err
+	}
+	opts := localfleet.Options{Dir: l.dir, Progress: streams.ErrOut, UserKubeconfig: path}
+	if mutate != nil {
+		mutate(&opts)
+	}
+	return localfleet.New(opts), nil
+}
+
+func newUpCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	var (
+		local   localFlags
+		file    string
+		nodes   = localcluster.DefaultNodePool()
+		timeout time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Start the local fleet: a control plane and one member cluster per cluster of the fleet",
+		Long: `Start the local fleet: a control plane and one member per cluster of a Fleet, each
+a real kube-apiserver over embedded etcd on 127.0.0.1. The first run creates the
+fleet (by default the three clusters of the seed's Fleet); later runs restart it
+with its objects intact. Contexts "kurator" and one per member are added to your
+kubeconfig.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := nodes.Validate(); err != nil {
+				return UsageError{err}
+			}
+			f, err := local.fleet(streams, func(o *localfleet.Options) {
+				o.FleetFile, o.Nodes, o.ReadyTimeout = file, nodes, timeout
+			})
+			if err != nil {
+				return err
+			}
+			if err := f.Up(cmd.Context()); err != nil {
+				return err
+			}
+			s, err := f.State()
+			if err != nil {
+				return err
+			}
+			out := streams.Out
+			fmt.Fprintf(out, "\nThe local fleet %s is ready: control plane \"kurator\" and %d member clusters.\n\n", s.FleetName, len(s.Clusters)-1)
+			fmt.Fprintf(out, "  kurator get clusters\n  kubectl --context kurator get clusters\n  kubectl --context %s get nodes\n\n", s.Clusters[1].Name)
+			fmt.Fprintf(out, "Kubeconfig (all contexts): %s\nStop it with 'kurator down'; its state stays in %s.\n", f.Layout().Kubeconfig(), f.Layout().Dir)
+			return nil
+		},
+	}
+	local.add(cmd)
+	cmd.Flags().StringVarP(&file, "file", "f", "", "Fleet YAML to create the fleet from (first run only; default: the seed's three-cluster fleet)")
+	cmd.Flags().IntVar(&nodes.Count, "nodes", nodes.Count, "simulated nodes per member (unless the fleet's "+localfleet.NodePoolsAnnotation+" annotation says otherwise)")
+	cmd.Flags().StringVar(&nodes.CPU, "node-cpu", nodes.CPU, "allocatable CPU of each simulated node")
+	cmd.Flags().StringVar(&nodes.Memory, "node-memory", nodes.Memory, "allocatable memory of each simulated node")
+	cmd.Flags().IntVar(&nodes.Pods, "node-pods", nodes.Pods, "pod capacity of each simulated node")
+	cmd.Flags().DurationVar(&timeout, "wait", 3*time.Minute, "how long to wait for each step")
+	return cmd
+}
+
+func newDownCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	var (
+		local localFlags
+		purge bool
+	)
+	cmd := &cobra.Command{
+		Use:   "down",
+		Short: "Stop the local fleet and remove its kubeconfig contexts (its state is kept for the next 'up')",
+		Args:  exactArgs(0),
+		RunE: func(*cobra.Command, []string) error {
+			f, err := local.fleet(streams, nil)
+			if err != nil {
+				return err
+			}
+			return f.Down(purge)
+		},
+	}
+	local.add(cmd)
+	cmd.Flags().BoolVar(&purge, "purge", false, "also delete the state directory (all objects of the fleet)")
+	return cmd
+}
+
+func newStatusCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	var local localFlags
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the components of the local fleet and their health",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := local.fleet(streams, nil)
+			if err != nil {
+				return err
+			}
+			statuses, err := f.Status(cmd.Context())
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(streams.Out, 0, 8, 3, ' ', 0)
+			fmt.Fprintln(w, "COMPONENT\tROLE\tPID\tENDPOINT\tHEALTHY\tMESSAGE")
+			unhealthy := 0
+			for _, s := range statuses {
+				pid := "-"
+				if s.PID > 0 {
+					pid = fmt.Sprint(s.PID)
+				}
+				if !s.Healthy {
+					unhealthy++
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%t\t%s\n", s.Name, s.Kind, pid, s.Endpoint, s.Healthy, s.Message)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if unhealthy > 0 {
+				return fmt.Errorf("%d of %d components are not healthy", unhealthy, len(statuses))
+			}
+			return nil
+		},
+	}
+	local.add(cmd)
+	return cmd
+}
+
+func newLocalCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{Use: "local", Short: "Operate single clusters of the local fleet (to rehearse failures)"}
+	for _, verb := range []string{"stop", "start"} {
+		var local localFlags
+		sub := &cobra.Command{
+			Use:   verb + " CLUSTER",
+			Short: map[string]string{"stop": "Stop a member cluster (its API server becomes unreachable)", "start": "Start a stopped member cluster"}[verb],
+			Args:  exactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				f, err := local.fleet(streams, nil)
+				if err != nil {
+					return err
+				}
+				if verb == "stop" {
+					return f.StopCluster(args[0])
+				}
+				return f.StartCluster(cmd.Context(), args[0])
+			},
+		}
+		local.add(sub)
+		cmd.AddCommand(sub)
+	}
+	return cmd
+}
