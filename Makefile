@@ -52,14 +52,24 @@ lint: golangci-lint ## Run golangci-lint.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: test
-test: ## Run unit tests.
-	go test ./...
+test: build ## Run every test: unit tests, and integration tests against real local fleets.
+	KURATOR_BIN_DIR=$(LOCALBIN) go test -count=1 -timeout 20m ./...
 
 ##@ Build
 
 .PHONY: build
-build: ## Build the binaries into ./bin.
-	go build -o $(LOCALBIN)/ ./cmd/...
+KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=v1.37.2 -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/component-base/version.gitTreeState=clean
+
+build: ## Build kurator, kubectl-kurator, kurator-controller-manager and kurator-cluster into ./bin.
+	go build -o $(LOCALBIN)/ ./cmd/kurator ./cmd/kurator-controller-manager
+	go build -ldflags "$(KUBE_LDFLAGS)" -o $(LOCALBIN)/kurator-cluster ./cmd/kurator-cluster
+	cp $(LOCALBIN)/kurator $(LOCALBIN)/kubectl-kurator
+
+up: build ## Build and start the local fleet (then: kubectl --context kurator ...).
+	$(LOCALBIN)/kurator up
+
+down: ## Stop the local fleet.
+	$(LOCALBIN)/kurator down
 
 ##@ Tools
 

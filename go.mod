@@ -40,6 +40,7 @@ replace (
 
 require (
 	github.com/go-logr/logr v1.4.3
+	github.com/onsi/gomega v1.40.0
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.10
 	go.etcd.io/etcd/server/v3 v3.7.0
