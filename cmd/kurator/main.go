@@ -19,9 +19,11 @@ package main
 
 import (
 	"context"
+	"github.com/go-logr/logr"
 	"os"
 	"os/signal"
 	"path/filepath"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"strings"
 	"syscall"
 
@@ -35,6 +37,9 @@ func main() {
 	if strings.HasPrefix(filepath.Base(os.Args[0]), "kubectl-") {
 		name = "kubectl kurator"
 	}
+	// The CLI reports through its own output; controller-runtime's client
+	// would otherwise warn that no logger is set.
+	ctrllog.SetLogger(logr.Discard())
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	code := cli.ExecuteContext(ctx, name, os.Args[1:], genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
 	stop()

@@ -20,7 +20,9 @@ package framework
 import (
 	"context"
 	"fmt"
+	"github.com/go-logr/logr"
 	"os"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -41,6 +43,7 @@ type Fleet struct {
 // Start brings up a fleet from fleetYAML (empty: the seed's three clusters)
 // in a fresh temporary directory. Components die with the test process.
 func Start(ctx context.Context, fleetYAML string) (*Fleet, error) {
+	ctrllog.SetLogger(logr.Discard())
 	dir, err := os.MkdirTemp("", "kurator-it-")
 	if err != nil {
 		return nil, err
