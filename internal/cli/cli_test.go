@@ -1,0 +1,121 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+)
+
+func run(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var out bytes.Buffer
+	code := ExecuteContext(context.Background(), "kurator", args, genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out})
+	return code, out.String()
+}
+
+func TestBadUsageExitsWithTwo(t *testing.T) {
+	cases := map[string][]string{
+		"unknown command":         {"frobnicate"},
+		"unknown flag":            {"get", "clusters", "--no-such-flag"},
+		"extra argument":          {"up", "now"},
+		"missing argument":        {"local", "stop"},
+		"unknown output format":   {"get", "clusters", "-o", "xml"},
+		"join without kubeconfig": {"join", "edge"},
+		"join with bad labels":    {"join", "edge", "--kubeconfig", "/dev/null", "--labels", "novalue"},
+		"invalid node pool":       {"up", "--node-cpu", "lots", "--dir", "/nonexistent/kurator"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			code, out := run(t, args...)
+			if code != 2 {
+				t.Fatalf("exit code %d, want 2; output:\n%s", code, out)
+			}
+			if !strings.Contains(out, "error:") {
+				t.Fatalf("no error message in output:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestStatusOfMissingFleetFails(t *testing.T) {
+	code, out := run(t, "status", "--dir", t.TempDir())
+	if code != 1 || !strings.Contains(out, "kurator up") {
+		t.Fatalf("exit %d, output %q: want 1 and a hint to run 'kurator up'", code, out)
+	}
+}
+
+func TestParseLabels(t *testing.T) {
+	got, err := parseLabels("region=asia-east, provider=alibaba,env=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"region": "asia-east", "provider": "alibaba", "env": ""}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("labels (-want +got):\n%s", d)
+	}
+	for _, bad := range []string{"noequals", "=value", "a=b,,c=d"} {
+		if _, err := parseLabels(bad); err == nil {
+			t.Errorf("parseLabels(%q) succeeded, want an error", bad)
+		}
+	}
+}
+
+func TestClusterTable(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	c := karmadaclusterv1alpha1.Cluster{
+		ObjectMeta: metav1.ObjectMeta{Name: "cluster-hangzhou", CreationTimestamp: metav1.NewTime(now.Add(-90 * time.Minute))},
+		Spec: karmadaclusterv1alpha1.ClusterSpec{
+			Region: "asia-east", Provider: "alibaba", Zones: []string{"hz-a"}, SyncMode: karmadaclusterv1alpha1.Push,
+			APIEndpoint: "https://127.0.0.1:6443",
+			Taints:      []corev1.Taint{{Key: karmadaclusterv1alpha1.TaintClusterUnreachable, Effect: corev1.TaintEffectNoSchedule}},
+		},
+		Status: karmadaclusterv1alpha1.ClusterStatus{
+			KubernetesVersion: "v1.37.2",
+			Conditions:        []metav1.Condition{{Type: karmadaclusterv1alpha1.ClusterConditionReady, Status: metav1.ConditionFalse}},
+			NodeSummary:       &karmadaclusterv1alpha1.NodeSummary{TotalNum: 3, ReadyNum: 2},
+			ResourceSummary: &karmadaclusterv1alpha1.ResourceSummary{
+				Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("12"), corev1.ResourceMemory: resource.MustParse("48Gi"), corev1.ResourcePods: resource.MustParse("330")},
+				Allocated:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2500m"), corev1.ResourceMemory: resource.MustParse("512Mi"), corev1.ResourcePods: resource.MustParse("5")},
+			},
+		},
+	}
+	var out bytes.Buffer
+	printClusterTable(&out, []karmadaclusterv1alpha1.Cluster{c}, true, now)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want header and one row, got:\n%s", out.String())
+	}
+	want := []string{"cluster-hangzhou", "False", "asia-east", "hz-a", "alibaba", "v1.37.2", "2/3", "2500m/12", "512Mi/48Gi", "90m",
+		"5/330", "Push", "cluster.karmada.io/unreachable:NoSchedule", "https://127.0.0.1:6443"}
+	if d := cmp.Diff(want, strings.Fields(lines[1])); d != "" {
+		t.Fatalf("row (-want +got):\n%s", d)
+	}
+	if got := strings.Fields(lines[0]); got[0] != "NAME" || got[len(got)-1] != "ENDPOINT" {
+		t.Fatalf("unexpected header %q", lines[0])
+	}
+}
