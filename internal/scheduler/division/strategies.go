@@ -1,0 +1,236 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package division
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Candidate is a selected cluster as the division strategies see it.
+type Candidate struct {
+	Name string
+	// Allocatable is how many more replicas of this workload fit in the
+	// cluster (free capacity, excluding what the workload already has).
+	Allocatable int64
+	// Previous is how many replicas the last decision gave it.
+	Previous int64
+}
+
+// Assignment is replicas per cluster, sorted by name, without zeros.
+type Assignment []Party
+
+// Total sums the replicas.
+func (a Assignment) Total() int64 {
+	var n int64
+	for _, p := range a {
+		n += p.Seats
+	}
+	return n
+}
+
+// String renders "a:3, b:2".
+func (a Assignment) String() string {
+	parts := make([]string, 0, len(a))
+	for _, p := range a {
+		parts = append(parts, fmt.Sprintf("%s:%d", p.Name, p.Seats))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// compact drops zero entries; parties must be sorted by name.
+func compact(parties []Party) Assignment {
+	out := make(Assignment, 0, len(parties))
+	for _, p := range parties {
+		if p.Seats > 0 {
+			out = append(out, Party{Name: p.Name, Seats: p.Seats})
+		}
+	}
+	return out
+}
+
+func byName(a, b Party) int { return strings.Compare(a.Name, b.Name) }
+
+// InsufficientError means the candidates cannot hold the replicas.
+type InsufficientError struct {
+	Needed, Available int64
+}
+
+func (e *InsufficientError) Error() string {
+	return fmt.Sprintf("clusters have room for %d more replicas, %d are needed", e.Available, e.Needed)
+}
+
+// Static divides replicas by fixed weights, from scratch: clusters with
+// weight 0 are left out, and if every weight is 0 each counts as 1.
+func Static(replicas int64, names []string, weights []int64, uid string) Assignment {
+	parties := make([]Party, 0, len(names))
+	for i, n := range names {
+		if weights[i] > 0 {
+			parties = append(parties, Party{Name: n, Votes: weights[i]})
+		}
+	}
+	if len(parties) == 0 {
+		for _, n := range names {
+			parties = append(parties, Party{Name: n, Votes: 1})
+		}
+	}
+	return compact(Webster(replicas, parties, uid))
+}
+
+// Dynamic divides by free capacity in Karmada's steady mode: a scale-up
+// places only the new replicas, in proportion to free capacity, on top of
+// the previous decision; a scale-down shrinks the previous decision in
+// proportion to it. With aggregated, the fewest clusters that can hold the
+// replicas are used, those already in use first.
+func Dynamic(replicas int64, cands []Candidate, aggregated bool, uid string) (Assignment, error) {
+	var assigned int64
+	for _, c := range cands {
+		assigned += c.Previous
+	}
+	switch {
+	case assigned < replicas:
+		return scaleUp(replicas-assigned, cands, aggregated, uid)
+	case assigned > replicas:
+		return scaleDown(replicas, cands, aggregated, uid), nil
+	default:
+		prev := make([]Party, 0, len(cands))
+		for _, c := range cands {
+			prev = append(prev, Party{Name: c.Name, Seats: c.Previous})
+		}
+		slices.SortFunc(prev, byName)
+		return compact(prev), nil
+	}
+}
+
+func scaleUp(delta int64, cands []Candidate, aggregated bool, uid string) (Assignment, error) {
+	order := cands
+	var free int64
+	for _, c := range order {
+		free += max(c.Allocatable, 0)
+	}
+	if free < delta {
+		return nil, &InsufficientError{Needed: delta, Available: free}
+	}
+	if aggregated {
+		// Clusters already in use first, then most free; equal ones keep the
+		// candidates' ranked order (the index makes the sort stable).
+		idx := make([]int, len(cands))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int {
+			return cmp.Or(cmp.Compare(used(cands[b]), used(cands[a])), cmp.Compare(cands[b].Allocatable, cands[a].Allocatable), cmp.Compare(a, b))
+		})
+		order = make([]Candidate, len(cands))
+		for i, j := range idx {
+			order[i] = cands[j]
+		}
+		var sum int64
+		for i, c := range order {
+			sum += max(c.Allocatable, 0)
+			if sum >= delta {
+				order = order[:i+1]
+				break
+			}
+		}
+	}
+	parties := make([]Party, 0, len(order))
+	for _, c := range order {
+		if c.Allocatable > 0 {
+			parties = append(parties, Party{Name: c.Name, Votes: c.Allocatable})
+		}
+	}
+	// Webster's result is sorted by name; so is the previous decision once
+	// sorted, and the two merge in one pass.
+	added := Webster(delta, parties, uid)
+	prev := make([]Party, 0, len(cands))
+	for _, c := range cands {
+		if c.Previous > 0 {
+			prev = append(prev, Party{Name: c.Name, Seats: c.Previous})
+		}
+	}
+	slices.SortFunc(prev, byName)
+	out := make([]Party, 0, len(added)+len(prev))
+	i, j := 0, 0
+	for i < len(added) || j < len(prev) {
+		switch {
+		case j == len(prev) || (i < len(added) && added[i].Name < prev[j].Name):
+			out = append(out, added[i])
+			i++
+		case i == len(added) || prev[j].Name < added[i].Name:
+			out = append(out, prev[j])
+			j++
+		default:
+			out = append(out, Party{Name: added[i].Name, Seats: added[i].Seats + prev[j].Seats})
+			i, j = i+1, j+1
+		}
+	}
+	return compact(out), nil
+}
+
+func scaleDown(replicas int64, cands []Candidate, aggregated bool, uid string) Assignment {
+	order := make([]Candidate, 0, len(cands))
+	for _, c := range cands {
+		if c.Previous > 0 {
+			order = append(order, c)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b Candidate) int { return cmp.Compare(b.Previous, a.Previous) })
+	if aggregated {
+		var sum int64
+		for i, c := range order {
+			sum += c.Previous
+			if sum >= replicas {
+				order = order[:i+1]
+				break
+			}
+		}
+	}
+	parties := make([]Party, 0, len(order))
+	for _, c := range order {
+		parties = append(parties, Party{Name: c.Name, Votes: c.Previous})
+	}
+	return compact(Webster(replicas, parties, uid))
+}
+
+func used(c Candidate) int {
+	if c.Previous > 0 {
+		return 1
+	}
+	return 0
+}
+
+// Fresh divides from scratch by free capacity plus what each cluster already
+// runs (a requested rebalance); previous decisions only weigh in.
+func Fresh(replicas int64, cands []Candidate, aggregated bool, uid string) (Assignment, error) {
+	reset := make([]Candidate, len(cands))
+	for i, c := range cands {
+		reset[i] = Candidate{Name: c.Name, Allocatable: max(c.Allocatable, 0) + c.Previous}
+	}
+	return scaleUp(replicas, reset, aggregated, uid)
+}
+
+// Duplicated gives every cluster all replicas.
+func Duplicated(replicas int64, names []string) Assignment {
+	out := make([]Party, 0, len(names))
+	for _, n := range names {
+		out = append(out, Party{Name: n, Seats: replicas})
+	}
+	slices.SortFunc(out, byName)
+	return compact(out)
+}
