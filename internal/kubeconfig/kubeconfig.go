@@ -77,11 +77,13 @@ func Write(path string, cfg *clientcmdapi.Config) error {
 }
 
 // UserPath is the kubeconfig kubectl would use: the first entry of
-// $KUBECONFIG, else ~/.kube/config.
+// $KUBECONFIG, else ~/.kube/config. Empty entries (KUBECONFIG=":a") are
+// skipped, as kubectl skips them.
 func UserPath() (string, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if paths := rules.Precedence; len(paths) > 0 && os.Getenv(clientcmd.RecommendedConfigPathEnvVar) != "" {
-		return paths[0], nil
+	for _, path := range filepath.SplitList(os.Getenv(clientcmd.RecommendedConfigPathEnvVar)) {
+		if path != "" {
+			return path, nil
+		}
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {

@@ -179,7 +179,10 @@ func (s *Simulator) syncPod(ctx context.Context, key types.NamespacedName) (time
 		return 0, nil
 	}
 	now := s.clock.Now()
-	if pod.Status.Phase == corev1.PodRunning && isJobPod(pod) {
+	// A Running pod without a start time (its status was written by someone
+	// else) is treated as not started yet: it gets one below.
+	started := pod.Status.Phase == corev1.PodRunning && pod.Status.StartTime != nil
+	if started && isJobPod(pod) {
 		remaining := runDuration(pod) - now.Sub(pod.Status.StartTime.Time)
 		if remaining > 0 {
 			return remaining, nil
@@ -187,7 +190,7 @@ func (s *Simulator) syncPod(ctx context.Context, key types.NamespacedName) (time
 		return 0, s.update(ctx, finished(pod, now))
 	}
 	want := running(pod, now)
-	if pod.Status.Phase == corev1.PodRunning && podReady(pod) == podReady(want) {
+	if started && podReady(pod) == podReady(want) {
 		return 0, nil
 	}
 	if err := s.update(ctx, want); err != nil {

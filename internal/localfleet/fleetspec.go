@@ -17,7 +17,6 @@ package localfleet
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -81,20 +80,22 @@ func parseFleetSpec(raw []byte, defaults localcluster.NodePool) (*fleetSpec, err
 	}
 	pools := map[string]localcluster.NodePool{}
 	if v, ok := fleet.Annotations[NodePoolsAnnotation]; ok {
-		if err := json.Unmarshal([]byte(v), &pools); err != nil {
+		// Strict like the rest of the file: a misspelt field must not
+		// silently fall back to the default.
+		if err := yaml.UnmarshalStrict([]byte(v), &pools); err != nil {
 			return nil, fmt.Errorf("annotation %s: %w", NodePoolsAnnotation, err)
 		}
 	}
 	spec := &fleetSpec{Raw: raw, Fleet: fleet}
-	seen := map[string]bool{ControlPlaneName: true}
+	listed := map[string]bool{}
 	for _, c := range fleet.Spec.Clusters {
 		if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
 			return nil, fmt.Errorf("cluster name %q: %s", c.Name, errs[0])
 		}
-		if seen[c.Name] {
+		if listed[c.Name] || c.Name == ControlPlaneName {
 			return nil, fmt.Errorf("cluster name %q is used twice (or is reserved for the control plane)", c.Name)
 		}
-		seen[c.Name] = true
+		listed[c.Name] = true
 		pool := mergePool(pools[c.Name], defaults)
 		if err := pool.Validate(); err != nil {
 			return nil, fmt.Errorf("cluster %s: %w", c.Name, err)
@@ -102,7 +103,7 @@ func parseFleetSpec(raw []byte, defaults localcluster.NodePool) (*fleetSpec, err
 		spec.Members = append(spec.Members, localcluster.Config{Name: c.Name, Role: localcluster.RoleMember, Nodes: pool, Labels: c.Labels})
 	}
 	for name := range pools {
-		if !seen[name] {
+		if !listed[name] {
 			return nil, fmt.Errorf("annotation %s names cluster %q, which the fleet does not list", NodePoolsAnnotation, name)
 		}
 	}

@@ -16,6 +16,8 @@ limitations under the License.
 package cluster
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -65,7 +67,9 @@ func nodeReady(n *corev1.Node) bool {
 
 // podRequests is what the kube-scheduler reserves for a pod: the larger of
 // the sum of its containers and its largest init container (restartable init
-// containers, i.e. sidecars, count with the containers), plus overhead.
+// containers, i.e. sidecars, count with the containers), replaced by the
+// pod-level requests (spec.resources) for the resources those set, plus
+// overhead.
 func podRequests(p *corev1.Pod) corev1.ResourceList {
 	sum := corev1.ResourceList{}
 	for _, c := range p.Spec.Containers {
@@ -92,8 +96,21 @@ func podRequests(p *corev1.Pod) corev1.ResourceList {
 			sum[name] = q
 		}
 	}
+	if p.Spec.Resources != nil {
+		for name, q := range p.Spec.Resources.Requests {
+			if podLevelResource(name) {
+				sum[name] = q.DeepCopy()
+			}
+		}
+	}
 	add(sum, p.Spec.Overhead)
 	return sum
+}
+
+// podLevelResource reports whether pod-level resources may set name (as
+// k8s.io/component-helpers/resource.IsSupportedPodLevelResource).
+func podLevelResource(name corev1.ResourceName) bool {
+	return name == corev1.ResourceCPU || name == corev1.ResourceMemory || strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
 }
 
 func add(total, more corev1.ResourceList) {
