@@ -40,6 +40,7 @@ import (
 
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
+	kubeconfigutil "kurator.dev/kurator/internal/kubeconfig"
 )
 
 // DefaultNamespace holds attached clusters and their kubeconfig Secrets.
@@ -95,6 +96,9 @@ func Check(ctx context.Context, r Request) ([]byte, string, error) {
 	}
 	if err := clientcmdapi.FlattenConfig(raw); err != nil {
 		return nil, "", fmt.Errorf("the kubeconfig references files that cannot be read: %w", err)
+	}
+	if err := kubeconfigutil.CheckSelfContained(raw); err != nil {
+		return nil, "", fmt.Errorf("the kubeconfig cannot be used by the control plane: %w", err)
 	}
 	cfg, err := clientcmd.NewDefaultClientConfig(*raw, nil).ClientConfig()
 	if err != nil {

@@ -23,6 +23,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -38,6 +40,7 @@ import (
 
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/internal/kubeconfig"
 )
 
 // Karmada's credential Secret keys, accepted for Clusters created the Karmada way.
@@ -137,18 +140,50 @@ func restConfig(cluster *karmadaclusterv1alpha1.Cluster, secret *corev1.Secret) 
 		cfg := &rest.Config{Host: cluster.Spec.APIEndpoint, BearerToken: string(token)}
 		cfg.CAData = secret.Data[secretKeyCABundle]
 		cfg.Insecure = cluster.Spec.InsecureSkipTLSVerification
-		return cfg, nil
+		return cfg, applyProxy(cfg, cluster)
 	}
 	ref := clusterv1alpha1.KubeconfigRef{SecretRef: &clusterv1alpha1.SecretKeyRef{Name: secret.Name}}
 	key, ok := ref.ResolveSecretKey(secret.Data)
 	if !ok {
 		return nil, fmt.Errorf("credentials Secret %s has neither a %q key nor a single kubeconfig key", where, clusterv1alpha1.DefaultKubeconfigSecretKey)
 	}
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(secret.Data[key])
+	raw, err := clientcmd.Load(secret.Data[key])
 	if err != nil {
 		return nil, fmt.Errorf("credentials Secret %s key %q is not a usable kubeconfig", where, key)
 	}
-	return cfg, nil
+	if err := kubeconfig.CheckSelfContained(raw); err != nil {
+		return nil, fmt.Errorf("credentials Secret %s key %q: %w", where, key, err)
+	}
+	cfg, err := clientcmd.NewDefaultClientConfig(*raw, nil).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("credentials Secret %s key %q is not a usable kubeconfig", where, key)
+	}
+	return cfg, applyProxy(cfg, cluster)
+}
+
+// applyProxy routes requests through spec.proxyURL with spec.proxyHeader.
+func applyProxy(cfg *rest.Config, cluster *karmadaclusterv1alpha1.Cluster) error {
+	if cluster.Spec.ProxyURL == "" {
+		return nil
+	}
+	u, err := url.Parse(cluster.Spec.ProxyURL)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("cluster spec.proxyURL %q is not a valid URL", cluster.Spec.ProxyURL)
+	}
+	cfg.Proxy = http.ProxyURL(u)
+	if len(cluster.Spec.ProxyHeader) > 0 {
+		header := http.Header{}
+		for k, v := range cluster.Spec.ProxyHeader {
+			header.Set(k, v)
+		}
+		tlsCfg, err := rest.TLSConfigFor(cfg)
+		if err != nil {
+			return err
+		}
+		cfg.Transport = &http.Transport{Proxy: cfg.Proxy, ProxyConnectHeader: header, TLSClientConfig: tlsCfg}
+		cfg.TLSClientConfig = rest.TLSClientConfig{}
+	}
+	return nil
 }
 
 // StartInformers starts the node and pod informers if they are not running
