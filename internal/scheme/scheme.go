@@ -26,6 +26,9 @@ import (
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
 // Scheme knows every kind Kurator reads or writes.
@@ -37,4 +40,7 @@ func init() {
 	utilruntime.Must(fleetv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(clusterv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(karmadaclusterv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(policyv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(workv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(workv1alpha2.AddToScheme(Scheme))
 }

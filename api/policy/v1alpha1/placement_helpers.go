@@ -1,0 +1,53 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+)
+
+// ReplicaSchedulingType returns how replicas are scheduled. A placement
+// without replicaScheduling duplicates them; a replicaScheduling block
+// without replicaSchedulingType (only possible before schema defaulting)
+// divides them.
+func (p *Placement) ReplicaSchedulingType() ReplicaSchedulingType {
+	if p == nil || p.ReplicaScheduling == nil {
+		return ReplicaSchedulingTypeDuplicated
+	}
+	if p.ReplicaScheduling.ReplicaSchedulingType == "" {
+		return ReplicaSchedulingTypeDivided
+	}
+	return p.ReplicaScheduling.ReplicaSchedulingType
+}
+
+// EffectiveClusterTolerations returns clusterTolerations followed by the
+// tolerations given through the tolerations alias. The result must not be
+// modified.
+func (p *Placement) EffectiveClusterTolerations() []corev1.Toleration {
+	if p == nil {
+		return nil
+	}
+	if len(p.Tolerations) == 0 {
+		return p.ClusterTolerations
+	}
+	if len(p.ClusterTolerations) == 0 {
+		return p.Tolerations
+	}
+	all := make([]corev1.Toleration, 0, len(p.ClusterTolerations)+len(p.Tolerations))
+	all = append(all, p.ClusterTolerations...)
+	return append(all, p.Tolerations...)
+}
