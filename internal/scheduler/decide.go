@@ -44,15 +44,11 @@ func available(w *framework.Workload, c *framework.ClusterInfo) int64 {
 // fromSummary estimates from the cluster's resource summary alone, when no
 // node detail is known (e.g. a what-if scenario without nodes).
 func fromSummary(w *framework.Workload, c *framework.ClusterInfo) int64 {
-	rs := c.Cluster.Status.ResourceSummary
-	if rs == nil {
+	free := c.Free()
+	if len(free) == 0 {
 		return 0
 	}
-	free := func(name corev1.ResourceName) int64 {
-		total, used, pending := rs.Allocatable[name], rs.Allocated[name], rs.Allocating[name]
-		return total.MilliValue() - used.MilliValue() - pending.MilliValue()
-	}
-	n := free(corev1.ResourcePods) / 1000
+	n := free[corev1.ResourcePods] / 1000
 	for _, r := range c.Reserved {
 		n -= r.Replicas
 	}
@@ -61,7 +57,7 @@ func fromSummary(w *framework.Workload, c *framework.ClusterInfo) int64 {
 		if need <= 0 || name == corev1.ResourcePods {
 			continue
 		}
-		have := free(name)
+		have := free[name]
 		for _, r := range c.Reserved {
 			rq := r.Requirements.Requests[name]
 			have -= rq.MilliValue() * r.Replicas
@@ -89,23 +85,42 @@ func tier(s *framework.CycleState, c *framework.ClusterInfo) int {
 // workload already runs there.
 func capacity(_ *framework.Workload, c Candidate) int64 { return c.capacity }
 
+// sortCandidates orders by name. Names are unique, so the order is total
+// and an unstable sort is deterministic.
 func sortCandidates(cands []Candidate) {
-	slices.SortStableFunc(cands, func(a, b Candidate) int { return strings.Compare(a.Name, b.Name) })
+	permute(cands, func(a, b *Candidate) int { return strings.Compare(a.Name, b.Name) })
 }
 
 // rank orders candidates as selection sees them: tier, score, capacity, name.
-func rank(w *framework.Workload, cands []Candidate) {
-	slices.SortStableFunc(cands, func(a, b Candidate) int {
+func rank(_ *framework.Workload, cands []Candidate) {
+	permute(cands, func(a, b *Candidate) int {
 		switch {
 		case a.tier != b.tier:
 			return a.tier - b.tier
 		case a.Score != b.Score:
 			return cmp64(b.Score, a.Score)
-		case capacity(w, a) != capacity(w, b):
-			return cmp64(capacity(w, b), capacity(w, a))
+		case a.capacity != b.capacity:
+			return cmp64(b.capacity, a.capacity)
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
+}
+
+// permute sorts by index and moves each (large) candidate once.
+func permute(cands []Candidate, cmp func(a, b *Candidate) int) {
+	if slices.IsSortedFunc(cands, func(a, b Candidate) int { return cmp(&a, &b) }) {
+		return
+	}
+	idx := make([]int32, len(cands))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return cmp(&cands[a], &cands[b]) })
+	sorted := make([]Candidate, len(cands))
+	for i, j := range idx {
+		sorted[i] = cands[j]
+	}
+	copy(cands, sorted)
 }
 
 func cmp64(a, b int64) int {
@@ -119,12 +134,8 @@ func cmp64(a, b int64) int {
 }
 
 // decide selects clusters and divides replicas among them.
-func decide(w *framework.Workload, feasible []*framework.ClusterInfo, cands []Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
+func decide(w *framework.Workload, cands []Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
 	rank(w, cands)
-	byName := make(map[string]*framework.ClusterInfo, len(feasible))
-	for _, c := range feasible {
-		byName[c.Name()] = c
-	}
 	p := w.Placement
 	typ := policyv1alpha1.ReplicaSchedulingTypeDuplicated
 	if p != nil {
@@ -134,7 +145,7 @@ func decide(w *framework.Workload, feasible []*framework.ClusterInfo, cands []Ca
 	// Like Karmada, an explicit static weight list overrides spread
 	// constraints; equal weights (no list) still honour them.
 	weightList := static && p.ReplicaScheduling.WeightPreference != nil && len(p.ReplicaScheduling.WeightPreference.StaticWeightList) > 0
-	selected, err := selectClusters(w, cands, typ, weightList, byName, expl)
+	selected, err := selectClusters(w, cands, typ, weightList, expl)
 	if err != nil {
 		return nil, err
 	}
@@ -160,17 +171,17 @@ func decide(w *framework.Workload, feasible []*framework.ClusterInfo, cands []Ca
 		}
 		out = toTargets(division.Duplicated(w.Replicas, names))
 	case static:
-		out = divideStatic(w, selected, byName, expl)
+		out = divideStatic(w, selected, expl)
 	default:
 		out, err = divideDynamic(w, selected, expl)
 		if err != nil {
 			return nil, err
 		}
 	}
-	if out, err = checkSkew(w, out, selected, byName, expl); err != nil {
+	if out, err = checkSkew(w, out, selected, expl); err != nil {
 		return nil, err
 	}
-	assigned := map[string]int64{}
+	assigned := make(map[string]int64, len(out))
 	for _, t := range out {
 		assigned[t.Name] = t.Replicas
 	}
@@ -221,7 +232,7 @@ func toTargets(a division.Assignment) []framework.TargetCluster {
 
 // divideStatic applies the static weight list: each cluster takes the
 // largest weight of the rules it matches; no rule means no replicas.
-func divideStatic(w *framework.Workload, selected []Candidate, byName map[string]*framework.ClusterInfo, expl *Explanation) []framework.TargetCluster {
+func divideStatic(w *framework.Workload, selected []Candidate, expl *Explanation) []framework.TargetCluster {
 	names := make([]string, len(selected))
 	weights := make([]int64, len(selected))
 	var rules []policyv1alpha1.StaticClusterWeight
@@ -251,7 +262,7 @@ func divideStatic(w *framework.Workload, selected []Candidate, byName map[string
 		}
 		weights[i] = max(weights[i], byRuleName[c.Name])
 		for j, m := range matchers {
-			if m.Matches(byName[c.Name].Cluster) {
+			if m.Matches(c.info.Cluster) {
 				weights[i] = max(weights[i], weightsOf[j])
 			}
 		}

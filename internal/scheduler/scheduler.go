@@ -99,6 +99,7 @@ type Candidate struct {
 	tier      int
 	// capacity is free room plus what the workload runs there already.
 	capacity int64
+	info     *framework.ClusterInfo
 }
 
 type term struct {
@@ -155,43 +156,56 @@ func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, 
 	state := framework.NewCycleState(w, t.affinity, t.overflow)
 	res := &Result{}
 	fit := &FitError{Total: len(snap.Clusters), Reasons: map[string][]string{}}
-	feasible := make([]*framework.ClusterInfo, 0, len(snap.Clusters))
-	for _, c := range snap.Clusters {
+	// Explanation entries stay in snapshot order; feasible ones are ranked
+	// separately and written back in place.
+	all := make([]Candidate, len(snap.Clusters))
+	feasibleAt := make([]int, 0, len(snap.Clusters))
+	for i, c := range snap.Clusters {
+		all[i] = Candidate{Name: c.Name(), Available: -1, info: c}
 		if !c.Cluster.DeletionTimestamp.IsZero() {
-			res.Explanation.Candidates = append(res.Explanation.Candidates, Candidate{Name: c.Name(), Reasons: []string{"cluster is being deleted"}, Available: -1})
+			all[i].Reasons = []string{"cluster is being deleted"}
 			fit.Reasons["cluster is being deleted"] = append(fit.Reasons["cluster is being deleted"], c.Name())
 			continue
 		}
 		if st := s.fw.RunFilters(ctx, state, c); !st.IsSuccess() {
 			msg := st.Message()
 			if st.Code == framework.Error {
+				res.Explanation.Candidates = all
 				return res, errors.New(msg)
 			}
-			res.Explanation.Candidates = append(res.Explanation.Candidates, Candidate{Name: c.Name(), Reasons: []string{msg}, Available: -1})
+			all[i].Reasons = []string{msg}
 			fit.Reasons[msg] = append(fit.Reasons[msg], c.Name())
 			continue
 		}
-		feasible = append(feasible, c)
+		feasibleAt = append(feasibleAt, i)
 	}
-	if len(feasible) == 0 {
+	res.Explanation.Candidates = all
+	if len(feasibleAt) == 0 {
+		sortCandidates(all)
 		return res, fit
 	}
-	cands := make([]Candidate, len(feasible))
-	for i, c := range feasible {
+	cands := make([]Candidate, len(feasibleAt))
+	for j, i := range feasibleAt {
+		c := snap.Clusters[i]
 		score, st := s.fw.RunScores(ctx, state, c)
 		if !st.IsSuccess() {
 			return res, errors.New(st.Message())
 		}
-		cands[i] = Candidate{Name: c.Name(), Feasible: true, Score: score, Available: available(w, c), tier: tier(state, c)}
-		prev, _ := w.PreviousReplicas(c.Name())
-		cands[i].capacity = math.MaxInt32
-		if cands[i].Available >= 0 {
-			cands[i].capacity = cands[i].Available + prev
+		cands[j] = Candidate{Name: c.Name(), Feasible: true, Score: score, Available: available(w, c), tier: tier(state, c), info: c, capacity: math.MaxInt32}
+		if cands[j].Available >= 0 {
+			prev, _ := w.PreviousReplicas(c.Name())
+			cands[j].capacity = cands[j].Available + prev
 		}
 	}
-	decision, err := decide(w, feasible, cands, &res.Explanation)
-	res.Explanation.Candidates = append(res.Explanation.Candidates, cands...)
-	sortCandidates(res.Explanation.Candidates)
+	decision, err := decide(w, cands, &res.Explanation)
+	pos := make(map[string]int, len(feasibleAt))
+	for _, i := range feasibleAt {
+		pos[all[i].Name] = i
+	}
+	for _, c := range cands {
+		all[pos[c.Name]] = c
+	}
+	sortCandidates(all)
 	if err != nil {
 		return res, err
 	}

@@ -65,7 +65,7 @@ func constraintName(sc policyv1alpha1.SpreadConstraint) string {
 // hold and by score; the best minGroups..maxGroups are taken, the best
 // cluster of each first, then the rest up to the cluster constraint's
 // maxGroups.
-func selectClusters(w *framework.Workload, ranked []Candidate, typ policyv1alpha1.ReplicaSchedulingType, ignoreSpread bool, byName map[string]*framework.ClusterInfo, expl *Explanation) ([]Candidate, error) {
+func selectClusters(w *framework.Workload, ranked []Candidate, typ policyv1alpha1.ReplicaSchedulingType, ignoreSpread bool, expl *Explanation) ([]Candidate, error) {
 	var constraints []policyv1alpha1.SpreadConstraint
 	if w.Placement != nil {
 		constraints = w.Placement.SpreadConstraints
@@ -87,7 +87,7 @@ func selectClusters(w *framework.Workload, ranked []Candidate, typ policyv1alpha
 	pool := ranked
 	if groupC != nil {
 		var err error
-		if pool, err = selectGroups(w, ranked, *groupC, clusterC, divided, byName, expl); err != nil {
+		if pool, err = selectGroups(w, ranked, *groupC, clusterC, divided, expl); err != nil {
 			return nil, err
 		}
 	}
@@ -146,11 +146,11 @@ type group struct {
 	value    int64
 }
 
-func selectGroups(w *framework.Workload, ranked []Candidate, sc policyv1alpha1.SpreadConstraint, clusterC *policyv1alpha1.SpreadConstraint, divided bool, byName map[string]*framework.ClusterInfo, expl *Explanation) ([]Candidate, error) {
+func selectGroups(w *framework.Workload, ranked []Candidate, sc policyv1alpha1.SpreadConstraint, clusterC *policyv1alpha1.SpreadConstraint, divided bool, expl *Explanation) ([]Candidate, error) {
 	var groups []*group
 	index := map[string]*group{}
 	for _, c := range ranked {
-		k := groupKey(sc, byName[c.Name].Cluster)
+		k := groupKey(sc, c.info.Cluster)
 		g, ok := index[k]
 		if !ok {
 			g = &group{key: k}
@@ -236,10 +236,14 @@ func groupValue(w *framework.Workload, g *group, divided bool, minGroups int64) 
 // checkSkew enforces maxSkew: the replicas of the most and least loaded
 // groups may differ by at most that much. Replicas move from the largest to
 // the smallest group (to its cluster with the most room) until they do.
-func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, selected []Candidate, byName map[string]*framework.ClusterInfo, expl *Explanation) ([]framework.TargetCluster, error) {
+func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, selected []Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
 	if w.Placement == nil || w.Replicas == 0 || w.Placement.ReplicaSchedulingType() != policyv1alpha1.ReplicaSchedulingTypeDivided ||
 		!slices.ContainsFunc(w.Placement.SpreadConstraints, func(sc policyv1alpha1.SpreadConstraint) bool { return sc.MaxSkew > 0 }) {
 		return assigned, nil
+	}
+	byName := make(map[string]*karmadaclusterv1alpha1.Cluster, len(selected))
+	for _, c := range selected {
+		byName[c.Name] = c.info.Cluster
 	}
 	// Selected clusters that got nothing still make their group count.
 	out := slices.Clone(assigned)
@@ -260,7 +264,7 @@ func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, select
 		for {
 			sums := map[string]int64{}
 			for _, t := range out {
-				sums[groupKey(sc, byName[t.Name].Cluster)] += t.Replicas
+				sums[groupKey(sc, byName[t.Name])] += t.Replicas
 			}
 			hi, lo := "", ""
 			for k, v := range sums {
@@ -276,7 +280,7 @@ func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, select
 			}
 			from, to := -1, -1
 			for i, t := range out {
-				k := groupKey(sc, byName[t.Name].Cluster)
+				k := groupKey(sc, byName[t.Name])
 				if k == hi && t.Replicas > 0 && (from < 0 || t.Replicas > out[from].Replicas) {
 					from = i
 				}

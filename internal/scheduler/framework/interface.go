@@ -22,6 +22,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -39,6 +42,27 @@ type ClusterInfo struct {
 	Nodes []estimator.Node
 	// Reserved are replicas decided for other workloads but not yet running.
 	Reserved []estimator.Reservation
+
+	freeOnce sync.Once
+	free     map[corev1.ResourceName]int64
+}
+
+// Free is the cluster's unused capacity per resource, in milli-units, from
+// its resource summary (allocatable - allocated - allocating). It is
+// computed once per snapshot.
+func (c *ClusterInfo) Free() map[corev1.ResourceName]int64 {
+	c.freeOnce.Do(func() {
+		rs := c.Cluster.Status.ResourceSummary
+		c.free = map[corev1.ResourceName]int64{}
+		if rs == nil {
+			return
+		}
+		for name, total := range rs.Allocatable {
+			used, pending := rs.Allocated[name], rs.Allocating[name]
+			c.free[name] = total.MilliValue() - used.MilliValue() - pending.MilliValue()
+		}
+	})
+	return c.free
 }
 
 // Name of the cluster.
