@@ -19,13 +19,14 @@ package main
 
 import (
 	"context"
-	"github.com/go-logr/logr"
 	"os"
 	"os/signal"
 	"path/filepath"
-	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"strings"
 	"syscall"
+
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 

@@ -384,9 +384,9 @@ func waitHealthy(ctx context.Context, p process, exited <-chan error, timeout ti
 		}
 		select {
 		case err := <-exited:
-			return fmt.Errorf("%s exited (%v); last lines of %s:\n%s", p.Name, err, p.LogFile, p.logTail(15))
+			return fmt.Errorf("%s exited (%w); last lines of %s:\n%s", p.Name, err, p.LogFile, p.logTail(15))
 		case <-ctx.Done():
-			return fmt.Errorf("%s did not become healthy within %s (last probe: %v); see %s", p.Name, timeout, last, p.LogFile)
+			return fmt.Errorf("%s did not become healthy within %s (last probe: %w); see %s", p.Name, timeout, last, p.LogFile)
 		case <-tick.C:
 		}
 	}

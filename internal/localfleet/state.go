@@ -76,7 +76,7 @@ func (l Layout) load() (*State, error) {
 	}
 	var s State
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("state directory %s is corrupt (%s: %v); remove it with 'kurator down --purge' or delete the directory", l.Dir, l.stateFile(), err)
+		return nil, fmt.Errorf("state directory %s is corrupt (%s: %w); remove it with 'kurator down --purge' or delete the directory", l.Dir, l.stateFile(), err)
 	}
 	if s.Version != stateVersion {
 		return nil, fmt.Errorf("state directory %s has layout version %d, this kurator understands %d; remove the directory to start afresh", l.Dir, s.Version, stateVersion)

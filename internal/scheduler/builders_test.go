@@ -64,11 +64,6 @@ func (b *clusterBuilder) zone(z string) *clusterBuilder {
 	return b
 }
 
-func (b *clusterBuilder) taint(key string, effect corev1.TaintEffect) *clusterBuilder {
-	b.info.Cluster.Spec.Taints = append(b.info.Cluster.Spec.Taints, corev1.Taint{Key: key, Effect: effect})
-	return b
-}
-
 // nodes gives the cluster n nodes of cpu CPUs each.
 func (b *clusterBuilder) nodes(n int, cpu string) *clusterBuilder {
 	for i := range n {

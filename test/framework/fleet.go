@@ -20,10 +20,11 @@ package framework
 import (
 	"context"
 	"fmt"
-	"github.com/go-logr/logr"
 	"os"
-	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"time"
+
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"

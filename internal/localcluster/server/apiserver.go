@@ -18,8 +18,9 @@ package server
 import (
 	"context"
 	"fmt"
-	"kurator.dev/kurator/internal/localcluster"
 	"strconv"
+
+	"kurator.dev/kurator/internal/localcluster"
 
 	"github.com/spf13/pflag"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"

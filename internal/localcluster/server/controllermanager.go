@@ -18,8 +18,9 @@ package server
 import (
 	"context"
 	"fmt"
-	"kurator.dev/kurator/internal/localcluster"
 	"strings"
+
+	"kurator.dev/kurator/internal/localcluster"
 
 	"github.com/spf13/pflag"
 	"k8s.io/kubernetes/cmd/kube-controller-manager/app"

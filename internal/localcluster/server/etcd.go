@@ -18,11 +18,12 @@ package server
 import (
 	"context"
 	"fmt"
-	"kurator.dev/kurator/internal/localcluster"
 	"net/url"
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"kurator.dev/kurator/internal/localcluster"
 
 	"go.etcd.io/etcd/server/v3/embed"
 )

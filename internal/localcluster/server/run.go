@@ -22,9 +22,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"kurator.dev/kurator/internal/localcluster"
 	"net/http"
 	"time"
+
+	"kurator.dev/kurator/internal/localcluster"
 
 	"github.com/go-logr/logr"
 	"golang.org/x/sync/errgroup"

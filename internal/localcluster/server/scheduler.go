@@ -18,6 +18,7 @@ package server
 import (
 	"context"
 	"fmt"
+
 	"kurator.dev/kurator/internal/localcluster"
 
 	"github.com/spf13/pflag"

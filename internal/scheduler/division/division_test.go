@@ -17,6 +17,7 @@ package division
 
 import (
 	"container/heap"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -135,17 +136,9 @@ func TestDynamicExamples(t *testing.T) {
 func TestDynamicInsufficientCapacity(t *testing.T) {
 	_, err := Dynamic(30, []Candidate{{"a", 10, 0}, {"b", 15, 0}}, false, "")
 	var ie *InsufficientError
-	if err == nil || !errorsAs(err, &ie) || ie.Needed != 30 || ie.Available != 25 {
+	if !errors.As(err, &ie) || ie.Needed != 30 || ie.Available != 25 {
 		t.Fatalf("got %v, want InsufficientError{30, 25}", err)
 	}
-}
-
-func errorsAs(err error, target **InsufficientError) bool {
-	e, ok := err.(*InsufficientError)
-	if ok {
-		*target = e
-	}
-	return ok
 }
 
 func TestFreshIgnoresThePreviousSplit(t *testing.T) {
