@@ -346,12 +346,13 @@ spec:
     uid: 1234
   placement:
     replicaScheduling: {replicaSchedulingType: Divided}
+    rebalanceEvery: 5m
 `))
 	pruned, errs := admitters[fleetv1alpha1.Kind("Fleet")].admit(obj.Object)
 	if len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
-	want := []string{"spec.clusters[0].uid", "spec.placement.replicaScheduling"}
+	want := []string{"spec.clusters[0].uid", "spec.placement.rebalanceEvery"}
 	if !slices.Equal(pruned, want) {
 		t.Errorf("pruned %v, want %v", pruned, want)
 	}

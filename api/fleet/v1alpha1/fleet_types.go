@@ -18,6 +18,8 @@ package v1alpha1
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 )
 
 // FleetClusterKind is the kind of object a fleet member refers to.
@@ -89,7 +91,7 @@ type FleetSpec struct {
 	// workloads propagated to the fleet go to, and how they are spread.
 	// When omitted, every ready member cluster is a candidate.
 	// +optional
-	Placement *Placement `json:"placement,omitempty"`
+	Placement *policyv1alpha1.Placement `json:"placement,omitempty"`
 }
 
 // FleetCluster is one member of a fleet.
