@@ -55,99 +55,6 @@ func sidecar(name string, requests corev1.ResourceList) corev1.Container {
 	return c
 }
 
-func TestPodRequests(t *testing.T) {
-	cases := map[string]struct {
-		spec corev1.PodSpec
-		want corev1.ResourceList
-	}{
-		"no requests": {
-			spec: corev1.PodSpec{Containers: []corev1.Container{container("a", nil)}},
-			want: corev1.ResourceList{},
-		},
-		"containers add up": {
-			spec: corev1.PodSpec{Containers: []corev1.Container{container("a", rl("cpu", "100m", "memory", "64Mi")), container("b", rl("cpu", "200m"))}},
-			want: rl("cpu", "300m", "memory", "64Mi"),
-		},
-		"the largest init container wins per resource": {
-			spec: corev1.PodSpec{
-				InitContainers: []corev1.Container{container("i1", rl("cpu", "1")), container("i2", rl("cpu", "500m", "memory", "1Gi"))},
-				Containers:     []corev1.Container{container("a", rl("cpu", "100m", "memory", "64Mi"))},
-			},
-			want: rl("cpu", "1", "memory", "1Gi"),
-		},
-		"init containers smaller than the containers do not count": {
-			spec: corev1.PodSpec{
-				InitContainers: []corev1.Container{container("i", rl("cpu", "50m"))},
-				Containers:     []corev1.Container{container("a", rl("cpu", "100m"))},
-			},
-			want: rl("cpu", "100m"),
-		},
-		"sidecars run with the containers": {
-			spec: corev1.PodSpec{
-				InitContainers: []corev1.Container{sidecar("s", rl("cpu", "200m"))},
-				Containers:     []corev1.Container{container("a", rl("cpu", "100m"))},
-			},
-			want: rl("cpu", "300m"),
-		},
-		"an init container after a sidecar runs beside it": {
-			spec: corev1.PodSpec{
-				InitContainers: []corev1.Container{sidecar("s", rl("cpu", "200m")), container("i", rl("cpu", "1"))},
-				Containers:     []corev1.Container{container("a", rl("cpu", "100m"))},
-			},
-			want: rl("cpu", "1200m"),
-		},
-		"an init container before a sidecar runs alone": {
-			spec: corev1.PodSpec{
-				InitContainers: []corev1.Container{container("i", rl("cpu", "1")), sidecar("s", rl("cpu", "200m"))},
-				Containers:     []corev1.Container{container("a", rl("cpu", "100m"))},
-			},
-			want: rl("cpu", "1"),
-		},
-		"overhead is added": {
-			spec: corev1.PodSpec{
-				Containers: []corev1.Container{container("a", rl("cpu", "100m"))},
-				Overhead:   rl("cpu", "50m", "memory", "10Mi"),
-			},
-			want: rl("cpu", "150m", "memory", "10Mi"),
-		},
-		"pod-level requests replace the containers' for cpu and memory": {
-			spec: corev1.PodSpec{
-				Resources:  &corev1.ResourceRequirements{Requests: rl("cpu", "2", "memory", "1Gi")},
-				Containers: []corev1.Container{container("a", rl("cpu", "100m", "memory", "64Mi", "ephemeral-storage", "1Gi"))},
-				Overhead:   rl("cpu", "50m"),
-			},
-			want: rl("cpu", "2050m", "memory", "1Gi", "ephemeral-storage", "1Gi"),
-		},
-		"pod-level requests of unsupported resources are ignored": {
-			spec: corev1.PodSpec{
-				Resources:  &corev1.ResourceRequirements{Requests: rl("ephemeral-storage", "5Gi")},
-				Containers: []corev1.Container{container("a", rl("ephemeral-storage", "1Gi"))},
-			},
-			want: rl("ephemeral-storage", "1Gi"),
-		},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			g := NewWithT(t)
-			got := podRequests(&corev1.Pod{Spec: tc.spec})
-			g.Expect(milli(got)).To(Equal(milli(tc.want)))
-		})
-	}
-}
-
-func TestPodRequestsDoesNotMutateThePod(t *testing.T) {
-	g := NewWithT(t)
-	p := &corev1.Pod{Spec: corev1.PodSpec{
-		InitContainers: []corev1.Container{sidecar("s", rl("cpu", "200m"))},
-		Containers:     []corev1.Container{container("a", rl("cpu", "100m")), container("b", rl("cpu", "100m"))},
-		Overhead:       rl("cpu", "50m"),
-	}}
-	before := p.DeepCopy()
-	podRequests(p)
-	podRequests(p)
-	g.Expect(p).To(Equal(before))
-}
-
 func node(name string, ready corev1.ConditionStatus, allocatable corev1.ResourceList) *corev1.Node {
 	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name}, Status: corev1.NodeStatus{Allocatable: allocatable}}
 	if ready != "" {
@@ -161,7 +68,7 @@ func node(name string, ready corev1.ConditionStatus, allocatable corev1.Resource
 
 func pod(nodeName string, phase corev1.PodPhase, requests corev1.ResourceList) *corev1.Pod {
 	return &corev1.Pod{
-		Spec:   corev1.PodSpec{NodeName: nodeName, Containers: []corev1.Container{container("a", requests)}},
+		Spec:   corev1.PodSpec{NodeName: nodeName, Containers: []corev1.Container{{Name: "a", Resources: corev1.ResourceRequirements{Requests: requests}}}},
 		Status: corev1.PodStatus{Phase: phase},
 	}
 }
