@@ -443,6 +443,13 @@ type SchedulingExplanation struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
 	Strategy string `json:"strategy,omitempty"`
+
+	// terms lists the clusterAffinities terms tried before the one in use
+	// and why each did not fit.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=1024
+	Terms []string `json:"terms,omitempty"`
 }
 
 // ClusterExplanation explains the decision about one cluster.
