@@ -119,3 +119,25 @@ func TestClusterTable(t *testing.T) {
 		t.Fatalf("unexpected header %q", lines[0])
 	}
 }
+
+func TestScheduleScenario(t *testing.T) {
+	code, out := run(t, "schedule", "-f", "../../examples/scenarios/nginx-weighted.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, want := range []string{"kind: ResourceBinding", "name: cluster-hangzhou\n    replicas: 6", "name: cluster-shanghai\n    replicas: 4", "strategy: Divided by static weights"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out = run(t, "schedule", "-f", "../../examples/scenarios/dynamic-insufficient.yaml", "-o", "json")
+	if code != 1 || !strings.Contains(out, `"reason": "Unschedulable"`) || !strings.Contains(out, "cannot be scheduled") {
+		t.Fatalf("exit %d, want 1 with the reason:\n%s", code, out)
+	}
+	if code, _ := run(t, "schedule"); code != 2 {
+		t.Fatalf("schedule without -f: exit %d, want 2", code)
+	}
+	if code, out := run(t, "schedule", "-f", "/nonexistent"); code != 1 || !strings.Contains(out, "no such file") {
+		t.Fatalf("missing file: exit %d:\n%s", code, out)
+	}
+}

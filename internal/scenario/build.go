@@ -1,0 +1,147 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/policymatch"
+	"kurator.dev/kurator/internal/scheduler"
+	"kurator.dev/kurator/internal/scheduler/framework"
+)
+
+// Build returns the scheduler's input for the scenario.
+func (s *Scenario) Build() (*framework.Snapshot, *framework.Workload, error) {
+	if policymatch.Selectors(s.Policy.ResourceSelectors, s.Template) == policymatch.NoMatch {
+		return nil, nil, fmt.Errorf("%s %s does not select %s %s/%s", s.PolicyKind, s.PolicyName, s.Template.GetKind(), s.Template.GetNamespace(), s.Template.GetName())
+	}
+	snap := &framework.Snapshot{}
+	for _, c := range s.Clusters {
+		if len(c.Status.APIEnablements) == 0 {
+			// A what-if cluster that lists no APIs is taken to serve the
+			// template's kind, so scenarios stay short.
+			c = c.DeepCopy()
+			gvk := s.Template.GroupVersionKind()
+			c.Status.APIEnablements = []karmadaclusterv1alpha1.APIEnablement{{GroupVersion: gvk.GroupVersion().String(),
+				Resources: []karmadaclusterv1alpha1.APIResource{{Name: strings.ToLower(gvk.Kind) + "s", Kind: gvk.Kind}}}}
+		}
+		ns, err := nodes(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		snap.Clusters = append(snap.Clusters, &framework.ClusterInfo{Cluster: c, Nodes: ns})
+	}
+	w := &framework.Workload{
+		UID:       string(s.Template.GetUID()),
+		Namespace: s.Template.GetNamespace(),
+		Name:      s.Template.GetName(),
+		GVK:       s.Template.GroupVersionKind(),
+		Placement: &s.Policy.Placement,
+	}
+	r, err := interpreter.Interpret(s.Template)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r != nil {
+		w.Replicas, w.Requirements = r.Replicas, &r.Requirements
+	}
+	if s.Previous != nil {
+		for _, t := range s.Previous.Spec.Clusters {
+			w.Previous = append(w.Previous, framework.TargetCluster{Name: t.Name, Replicas: int64(t.Replicas)})
+		}
+		w.Fresh = s.Previous.Spec.RescheduleTriggeredAt != nil
+	}
+	return snap, w, nil
+}
+
+// Render is the ResourceBinding the control plane would write for the
+// decision (or the failure): spec.clusters, and under status the Scheduled
+// condition and the explanation. A failure keeps the previous clusters.
+func (s *Scenario) Render(w *framework.Workload, res *scheduler.Result, schedErr error) *workv1alpha2.ResourceBinding {
+	kind := "ResourceBinding"
+	if s.Template.GetNamespace() == "" {
+		kind = "ClusterResourceBinding"
+	}
+	rb := &workv1alpha2.ResourceBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: workv1alpha2.SchemeGroupVersion.String(), Kind: kind},
+		ObjectMeta: metav1.ObjectMeta{Name: workv1alpha2.BindingName(s.Template.GetName(), s.Template.GetKind()), Namespace: s.Template.GetNamespace()},
+		Spec: workv1alpha2.ResourceBindingSpec{
+			Resource: workv1alpha2.ObjectReference{
+				APIVersion: s.Template.GetAPIVersion(), Kind: s.Template.GetKind(),
+				Namespace: s.Template.GetNamespace(), Name: s.Template.GetName(), UID: s.Template.GetUID(),
+			},
+			Replicas:      int32(w.Replicas),
+			Placement:     w.Placement,
+			PropagateDeps: s.Policy.PropagateDeps,
+		},
+	}
+	if s.Previous != nil {
+		rb.Spec.Clusters = s.Previous.Spec.Clusters
+	}
+	cond := metav1.Condition{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonSuccess, Message: "binding has been scheduled"}
+	if schedErr != nil {
+		cond.Status, cond.Message = metav1.ConditionFalse, schedErr.Error()
+		var fit *scheduler.FitError
+		var unsched *scheduler.UnschedulableError
+		switch {
+		case errors.As(schedErr, &fit):
+			cond.Reason = workv1alpha2.BindingReasonNoClusterFit
+		case errors.As(schedErr, &unsched):
+			cond.Reason = workv1alpha2.BindingReasonUnschedulable
+		default:
+			cond.Reason = workv1alpha2.BindingReasonSchedulerError
+		}
+	} else {
+		rb.Spec.Clusters = nil
+		for _, t := range res.Clusters {
+			rb.Spec.Clusters = append(rb.Spec.Clusters, workv1alpha2.TargetCluster{Name: t.Name, Replicas: int32(t.Replicas)})
+		}
+		rb.Status.SchedulerObservedAffinityName = res.AffinityName
+	}
+	apimeta.SetStatusCondition(&rb.Status.Conditions, cond)
+	if res != nil {
+		rb.Status.SchedulingExplanation = Explain(res.Explanation)
+	}
+	return rb
+}
+
+// Explain converts the scheduler's explanation to its API form.
+func Explain(e scheduler.Explanation) *workv1alpha2.SchedulingExplanation {
+	out := &workv1alpha2.SchedulingExplanation{Strategy: e.Strategy, Division: truncate(strings.TrimSpace(e.Division), 4096), Terms: e.Terms}
+	for _, c := range e.Candidates {
+		ce := workv1alpha2.ClusterExplanation{Name: c.Name, Feasible: c.Feasible, Reasons: c.Reasons, Score: c.Score, AssignedReplicas: int32(c.Assigned)}
+		if c.Available >= 0 {
+			ce.AvailableReplicas = int32(min(c.Available, 1<<31-1))
+		}
+		out.Candidates = append(out.Candidates, ce)
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
