@@ -32,7 +32,9 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
+	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	"kurator.dev/kurator/internal/cli"
@@ -255,4 +257,40 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// Seed example 05, applied unchanged, attaches the cluster its Secret points to.
+func TestSeedAttachedClusterExample(t *testing.T) {
+	g := NewWithT(t)
+	ctx := t.Context()
+	kubeconfig, err := os.ReadFile(fleet.Layout().ClusterKubeconfig("cluster-hangzhou"))
+	g.Expect(err).NotTo(HaveOccurred())
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "cluster-01-kubeconfig", Namespace: "kurator-system"},
+		Data: map[string][]byte{"config": kubeconfig}}
+	g.Expect(fleet.ControlPlane.Create(ctx, secret)).To(Succeed())
+
+	data, err := os.ReadFile("../../../examples/seed/05-attached-cluster.yaml")
+	g.Expect(err).NotTo(HaveOccurred())
+	ac := &clusterv1alpha1.AttachedCluster{}
+	g.Expect(yaml.UnmarshalStrict(data, ac)).To(Succeed())
+	g.Expect(fleet.ControlPlane.Create(ctx, ac)).To(Succeed())
+
+	g.Eventually(func(g Gomega) {
+		c := getCluster(g, "production-cluster-01")
+		g.Expect(apimeta.IsStatusConditionTrue(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady)).To(BeTrue())
+		g.Expect(c.Spec.Region).To(Equal("asia-east"))
+		g.Expect(c.Spec.Provider).To(Equal("alibaba"))
+		g.Expect(c.Labels).To(HaveKeyWithValue("env", "production"))
+		got := &clusterv1alpha1.AttachedCluster{}
+		g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKeyFromObject(ac), got)).To(Succeed())
+		g.Expect(got.Status.Ready).To(BeTrue())
+		g.Expect(got.Status.ClusterName).To(Equal("production-cluster-01"))
+		g.Expect(got.Status.KubernetesVersion).To(HavePrefix("v1.37"))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+
+	// Deleting the AttachedCluster removes its Cluster.
+	g.Expect(fleet.ControlPlane.Delete(ctx, ac)).To(Succeed())
+	g.Eventually(func() error {
+		return fleet.ControlPlane.Get(ctx, client.ObjectKey{Name: "production-cluster-01"}, &karmadaclusterv1alpha1.Cluster{})
+	}).WithTimeout(30 * time.Second).Should(MatchError(ContainSubstring("not found")))
 }
