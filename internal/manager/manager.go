@@ -22,14 +22,18 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"kurator.dev/kurator/internal/controller/attachedcluster"
+	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/controller/cluster"
+	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/controller/fleet"
+	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/scheme"
 )
@@ -101,6 +105,9 @@ func New(o Options) (ctrl.Manager, error) {
 	if err := (&fleet.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("fleet")}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
+	if err := addPropagation(mgr, members); err != nil {
+		return nil, err
+	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return nil, err
 	}
@@ -108,4 +115,23 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	return mgr, nil
+}
+
+// addPropagation registers the propagation pipeline: detector (template →
+// binding), scheduling (binding → decision) and binding (decision → Works).
+func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
+	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
+	if err != nil {
+		return err
+	}
+	if err := mgr.Add(&detector.Detector{
+		Client: mgr.GetClient(), Cache: mgr.GetCache(), Dynamic: dyn, Mapper: mgr.GetRESTMapper(),
+		Recorder: mgr.GetEventRecorder("detector"), Workers: 4,
+	}); err != nil {
+		return err
+	}
+	if err := scheduling.SetupWithManager(mgr, members, mgr.GetEventRecorder("scheduler")); err != nil {
+		return err
+	}
+	return binding.SetupWithManager(mgr, dyn, mgr.GetEventRecorder("binding"))
 }

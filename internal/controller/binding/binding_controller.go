@@ -1,0 +1,294 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+// Package binding turns a scheduled ResourceBinding into one Work per target
+// cluster (the template rendered for that cluster), removes Works of
+// clusters that left, and folds the Works' status back into the binding and
+// the template.
+package binding
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+)
+
+// Labels linking a Work to its binding.
+const (
+	LabelBindingNamespace = "work.karmada.io/binding-namespace"
+	LabelBindingName      = "work.karmada.io/binding-name"
+	// Finalizer keeps a binding until its Works are gone.
+	Finalizer = "kurator.dev/binding"
+)
+
+// Reconciler handles one kind of binding.
+type Reconciler struct {
+	Client     client.Client
+	Dynamic    dynamic.Interface
+	Mapper     apimeta.RESTMapper
+	Recorder   events.EventRecorder
+	NewBinding func() workv1alpha2.Binding
+}
+
+// SetupWithManager registers reconcilers for both binding kinds.
+func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, recorder events.EventRecorder) error {
+	for _, r := range []*Reconciler{
+		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ResourceBinding{} }},
+		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ClusterResourceBinding{} }},
+	} {
+		r.Client, r.Dynamic, r.Mapper, r.Recorder = mgr.GetClient(), dyn, mgr.GetRESTMapper(), recorder
+		_, cluster := r.NewBinding().(*workv1alpha2.ClusterResourceBinding)
+		name := "binding-rb"
+		if cluster {
+			name = "binding-crb"
+		}
+		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
+			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(workToBinding(cluster))).
+			Complete(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// +kubebuilder:rbac:groups=work.karmada.io,resources=works,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch;create
+
+// Reconcile renders, prunes and summarises the Works of one binding.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	b := r.NewBinding()
+	if err := r.Client.Get(ctx, req.NamespacedName, b); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !b.GetDeletionTimestamp().IsZero() {
+		return ctrl.Result{}, r.reconcileDelete(ctx, b)
+	}
+	if controllerutil.AddFinalizer(b, Finalizer) {
+		return ctrl.Result{}, r.Client.Update(ctx, b)
+	}
+	tpl, err := r.template(ctx, b)
+	if err != nil || tpl == nil {
+		return ctrl.Result{}, err
+	}
+	works, err := r.works(ctx, b)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.syncWorks(ctx, b, tpl, works); err != nil {
+		return ctrl.Result{}, err
+	}
+	if works, err = r.works(ctx, b); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.updateBindingStatus(ctx, b, works); err != nil {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{}, r.aggregateTemplateStatus(ctx, b, tpl, works)
+}
+
+// template reads the binding's resource template.
+func (r *Reconciler) template(ctx context.Context, b workv1alpha2.Binding) (*unstructured.Unstructured, error) {
+	ref := b.BindingSpec().Resource
+	gv, err := schema.ParseGroupVersion(ref.APIVersion)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Mapper.RESTMapping(gv.WithKind(ref.Kind).GroupKind(), gv.Version)
+	if err != nil {
+		return nil, err
+	}
+	u, err := r.Dynamic.Resource(m.Resource).Namespace(ref.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// WorkName is the name of a binding's Work in every execution namespace;
+// the hash keeps bindings of equal names in different namespaces apart.
+func WorkName(b workv1alpha2.Binding) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(b.GetNamespace() + "/" + b.GetName()))
+	name := b.GetName()
+	if len(name) > 240 {
+		name = name[:240]
+	}
+	return name + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv1alpha1.Work, error) {
+	var list workv1alpha1.WorkList
+	err := r.Client.List(ctx, &list, client.MatchingLabels{LabelBindingNamespace: b.GetNamespace(), LabelBindingName: b.GetName()})
+	return list.Items, err
+}
+
+// syncWorks writes the Work of every target cluster and deletes the others.
+func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl *unstructured.Unstructured, existing []workv1alpha1.Work) error {
+	spec := b.BindingSpec()
+	wanted := map[string]bool{}
+	for _, target := range spec.Clusters {
+		wanted[workv1alpha1.ExecutionNamespace(target.Name)] = true
+		manifest, err := render(tpl, b, target)
+		if err != nil {
+			r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, "RenderFailed", "Render", "Cannot render for cluster %s: %v", target.Name, err)
+			return err
+		}
+		if err := r.writeWork(ctx, b, target.Name, manifest); err != nil {
+			return err
+		}
+	}
+	for i := range existing {
+		w := &existing[i]
+		if !wanted[w.Namespace] && w.DeletionTimestamp.IsZero() {
+			if err := r.Client.Delete(ctx, w); client.IgnoreNotFound(err) != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, cluster string, manifest *unstructured.Unstructured) error {
+	ns := workv1alpha1.ExecutionNamespace(cluster)
+	if err := r.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	raw, err := manifest.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	w := &workv1alpha1.Work{ObjectMeta: metav1.ObjectMeta{Name: WorkName(b), Namespace: ns}}
+	_, err = controllerutil.CreateOrUpdate(ctx, r.Client, w, func() error {
+		if w.Labels == nil {
+			w.Labels = map[string]string{}
+		}
+		w.Labels[LabelBindingNamespace], w.Labels[LabelBindingName] = b.GetNamespace(), b.GetName()
+		spec := b.BindingSpec()
+		w.Spec.Workload.Manifests = []workv1alpha1.Manifest{{RawExtension: runtime.RawExtension{Raw: raw}}}
+		w.Spec.PreserveResourcesOnDeletion = spec.PreserveResourcesOnDeletion
+		w.Spec.SuspendDispatching = nil
+		if s := spec.Suspension; s != nil {
+			if s.Dispatching != nil && *s.Dispatching {
+				w.Spec.SuspendDispatching = s.Dispatching
+			} else if s.DispatchingOnClusters != nil {
+				for _, c := range s.DispatchingOnClusters.ClusterNames {
+					if c == cluster {
+						t := true
+						w.Spec.SuspendDispatching = &t
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// reconcileDelete removes the Works, then lets the binding go.
+func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding) error {
+	works, err := r.works(ctx, b)
+	if err != nil {
+		return err
+	}
+	for i := range works {
+		if works[i].DeletionTimestamp.IsZero() {
+			if err := r.Client.Delete(ctx, &works[i]); client.IgnoreNotFound(err) != nil {
+				return err
+			}
+		}
+	}
+	if len(works) > 0 {
+		return fmt.Errorf("waiting for %d Works of %s to be deleted", len(works), client.ObjectKeyFromObject(b))
+	}
+	if controllerutil.RemoveFinalizer(b, Finalizer) {
+		return r.Client.Update(ctx, b)
+	}
+	return nil
+}
+
+// updateBindingStatus folds the Works' status into aggregatedStatus and the
+// FullyApplied condition.
+func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work) error {
+	spec, status := b.BindingSpec(), b.BindingStatus()
+	before := status.DeepCopy()
+	byNS := map[string]*workv1alpha1.Work{}
+	for i := range works {
+		byNS[works[i].Namespace] = &works[i]
+	}
+	items := make([]workv1alpha2.AggregatedStatusItem, 0, len(spec.Clusters))
+	applied := 0
+	for _, t := range spec.Clusters {
+		item := workv1alpha2.AggregatedStatusItem{ClusterName: t.Name, Health: workv1alpha2.ResourceUnknown}
+		if w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]; w != nil {
+			if c := apimeta.FindStatusCondition(w.Status.Conditions, workv1alpha1.ConditionApplied); c != nil {
+				item.Applied = c.Status == metav1.ConditionTrue
+				if !item.Applied {
+					item.AppliedMessage = c.Message
+				}
+			}
+			if len(w.Status.ManifestStatuses) > 0 {
+				ms := w.Status.ManifestStatuses[0]
+				item.Status = ms.Status
+				item.Health = workv1alpha2.ResourceHealth(ms.Health)
+			}
+		}
+		if item.Applied {
+			applied++
+		}
+		items = append(items, item)
+	}
+	status.AggregatedStatus = items
+	cond := metav1.Condition{Type: workv1alpha2.ConditionFullyApplied, Status: metav1.ConditionTrue, Reason: "FullyAppliedSuccess",
+		Message: fmt.Sprintf("applied to all %d clusters", len(spec.Clusters)), ObservedGeneration: b.GetGeneration()}
+	if applied < len(spec.Clusters) || len(spec.Clusters) == 0 {
+		cond.Status, cond.Reason = metav1.ConditionFalse, "FullyAppliedFailed"
+		cond.Message = fmt.Sprintf("applied to %d of %d clusters", applied, len(spec.Clusters))
+	}
+	apimeta.SetStatusCondition(&status.Conditions, cond)
+	if equality.Semantic.DeepEqual(before, status) {
+		return nil
+	}
+	return r.Client.Status().Update(ctx, b)
+}
+
+func workToBinding(cluster bool) handler.MapFunc {
+	return func(_ context.Context, obj client.Object) []reconcile.Request {
+		ns, name := obj.GetLabels()[LabelBindingNamespace], obj.GetLabels()[LabelBindingName]
+		if name == "" || (ns == "") != cluster {
+			return nil
+		}
+		return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}}}
+	}
+}

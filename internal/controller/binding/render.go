@@ -1,0 +1,103 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package binding
+
+import (
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/scheduler/division"
+)
+
+// controlPlaneOnly are labels and annotations that describe the template in
+// the control plane, not the object in a member.
+var controlPlaneOnly = []string{
+	policyv1alpha1.PropagationPolicyPermanentIDLabel,
+	policyv1alpha1.PropagationPolicyNamespaceAnnotation,
+	policyv1alpha1.PropagationPolicyNameAnnotation,
+	policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel,
+	policyv1alpha1.ClusterPropagationPolicyNameAnnotation,
+	"kubectl.kubernetes.io/last-applied-configuration",
+	"deployment.kubernetes.io/revision",
+}
+
+// render returns the manifest for one cluster: the template without its
+// control-plane metadata and status, with this cluster's share of replicas.
+func render(tpl *unstructured.Unstructured, b workv1alpha2.Binding, target workv1alpha2.TargetCluster) (*unstructured.Unstructured, error) {
+	m := tpl.DeepCopy()
+	unstructured.RemoveNestedField(m.Object, "status")
+	for _, f := range []string{"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "ownerReferences", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers"} {
+		unstructured.RemoveNestedField(m.Object, "metadata", f)
+	}
+	labels, annotations := m.GetLabels(), m.GetAnnotations()
+	for _, k := range controlPlaneOnly {
+		delete(labels, k)
+		delete(annotations, k)
+	}
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[workv1alpha1.ResourceTemplateUIDAnnotation] = string(tpl.GetUID())
+	annotations[workv1alpha1.ResourceTemplateGenerationAnnotation] = strconv.FormatInt(tpl.GetGeneration(), 10)
+	if _, set := annotations[workv1alpha1.ConflictResolutionAnnotation]; !set {
+		annotations[workv1alpha1.ConflictResolutionAnnotation] = "abort"
+		if b.BindingSpec().ConflictResolution == policyv1alpha1.ConflictOverwrite {
+			annotations[workv1alpha1.ConflictResolutionAnnotation] = "overwrite"
+		}
+	}
+	m.SetLabels(labels)
+	m.SetAnnotations(annotations)
+	if err := reviseReplicas(m, b, target); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// reviseReplicas writes this cluster's replicas into a divided workload; a
+// Job's completions are split in proportion to its parallelism.
+func reviseReplicas(m *unstructured.Unstructured, b workv1alpha2.Binding, target workv1alpha2.TargetCluster) error {
+	spec := b.BindingSpec()
+	if spec.Replicas == 0 || spec.Placement == nil || spec.Placement.ReplicaSchedulingType() != policyv1alpha1.ReplicaSchedulingTypeDivided ||
+		!interpreter.IsReplicated(m.GroupVersionKind().GroupKind()) {
+		return nil
+	}
+	if m.GetKind() != "Job" {
+		return unstructured.SetNestedField(m.Object, int64(target.Replicas), "spec", "replicas")
+	}
+	if err := unstructured.SetNestedField(m.Object, int64(target.Replicas), "spec", "parallelism"); err != nil {
+		return err
+	}
+	completions, found, err := unstructured.NestedInt64(m.Object, "spec", "completions")
+	if err != nil || !found {
+		return err
+	}
+	names := make([]string, len(spec.Clusters))
+	weights := make([]int64, len(spec.Clusters))
+	for i, c := range spec.Clusters {
+		names[i], weights[i] = c.Name, int64(c.Replicas)
+	}
+	for _, p := range division.Static(completions, names, weights, string(spec.Resource.UID)) {
+		if p.Name == target.Name {
+			return unstructured.SetNestedField(m.Object, p.Seats, "spec", "completions")
+		}
+	}
+	return unstructured.SetNestedField(m.Object, int64(0), "spec", "completions")
+}

@@ -1,0 +1,262 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package detector
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/policymatch"
+)
+
+// TemplateGenerationAnnotation on a binding is its template's generation.
+const TemplateGenerationAnnotation = "kurator.dev/template-generation"
+
+// reconcile claims one template and maintains its binding.
+func (d *Detector) reconcile(ctx context.Context, k key) error {
+	u, err := d.template(k)
+	if err != nil || u == nil || !u.GetDeletionTimestamp().IsZero() || skipped(u) {
+		// A deleted template's binding goes with it (owner reference).
+		return err
+	}
+	cand, ok, err := d.policyFor(ctx, u)
+	if err != nil || !ok {
+		return err
+	}
+	if err := d.claim(ctx, u, cand); err != nil {
+		return err
+	}
+	spec, err := d.bindingSpec(ctx, u, cand)
+	if err != nil {
+		d.Recorder.Eventf(u, nil, corev1.EventTypeWarning, "BindingFailed", "Propagate", "%v", err)
+		return err
+	}
+	return d.upsertBinding(ctx, u, cand, spec)
+}
+
+// policy is the claiming policy with what the binding needs from it.
+type policy struct {
+	policymatch.Candidate
+	UID    types.UID
+	Labels map[string]string
+}
+
+func (d *Detector) policyFor(ctx context.Context, u *unstructured.Unstructured) (policy, bool, error) {
+	var cands []policymatch.Candidate
+	meta := map[string]policy{}
+	if ns := u.GetNamespace(); ns != "" {
+		var pps policyv1alpha1.PropagationPolicyList
+		if err := d.Client.List(ctx, &pps, client.InNamespace(ns)); err != nil {
+			return policy{}, false, err
+		}
+		for i := range pps.Items {
+			p := &pps.Items[i]
+			if p.DeletionTimestamp.IsZero() {
+				c := policymatch.Candidate{Name: p.Name, Namespace: p.Namespace, Spec: &p.Spec}
+				cands = append(cands, c)
+				meta[p.Namespace+"/"+p.Name] = policy{Candidate: c, UID: p.UID, Labels: p.Labels}
+			}
+		}
+	}
+	var cpps policyv1alpha1.ClusterPropagationPolicyList
+	if err := d.Client.List(ctx, &cpps); err != nil {
+		return policy{}, false, err
+	}
+	for i := range cpps.Items {
+		p := &cpps.Items[i]
+		if p.DeletionTimestamp.IsZero() {
+			c := policymatch.Candidate{Name: p.Name, Spec: &p.Spec}
+			cands = append(cands, c)
+			meta["/"+p.Name] = policy{Candidate: c, UID: p.UID, Labels: p.Labels}
+		}
+	}
+	best, ok := policymatch.Best(u, cands)
+	if !ok {
+		return policy{}, false, nil
+	}
+	return meta[best.Namespace+"/"+best.Name], true, nil
+}
+
+// claim marks the template with the policy that propagates it.
+func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p policy) error {
+	labels, annotations := u.GetLabels(), u.GetAnnotations()
+	want := map[string]string{}
+	wantAnn := map[string]string{}
+	drop := []string{}
+	if p.Namespace != "" {
+		want[policyv1alpha1.PropagationPolicyPermanentIDLabel] = string(p.UID)
+		wantAnn[policyv1alpha1.PropagationPolicyNamespaceAnnotation] = p.Namespace
+		wantAnn[policyv1alpha1.PropagationPolicyNameAnnotation] = p.Name
+		drop = append(drop, policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel)
+	} else {
+		want[policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel] = string(p.UID)
+		wantAnn[policyv1alpha1.ClusterPropagationPolicyNameAnnotation] = p.Name
+		drop = append(drop, policyv1alpha1.PropagationPolicyPermanentIDLabel)
+	}
+	changed := false
+	patchLabels, patchAnn := map[string]any{}, map[string]any{}
+	for k, v := range want {
+		if labels[k] != v {
+			patchLabels[k], changed = v, true
+		}
+	}
+	for _, k := range drop {
+		if _, ok := labels[k]; ok {
+			patchLabels[k], changed = nil, true
+		}
+	}
+	for k, v := range wantAnn {
+		if annotations[k] != v {
+			patchAnn[k], changed = v, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{"labels": patchLabels, "annotations": patchAnn}})
+	if err != nil {
+		return err
+	}
+	m, err := d.Mapper.RESTMapping(u.GroupVersionKind().GroupKind(), u.GroupVersionKind().Version)
+	if err != nil {
+		return err
+	}
+	_, err = d.Dynamic.Resource(m.Resource).Namespace(u.GetNamespace()).Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{})
+	return err
+}
+
+// bindingSpec is everything the binding holds except the decision.
+func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured, p policy) (workv1alpha2.ResourceBindingSpec, error) {
+	s := p.Spec
+	spec := workv1alpha2.ResourceBindingSpec{
+		Resource: workv1alpha2.ObjectReference{
+			APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName(),
+			UID: u.GetUID(),
+		},
+		PropagateDeps:               s.PropagateDeps,
+		SchedulerName:               s.SchedulerName,
+		Failover:                    s.Failover,
+		ConflictResolution:          s.ConflictResolution,
+		PreserveResourcesOnDeletion: s.PreserveResourcesOnDeletion,
+	}
+	if s.Suspension != nil {
+		spec.Suspension = &workv1alpha2.Suspension{Suspension: *s.Suspension.DeepCopy()}
+	}
+	placement := s.Placement.DeepCopy()
+	if name := p.Labels[fleetv1alpha1.LabelFleetName]; name != "" {
+		ns := p.Labels[fleetv1alpha1.LabelFleetNamespace]
+		if ns == "" {
+			ns = p.Namespace
+		}
+		fleet := &fleetv1alpha1.Fleet{}
+		if err := d.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, fleet); err != nil {
+			return spec, fmt.Errorf("policy %s targets fleet %s/%s: %w", p.Name, ns, name, err)
+		}
+		placement = fleetPlacement(*placement, fleet)
+	}
+	spec.Placement = placement
+	r, err := interpreter.Interpret(u)
+	if err != nil {
+		return spec, err
+	}
+	if r != nil {
+		spec.Replicas = int32(r.Replicas)
+		req := &workv1alpha2.ReplicaRequirements{ResourceRequest: r.Requirements.Requests, Namespace: u.GetNamespace()}
+		claim := &workv1alpha2.NodeClaim{NodeSelector: r.Requirements.NodeSelector, Tolerations: r.Requirements.Tolerations}
+		if a := r.Requirements.Affinity; a != nil && a.NodeAffinity != nil {
+			claim.HardNodeAffinity = a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution
+		}
+		if claim.NodeSelector != nil || claim.Tolerations != nil || claim.HardNodeAffinity != nil {
+			req.NodeClaim = claim
+		}
+		spec.ReplicaRequirements = req
+	}
+	return spec, nil
+}
+
+// upsertBinding creates or updates the binding, leaving the scheduler's
+// decision (spec.clusters) and eviction tasks alone.
+func (d *Detector) upsertBinding(ctx context.Context, u *unstructured.Unstructured, p policy, spec workv1alpha2.ResourceBindingSpec) error {
+	name := workv1alpha2.BindingName(u.GetName(), u.GetKind())
+	var obj client.Object
+	var current *workv1alpha2.ResourceBindingSpec
+	if u.GetNamespace() == "" {
+		crb := &workv1alpha2.ClusterResourceBinding{}
+		obj, current = crb, &crb.Spec
+	} else {
+		rb := &workv1alpha2.ResourceBinding{}
+		obj, current = rb, &rb.Spec
+	}
+	err := d.Client.Get(ctx, client.ObjectKey{Namespace: u.GetNamespace(), Name: name}, obj)
+	create := apierrors.IsNotFound(err)
+	if err != nil && !create {
+		return err
+	}
+	before := obj.DeepCopyObject().(client.Object)
+	spec.Clusters = current.Clusters
+	spec.GracefulEvictionTasks = current.GracefulEvictionTasks
+	spec.RescheduleTriggeredAt = current.RescheduleTriggeredAt
+	spec.RequiredBy = current.RequiredBy
+	*current = spec
+	obj.SetName(name)
+	obj.SetNamespace(u.GetNamespace())
+	labels := obj.GetLabels()
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	if p.Namespace != "" {
+		labels[policyv1alpha1.PropagationPolicyPermanentIDLabel] = string(p.UID)
+		delete(labels, policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel)
+	} else {
+		labels[policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel] = string(p.UID)
+		delete(labels, policyv1alpha1.PropagationPolicyPermanentIDLabel)
+	}
+	obj.SetLabels(labels)
+	// The template's generation on the binding makes a spec change of the
+	// template (an image, say) reach the binding controller.
+	annotations := obj.GetAnnotations()
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[TemplateGenerationAnnotation] = strconv.FormatInt(u.GetGeneration(), 10)
+	obj.SetAnnotations(annotations)
+	obj.SetOwnerReferences([]metav1.OwnerReference{{
+		APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Name: u.GetName(), UID: u.GetUID(),
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false),
+	}})
+	if create {
+		return d.Client.Create(ctx, obj)
+	}
+	if equality.Semantic.DeepEqual(before, obj) {
+		return nil
+	}
+	return d.Client.Update(ctx, obj)
+}

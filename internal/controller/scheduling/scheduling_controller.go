@@ -1,0 +1,364 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+// Package scheduling runs the scheduler for ResourceBindings and
+// ClusterResourceBindings: it decides when a binding needs a new decision
+// (Karmada's rules, plus failback to preferred affinity terms), builds the
+// snapshot, and writes spec.clusters with the Scheduled condition and the
+// explanation.
+package scheduling
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/scenario"
+	"kurator.dev/kurator/internal/scheduler"
+	"kurator.dev/kurator/internal/scheduler/estimator"
+	"kurator.dev/kurator/internal/scheduler/framework"
+)
+
+// Reconciler schedules one kind of binding.
+type Reconciler struct {
+	Client    client.Client
+	Members   *membercluster.Registry
+	Recorder  events.EventRecorder
+	Clock     clock.Clock
+	Scheduler *scheduler.Scheduler
+	// NewBinding returns an empty ResourceBinding or ClusterResourceBinding.
+	NewBinding func() workv1alpha2.Binding
+	// NewList lists bindings of that kind.
+	NewList func() client.ObjectList
+
+	snap     *snapshots
+	reserved *reservations
+}
+
+// Shared state between the two binding kinds' reconcilers.
+type shared struct {
+	snap     *snapshots
+	reserved *reservations
+}
+
+// SetupWithManager registers reconcilers for ResourceBinding and
+// ClusterResourceBinding sharing one snapshot cache and reservation book.
+func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorder events.EventRecorder) error {
+	s, err := scheduler.New(scheduler.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	c := clock.RealClock{}
+	sh := shared{
+		snap:     &snapshots{client: mgr.GetClient(), members: members, clock: c, maxAge: time.Second},
+		reserved: &reservations{clock: c, ttl: 20 * time.Second, byWork: map[string]reservation{}},
+	}
+	for _, r := range []*Reconciler{
+		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ResourceBinding{} }, NewList: func() client.ObjectList { return &workv1alpha2.ResourceBindingList{} }},
+		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ClusterResourceBinding{} }, NewList: func() client.ObjectList { return &workv1alpha2.ClusterResourceBindingList{} }},
+	} {
+		r.Client, r.Members, r.Recorder, r.Clock, r.Scheduler = mgr.GetClient(), members, recorder, c, s
+		r.snap, r.reserved = sh.snap, sh.reserved
+		name := "scheduling-rb"
+		if _, ok := r.NewBinding().(*workv1alpha2.ClusterResourceBinding); ok {
+			name = "scheduling-crb"
+		}
+		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
+			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
+			Complete(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// +kubebuilder:rbac:groups=work.karmada.io,resources=resourcebindings;resourcebindings/status;clusterresourcebindings;clusterresourcebindings/status,verbs=get;list;watch;update;patch
+
+// Reconcile makes a decision for one binding when it needs one.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	b := r.NewBinding()
+	if err := r.Client.Get(ctx, req.NamespacedName, b); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			r.reserved.forget(req.String())
+		}
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	spec := b.BindingSpec()
+	if !b.GetDeletionTimestamp().IsZero() || spec.Placement == nil || (spec.Suspension != nil && spec.Suspension.Scheduling != nil && *spec.Suspension.Scheduling) {
+		return ctrl.Result{}, nil
+	}
+	placementJSON, err := json.Marshal(spec.Placement)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	infos, err := r.snap.get(ctx)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if !needsScheduling(b, string(placementJSON), infos) {
+		return ctrl.Result{}, nil
+	}
+	w := workload(b)
+	snap := &framework.Snapshot{Clusters: withReservations(infos, r.reserved.others(req.String()))}
+	res, schedErr := r.Scheduler.Schedule(ctx, snap, w)
+	return r.write(ctx, b, w, string(placementJSON), res, schedErr)
+}
+
+// needsScheduling applies Karmada's triggers: a new placement, changed
+// replicas, a requested rebalance, kinds that are always re-run (duplicated
+// and replica-less ones, and ordered affinity terms so they can fail back),
+// a target cluster going away, or a previous failure.
+func needsScheduling(b workv1alpha2.Binding, placementJSON string, infos []*framework.ClusterInfo) bool {
+	spec, status := b.BindingSpec(), b.BindingStatus()
+	if b.GetAnnotations()[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
+		return true
+	}
+	if c := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionScheduled); c == nil || c.Status != metav1.ConditionTrue || c.ObservedGeneration != b.GetGeneration() {
+		return true
+	}
+	if spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time)) {
+		return true
+	}
+	duplicated := spec.Placement.ReplicaSchedulingType() == policyv1alpha1.ReplicaSchedulingTypeDuplicated
+	if spec.Replicas == 0 || duplicated || len(spec.Placement.ClusterAffinities) > 0 {
+		return true
+	}
+	var sum int32
+	for _, t := range spec.Clusters {
+		sum += t.Replicas
+	}
+	if sum != spec.Replicas {
+		return true
+	}
+	exists := make(map[string]bool, len(infos))
+	for _, c := range infos {
+		exists[c.Name()] = c.Cluster.DeletionTimestamp.IsZero()
+	}
+	for _, t := range spec.Clusters {
+		if !exists[t.Name] {
+			return true
+		}
+	}
+	return false
+}
+
+// workload is the scheduler's view of a binding.
+func workload(b workv1alpha2.Binding) *framework.Workload {
+	spec, status := b.BindingSpec(), b.BindingStatus()
+	gv, _ := schema.ParseGroupVersion(spec.Resource.APIVersion)
+	w := &framework.Workload{
+		UID: string(spec.Resource.UID), Namespace: spec.Resource.Namespace, Name: spec.Resource.Name,
+		GVK: gv.WithKind(spec.Resource.Kind), Replicas: int64(spec.Replicas), Placement: spec.Placement,
+	}
+	if rr := spec.ReplicaRequirements; rr != nil {
+		req := &estimator.Requirements{Requests: rr.ResourceRequest}
+		if nc := rr.NodeClaim; nc != nil {
+			req.NodeSelector, req.Tolerations = nc.NodeSelector, nc.Tolerations
+			if nc.HardNodeAffinity != nil {
+				req.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: nc.HardNodeAffinity}}
+			}
+		}
+		w.Requirements = req
+	}
+	for _, t := range spec.Clusters {
+		w.Previous = append(w.Previous, framework.TargetCluster{Name: t.Name, Replicas: int64(t.Replicas)})
+	}
+	w.Fresh = spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time))
+	return w
+}
+
+func withReservations(infos []*framework.ClusterInfo, reserved map[string][]estimator.Reservation) []*framework.ClusterInfo {
+	if len(reserved) == 0 {
+		return infos
+	}
+	out := make([]*framework.ClusterInfo, len(infos))
+	for i, c := range infos {
+		if res, ok := reserved[c.Name()]; ok {
+			out[i] = &framework.ClusterInfo{Cluster: c.Cluster, Nodes: c.Nodes, Reserved: res}
+			continue
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// write stores the decision: spec.clusters and the applied placement, then
+// the status. On an unschedulable error the previous decision stays and the
+// binding is retried; a binding no cluster fits is withdrawn (as Karmada).
+func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *framework.Workload, placementJSON string, res *scheduler.Result, schedErr error) (ctrl.Result, error) {
+	spec := b.BindingSpec()
+	previous := map[string]int64{}
+	for _, t := range spec.Clusters {
+		previous[t.Name] = int64(t.Replicas)
+	}
+	var fit *scheduler.FitError
+	decided := schedErr == nil || errors.As(schedErr, &fit)
+	if decided {
+		var clusters []workv1alpha2.TargetCluster
+		if res != nil && schedErr == nil {
+			for _, t := range res.Clusters {
+				clusters = append(clusters, workv1alpha2.TargetCluster{Name: t.Name, Replicas: int32(t.Replicas)})
+			}
+		}
+		annotations := b.GetAnnotations()
+		if annotations == nil {
+			annotations = map[string]string{}
+		}
+		if !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
+			spec.Clusters = clusters
+			annotations[policyv1alpha1.AppliedPlacementAnnotation] = placementJSON
+			b.SetAnnotations(annotations)
+			if err := r.Client.Update(ctx, b); err != nil {
+				return ctrl.Result{}, err
+			}
+			r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
+		}
+		if w.Requirements != nil && schedErr == nil {
+			decidedReplicas := map[string]int64{}
+			for _, t := range res.Clusters {
+				decidedReplicas[t.Name] = t.Replicas
+			}
+			r.reserved.record(client.ObjectKeyFromObject(b).String(), *w.Requirements, previous, decidedReplicas)
+		}
+	}
+	return r.writeStatus(ctx, b, res, schedErr)
+}
+
+func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, res *scheduler.Result, schedErr error) (ctrl.Result, error) {
+	status := b.BindingStatus()
+	before := status.DeepCopy()
+	cond := metav1.Condition{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonSuccess,
+		Message: "binding has been scheduled", ObservedGeneration: b.GetGeneration()}
+	var fit *scheduler.FitError
+	var unsched *scheduler.UnschedulableError
+	requeue := time.Duration(0)
+	switch {
+	case schedErr == nil:
+		now := metav1.NewTime(r.Clock.Now())
+		status.LastScheduledTime = &now
+		status.SchedulerObservedAffinityName = res.AffinityName
+	case errors.As(schedErr, &fit):
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonNoClusterFit, truncate(schedErr.Error())
+		requeue = 10 * time.Second
+	case errors.As(schedErr, &unsched):
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonUnschedulable, truncate(schedErr.Error())
+		requeue = 10 * time.Second
+	default:
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonSchedulerError, truncate(schedErr.Error())
+		requeue = 10 * time.Second
+	}
+	status.SchedulerObservedGeneration = b.GetGeneration()
+	wasOK := apimeta.IsStatusConditionTrue(status.Conditions, workv1alpha2.ConditionScheduled)
+	apimeta.SetStatusCondition(&status.Conditions, cond)
+	if res != nil {
+		status.SchedulingExplanation = scenario.Explain(res.Explanation)
+	}
+	if !equality.Semantic.DeepEqual(before, status) {
+		if err := r.Client.Status().Update(ctx, b); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	if schedErr != nil && wasOK {
+		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, cond.Reason, "Schedule", "%s", cond.Message)
+	}
+	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// clusterChanged passes the Cluster changes that can change decisions:
+// added or removed clusters, spec (taints, topology) and label changes, and
+// readiness flips. Capacity updates alone do not move running workloads.
+var clusterChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, ok1 := e.ObjectOld.(*karmadaclusterv1alpha1.Cluster)
+		n, ok2 := e.ObjectNew.(*karmadaclusterv1alpha1.Cluster)
+		if !ok1 || !ok2 {
+			return true
+		}
+		return o.Generation != n.Generation || !equality.Semantic.DeepEqual(o.Labels, n.Labels) ||
+			apimeta.IsStatusConditionTrue(o.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) !=
+				apimeta.IsStatusConditionTrue(n.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) ||
+			len(o.Status.APIEnablements) != len(n.Status.APIEnablements)
+	},
+}
+
+// allBindings maps a Cluster change to every binding of this kind; the
+// cached snapshot is dropped so they see it.
+func (r *Reconciler) allBindings(ctx context.Context, _ client.Object) []reconcile.Request {
+	r.snap.invalidate()
+	list := r.NewList()
+	if err := r.Client.List(ctx, list); err != nil {
+		return nil
+	}
+	items, err := apimeta.ExtractList(list)
+	if err != nil {
+		return nil
+	}
+	out := make([]reconcile.Request, 0, len(items))
+	for _, it := range items {
+		if o, ok := it.(client.Object); ok {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(o)})
+		}
+	}
+	return out
+}
+
+func describe(clusters []workv1alpha2.TargetCluster) string {
+	if len(clusters) == 0 {
+		return "no cluster"
+	}
+	out := ""
+	for i, c := range clusters {
+		if i > 0 {
+			out += ", "
+		}
+		out += c.Name
+		if c.Replicas > 0 {
+			out += ":" + itoa(c.Replicas)
+		}
+	}
+	return out
+}
+
+func itoa(n int32) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func truncate(s string) string {
+	if len(s) > 4000 {
+		return s[:3997] + "..."
+	}
+	return s
+}

@@ -1,0 +1,113 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package scheduling
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/podresources"
+	"kurator.dev/kurator/internal/scheduler/estimator"
+	"kurator.dev/kurator/internal/scheduler/framework"
+)
+
+// snapshots builds the scheduler's view of the fleet and reuses it for a
+// short while, so a burst of bindings shares one view; reservations are
+// applied per decision on top.
+type snapshots struct {
+	client  client.Reader
+	members *membercluster.Registry
+	clock   clock.PassiveClock
+	maxAge  time.Duration
+
+	mu    sync.Mutex
+	at    time.Time
+	cache []*framework.ClusterInfo
+}
+
+func (s *snapshots) get(ctx context.Context) ([]*framework.ClusterInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cache != nil && s.clock.Since(s.at) < s.maxAge {
+		return s.cache, nil
+	}
+	var list karmadaclusterv1alpha1.ClusterList
+	if err := s.client.List(ctx, &list); err != nil {
+		return nil, err
+	}
+	infos := make([]*framework.ClusterInfo, 0, len(list.Items))
+	for i := range list.Items {
+		c := &list.Items[i]
+		infos = append(infos, &framework.ClusterInfo{Cluster: c, Nodes: s.nodes(ctx, c)})
+	}
+	s.cache, s.at = infos, s.clock.Now()
+	return infos, nil
+}
+
+// invalidate drops the cached view (a cluster changed).
+func (s *snapshots) invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cache = nil
+}
+
+// nodes returns the member's nodes with what their pods request, when its
+// informers are running; otherwise nil, and its resource summary is used.
+func (s *snapshots) nodes(ctx context.Context, c *karmadaclusterv1alpha1.Cluster) []estimator.Node {
+	if s.members == nil {
+		return nil
+	}
+	m, err := s.members.Get(ctx, c)
+	if err != nil {
+		return nil
+	}
+	nodeLister, podLister, ok := m.Listers()
+	if !ok {
+		return nil
+	}
+	nodes, err := nodeLister.List(labels.Everything())
+	if err != nil || len(nodes) == 0 {
+		return nil
+	}
+	pods, err := podLister.List(labels.Everything())
+	if err != nil {
+		return nil
+	}
+	byNode := make(map[string]*estimator.Node, len(nodes))
+	out := make([]estimator.Node, len(nodes))
+	for i, n := range nodes {
+		out[i] = estimator.Node{Node: n, Requested: corev1.ResourceList{}}
+		byNode[n.Name] = &out[i]
+	}
+	for _, p := range pods {
+		if p.Spec.NodeName == "" || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+			continue
+		}
+		if n, ok := byNode[p.Spec.NodeName]; ok {
+			podresources.Add(n.Requested, podresources.Requests(&p.Spec))
+			n.Pods++
+		}
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package propagation_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+)
+
+// applySeed creates the objects of a seed example in namespace ns, except
+// Istio routing objects: the control plane serves no Istio API yet.
+func applySeed(t *testing.T, g Gomega, file, ns string) {
+	t.Helper()
+	data, err := os.ReadFile("../../../examples/seed/" + file)
+	g.Expect(err).NotTo(HaveOccurred())
+	dec := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(string(data)), 4096)
+	for {
+		u := &unstructured.Unstructured{}
+		if err := dec.Decode(&u.Object); err != nil {
+			break
+		}
+		if len(u.Object) == 0 || u.GroupVersionKind().Group == "networking.istio.io" {
+			continue
+		}
+		u.SetNamespace(ns)
+		g.Expect(fleet.ControlPlane.Create(t.Context(), u)).To(Succeed())
+	}
+}
+
+func binding(g Gomega, ns, name string) *workv1alpha2.ResourceBinding {
+	rb := &workv1alpha2.ResourceBinding{}
+	g.Expect(fleet.ControlPlane.Get(bg(), client.ObjectKey{Namespace: ns, Name: name}, rb)).To(Succeed())
+	return rb
+}
+
+func decision(rb *workv1alpha2.ResourceBinding) map[string]int32 {
+	out := map[string]int32{}
+	for _, c := range rb.Spec.Clusters {
+		out[c.Name] = c.Replicas
+	}
+	return out
+}
+
+// workReplicas reads spec.replicas of the manifest each cluster's Work holds.
+func workReplicas(g Gomega, ns, rbName string) map[string]int64 {
+	var works workv1alpha1.WorkList
+	g.Expect(fleet.ControlPlane.List(bg(), &works, client.MatchingLabels{
+		"work.karmada.io/binding-namespace": ns, "work.karmada.io/binding-name": rbName})).To(Succeed())
+	out := map[string]int64{}
+	for _, w := range works.Items {
+		if !w.DeletionTimestamp.IsZero() {
+			continue
+		}
+		var d appsv1.Deployment
+		g.Expect(json.Unmarshal(w.Spec.Workload.Manifests[0].Raw, &d)).To(Succeed())
+		out[strings.TrimPrefix(w.Namespace, "karmada-es-")] = int64(*d.Spec.Replicas)
+	}
+	return out
+}
+
+func TestSeed06SchedulesAndRendersPerCluster(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "seed06")
+	applySeed(t, g, "06-nginx-weighted.yaml", ns)
+
+	g.Eventually(func(g Gomega) {
+		rb := binding(g, ns, "nginx-deployment")
+		g.Expect(decision(rb)).To(Equal(map[string]int32{"cluster-hangzhou": 6, "cluster-shanghai": 4}))
+		g.Expect(apimeta.IsStatusConditionTrue(rb.Status.Conditions, workv1alpha2.ConditionScheduled)).To(BeTrue())
+		g.Expect(rb.Status.SchedulingExplanation.Strategy).To(Equal("Divided by static weights"))
+		g.Expect(workReplicas(g, ns, rb.Name)).To(Equal(map[string]int64{"cluster-hangzhou": 6, "cluster-shanghai": 4}))
+	}).WithTimeout(20 * time.Second).WithPolling(100 * time.Millisecond).Should(Succeed())
+
+	// Scaling the template to 15 gives 9/6.
+	d := &appsv1.Deployment{}
+	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx"}, d)).To(Succeed())
+	d.Spec.Replicas = ptr(15)
+	g.Expect(fleet.ControlPlane.Update(t.Context(), d)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(workReplicas(g, ns, "nginx-deployment")).To(Equal(map[string]int64{"cluster-hangzhou": 9, "cluster-shanghai": 6}))
+	}).WithTimeout(20 * time.Second).Should(Succeed())
+
+	// A spec change that is not about replicas is re-rendered too.
+	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx"}, d)).To(Succeed())
+	d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27"
+	g.Expect(fleet.ControlPlane.Update(t.Context(), d)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		var works workv1alpha1.WorkList
+		g.Expect(fleet.ControlPlane.List(t.Context(), &works, client.MatchingLabels{"work.karmada.io/binding-name": "nginx-deployment", "work.karmada.io/binding-namespace": ns})).To(Succeed())
+		g.Expect(works.Items).To(HaveLen(2))
+		for _, w := range works.Items {
+			g.Expect(string(w.Spec.Workload.Manifests[0].Raw)).To(ContainSubstring("nginx:1.27"))
+		}
+	}).WithTimeout(20 * time.Second).Should(Succeed())
+
+	// A changed placement is rescheduled without touching the template.
+	pp := &policyv1alpha1.PropagationPolicy{}
+	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx-propagation"}, pp)).To(Succeed())
+	pp.Spec.Placement.ClusterAffinity.ClusterNames = []string{"cluster-hangzhou", "cluster-frankfurt"}
+	pp.Spec.Placement.ReplicaScheduling.WeightPreference.StaticWeightList[1].TargetCluster.ClusterNames = []string{"cluster-frankfurt"}
+	g.Expect(fleet.ControlPlane.Update(t.Context(), pp)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(workReplicas(g, ns, "nginx-deployment")).To(Equal(map[string]int64{"cluster-hangzhou": 9, "cluster-frankfurt": 6}))
+	}).WithTimeout(20 * time.Second).Should(Succeed())
+
+	// Deleting the template removes its binding and Works.
+	g.Expect(fleet.ControlPlane.Delete(t.Context(), d)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(workReplicas(g, ns, "nginx-deployment")).To(BeEmpty())
+		err := fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx-deployment"}, &workv1alpha2.ResourceBinding{})
+		g.Expect(err).To(MatchError(ContainSubstring("not found")))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+}
+
+func TestSeed07And02(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "seeds")
+	g.Expect(fleet.ControlPlane.Create(t.Context(), deployment(ns, "reviews-v2", 3))).To(Succeed())
+	g.Expect(fleet.ControlPlane.Create(t.Context(), deployment(ns, "ai-inference", 10))).To(Succeed())
+	applySeed(t, g, "07-reviews-canary.yaml", ns)
+	applySeed(t, g, "02-inference-weighted-policy.yaml", ns)
+	g.Eventually(func(g Gomega) {
+		g.Expect(decision(binding(g, ns, "reviews-v2-deployment"))).To(Equal(map[string]int32{"cluster-shanghai": 3}))
+		g.Expect(decision(binding(g, ns, "ai-inference-deployment"))).To(Equal(map[string]int32{"cluster-hangzhou": 7, "cluster-shanghai": 3}))
+	}).WithTimeout(20 * time.Second).Should(Succeed())
+}
