@@ -26,9 +26,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
 func run(t *testing.T, args ...string) (int, string) {
@@ -139,5 +141,36 @@ func TestScheduleScenario(t *testing.T) {
 	}
 	if code, out := run(t, "schedule", "-f", "/nonexistent"); code != 1 || !strings.Contains(out, "no such file") {
 		t.Fatalf("missing file: exit %d:\n%s", code, out)
+	}
+}
+
+func TestWorkloadRows(t *testing.T) {
+	b := workv1alpha2.ResourceBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "nginx-deployment", Namespace: "default"},
+		Spec: workv1alpha2.ResourceBindingSpec{
+			Resource: workv1alpha2.ObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "default", Name: "nginx"},
+			Replicas: 10,
+			Clusters: []workv1alpha2.TargetCluster{{Name: "a", Replicas: 6}, {Name: "b", Replicas: 4}, {Name: "c", Replicas: 0}},
+		},
+		Status: workv1alpha2.ResourceBindingStatus{AggregatedStatus: []workv1alpha2.AggregatedStatusItem{
+			{ClusterName: "a", Applied: true, Health: workv1alpha2.ResourceHealthy, Status: &runtime.RawExtension{Raw: []byte(`{"readyReplicas": 6}`)}},
+			{ClusterName: "b", Applied: true, Health: workv1alpha2.ResourceUnhealthy, Status: &runtime.RawExtension{Raw: []byte(`{"readyReplicas": 1}`)}},
+			{ClusterName: "c", Applied: false, AppliedMessage: "conflict"},
+		}},
+	}
+	got := workloadRows([]workv1alpha2.ResourceBinding{b}, nil)
+	want := []workloadRow{
+		{Namespace: "default", Name: "nginx", Kind: "Deployment", Cluster: "a", Desired: 6, Ready: 6, Status: "Healthy"},
+		{Namespace: "default", Name: "nginx", Kind: "Deployment", Cluster: "b", Desired: 4, Ready: 1, Status: "Progressing"},
+		{Namespace: "default", Name: "nginx", Kind: "Deployment", Cluster: "c", Desired: 0, Ready: 0, Status: "NotApplied"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("rows (-want +got):\n%s", d)
+	}
+	if rows := workloadRows([]workv1alpha2.ResourceBinding{b}, []string{"other"}); len(rows) != 0 {
+		t.Fatalf("filter by name: %v", rows)
+	}
+	if code, _ := run(t, "get", "workload"); code != 2 {
+		t.Fatalf("get workload without --all-clusters: exit %d, want 2", code)
 	}
 }

@@ -48,7 +48,7 @@ const (
 
 func newGetCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{Use: "get", Short: "List fleet objects"}
-	cmd.AddCommand(newGetClustersCommand(streams), newGetFleetsCommand(streams))
+	cmd.AddCommand(newGetClustersCommand(streams), newGetFleetsCommand(streams), newGetBindingsCommand(streams), newGetWorkloadCommand(streams))
 	return cmd
 }
 
