@@ -30,6 +30,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
@@ -172,5 +173,36 @@ func TestWorkloadRows(t *testing.T) {
 	}
 	if code, _ := run(t, "get", "workload"); code != 2 {
 		t.Fatalf("get workload without --all-clusters: exit %d, want 2", code)
+	}
+}
+
+func TestDescribeBindingAndPolicy(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	b := &workv1alpha2.ResourceBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "nginx-deployment", Namespace: "default", UID: "u1"},
+		Spec: workv1alpha2.ResourceBindingSpec{
+			Resource: workv1alpha2.ObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "default", Name: "nginx"},
+			Replicas: 10, Clusters: []workv1alpha2.TargetCluster{{Name: "hz", Replicas: 6}, {Name: "sh", Replicas: 4}},
+		},
+		Status: workv1alpha2.ResourceBindingStatus{
+			Conditions: []metav1.Condition{{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionTrue, Reason: "Success", Message: "binding has been scheduled"}},
+			SchedulingExplanation: &workv1alpha2.SchedulingExplanation{Strategy: "Divided by static weights", Division: "Webster gives hz:6, sh:4.",
+				Candidates: []workv1alpha2.ClusterExplanation{{Name: "fra", Reasons: []string{"TaintToleration: untolerated taint"}}, {Name: "hz", Feasible: true, AssignedReplicas: 6}}},
+		},
+	}
+	var out bytes.Buffer
+	describeBinding(&out, b, nil, now)
+	for _, want := range []string{"Resource:     apps/v1 Deployment default/nginx", "Scheduled     True", "hz", "Webster gives hz:6, sh:4.", "TaintToleration: untolerated taint", "Events:       <none>"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("describe lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	spec := &policyv1alpha1.PropagationSpec{ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: "nginx"}}}
+	describePolicy(&out, "nginx-propagation", spec, []workv1alpha2.ResourceBinding{*b})
+	for _, want := range []string{"apps/v1 Deployment name=nginx", "Matched templates (1)", "Deployment/nginx", "hz:6,sh:4", "fra (TaintToleration: untolerated taint)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("describe policy lacks %q:\n%s", want, out.String())
+		}
 	}
 }

@@ -69,7 +69,7 @@ func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Comm
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return UsageError{err} })
 	root.AddCommand(
 		newUpCommand(streams), newDownCommand(streams), newStatusCommand(streams), newLocalCommand(streams),
-		newJoinCommand(streams), newUnjoinCommand(streams), newGetCommand(streams), newScheduleCommand(streams), newVersionCommand(streams),
+		newJoinCommand(streams), newUnjoinCommand(streams), newGetCommand(streams), newScheduleCommand(streams), newDescribeCommand(streams), newVersionCommand(streams),
 	)
 	return root
 }
