@@ -32,6 +32,7 @@ import (
 	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/controller/cluster"
 	"kurator.dev/kurator/internal/controller/detector"
+	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/fleet"
 	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/membercluster"
@@ -118,7 +119,8 @@ func New(o Options) (ctrl.Manager, error) {
 }
 
 // addPropagation registers the propagation pipeline: detector (template →
-// binding), scheduling (binding → decision) and binding (decision → Works).
+// binding), scheduling (binding → decision), binding (decision → Works)
+// and execution (Works → members, with their status back).
 func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
 	if err != nil {
@@ -131,6 +133,9 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 		return err
 	}
 	if err := scheduling.SetupWithManager(mgr, members, mgr.GetEventRecorder("scheduler")); err != nil {
+		return err
+	}
+	if err := (&execution.Reconciler{Client: mgr.GetClient(), Members: members, Recorder: mgr.GetEventRecorder("execution")}).SetupWithManager(mgr); err != nil {
 		return err
 	}
 	return binding.SetupWithManager(mgr, dyn, mgr.GetEventRecorder("binding"))

@@ -191,8 +191,17 @@ func applyProxy(cfg *rest.Config, cluster *karmadaclusterv1alpha1.Cluster) error
 func (m *Member) StartInformers(ctx context.Context) error {
 	m.mu.Lock()
 	if m.factory == nil {
+		// Watches are long requests: the informers' client has no timeout
+		// (the member's request timeout would cut every watch).
+		watchCfg := rest.CopyConfig(m.Config)
+		watchCfg.Timeout = 0
+		cs, err := kubernetes.NewForConfig(watchCfg)
+		if err != nil {
+			m.mu.Unlock()
+			return err
+		}
 		m.stop = make(chan struct{})
-		m.factory = informers.NewSharedInformerFactory(m.Client, 0)
+		m.factory = informers.NewSharedInformerFactory(cs, 0)
 		nodes, pods := m.factory.Core().V1().Nodes(), m.factory.Core().V1().Pods()
 		m.nodes, m.pods = nodes.Lister(), pods.Lister()
 		m.synced = []cache.InformerSynced{nodes.Informer().HasSynced, pods.Informer().HasSynced}

@@ -74,6 +74,9 @@ func (f *Fleet) Stop() error {
 	if err := f.Down(true); err != nil {
 		return fmt.Errorf("stop fleet: %w", err)
 	}
+	if err := os.Remove(f.Dir + "-fleet.yaml"); err != nil && !os.IsNotExist(err) {
+		return err
+	}
 	return os.RemoveAll(f.Dir)
 }
 

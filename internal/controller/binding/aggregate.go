@@ -101,7 +101,7 @@ func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []wor
 	var out []memberStatus
 	for _, t := range b.BindingSpec().Clusters {
 		w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]
-		if w == nil || len(w.Status.ManifestStatuses) == 0 || w.Status.ManifestStatuses[0].Status == nil {
+		if w == nil || !current(w) || len(w.Status.ManifestStatuses) == 0 || w.Status.ManifestStatuses[0].Status == nil {
 			continue
 		}
 		ms := w.Status.ManifestStatuses[0]

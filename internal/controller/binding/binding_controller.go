@@ -45,13 +45,8 @@ import (
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
-// Labels linking a Work to its binding.
-const (
-	LabelBindingNamespace = "work.karmada.io/binding-namespace"
-	LabelBindingName      = "work.karmada.io/binding-name"
-	// Finalizer keeps a binding until its Works are gone.
-	Finalizer = "kurator.dev/binding"
-)
+// Finalizer keeps a binding until its Works are gone.
+const Finalizer = "kurator.dev/binding"
 
 // Reconciler handles one kind of binding.
 type Reconciler struct {
@@ -150,7 +145,7 @@ func WorkName(b workv1alpha2.Binding) string {
 
 func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv1alpha1.Work, error) {
 	var list workv1alpha1.WorkList
-	err := r.Client.List(ctx, &list, client.MatchingLabels{LabelBindingNamespace: b.GetNamespace(), LabelBindingName: b.GetName()})
+	err := r.Client.List(ctx, &list, client.MatchingLabels{workv1alpha1.BindingNamespaceLabel: b.GetNamespace(), workv1alpha1.BindingNameLabel: b.GetName()})
 	return list.Items, err
 }
 
@@ -194,7 +189,7 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 		if w.Labels == nil {
 			w.Labels = map[string]string{}
 		}
-		w.Labels[LabelBindingNamespace], w.Labels[LabelBindingName] = b.GetNamespace(), b.GetName()
+		w.Labels[workv1alpha1.BindingNamespaceLabel], w.Labels[workv1alpha1.BindingNameLabel] = b.GetNamespace(), b.GetName()
 		spec := b.BindingSpec()
 		w.Spec.Workload.Manifests = []workv1alpha1.Manifest{{RawExtension: runtime.RawExtension{Raw: raw}}}
 		w.Spec.PreserveResourcesOnDeletion = spec.PreserveResourcesOnDeletion
@@ -251,7 +246,7 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 	applied := 0
 	for _, t := range spec.Clusters {
 		item := workv1alpha2.AggregatedStatusItem{ClusterName: t.Name, Health: workv1alpha2.ResourceUnknown}
-		if w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]; w != nil {
+		if w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]; w != nil && current(w) {
 			if c := apimeta.FindStatusCondition(w.Status.Conditions, workv1alpha1.ConditionApplied); c != nil {
 				item.Applied = c.Status == metav1.ConditionTrue
 				if !item.Applied {
@@ -283,9 +278,16 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 	return r.Client.Status().Update(ctx, b)
 }
 
+// current reports whether a Work's status describes its current spec: the
+// Applied condition was written for this generation.
+func current(w *workv1alpha1.Work) bool {
+	c := apimeta.FindStatusCondition(w.Status.Conditions, workv1alpha1.ConditionApplied)
+	return c != nil && c.ObservedGeneration == w.Generation
+}
+
 func workToBinding(cluster bool) handler.MapFunc {
 	return func(_ context.Context, obj client.Object) []reconcile.Request {
-		ns, name := obj.GetLabels()[LabelBindingNamespace], obj.GetLabels()[LabelBindingName]
+		ns, name := obj.GetLabels()[workv1alpha1.BindingNamespaceLabel], obj.GetLabels()[workv1alpha1.BindingNameLabel]
 		if name == "" || (ns == "") != cluster {
 			return nil
 		}

@@ -23,6 +23,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 )
 
 func bg() gocontext.Context { return gocontext.Background() }
@@ -50,4 +51,16 @@ func deployment(ns, name string, replicas int32) *appsv1.Deployment {
 			},
 		},
 	}
+}
+
+func memberClient(g Gomega, cluster string) kubernetes.Interface {
+	c, err := fleet.Member(cluster)
+	g.Expect(err).NotTo(HaveOccurred())
+	return c
+}
+
+func memberDeployment(g Gomega, cluster, ns, name string) *appsv1.Deployment {
+	d, err := memberClient(g, cluster).AppsV1().Deployments(ns).Get(bg(), name, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	return d
 }

@@ -25,6 +25,7 @@ import (
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -72,7 +73,7 @@ func decision(rb *workv1alpha2.ResourceBinding) map[string]int32 {
 func workReplicas(g Gomega, ns, rbName string) map[string]int64 {
 	var works workv1alpha1.WorkList
 	g.Expect(fleet.ControlPlane.List(bg(), &works, client.MatchingLabels{
-		"work.karmada.io/binding-namespace": ns, "work.karmada.io/binding-name": rbName})).To(Succeed())
+		workv1alpha1.BindingNamespaceLabel: ns, workv1alpha1.BindingNameLabel: rbName})).To(Succeed())
 	out := map[string]int64{}
 	for _, w := range works.Items {
 		if !w.DeletionTimestamp.IsZero() {
@@ -98,6 +99,24 @@ func TestSeed06SchedulesAndRendersPerCluster(t *testing.T) {
 		g.Expect(workReplicas(g, ns, rb.Name)).To(Equal(map[string]int64{"cluster-hangzhou": 6, "cluster-shanghai": 4}))
 	}).WithTimeout(20 * time.Second).WithPolling(100 * time.Millisecond).Should(Succeed())
 
+	// The members run the replicas, and the template's status is their sum.
+	g.Eventually(func(g Gomega) {
+		for cluster, want := range map[string]int32{"cluster-hangzhou": 6, "cluster-shanghai": 4} {
+			m := memberDeployment(g, cluster, ns, "nginx")
+			g.Expect(m.Spec.Replicas).To(HaveValue(Equal(want)))
+			g.Expect(m.Status.ReadyReplicas).To(Equal(want))
+		}
+		tpl := &appsv1.Deployment{}
+		g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx"}, tpl)).To(Succeed())
+		g.Expect(tpl.Status.ReadyReplicas).To(Equal(int32(10)))
+		g.Expect(tpl.Status.AvailableReplicas).To(Equal(int32(10)))
+		g.Expect(tpl.Status.ObservedGeneration).To(Equal(tpl.Generation))
+		rb := binding(g, ns, "nginx-deployment")
+		g.Expect(apimeta.IsStatusConditionTrue(rb.Status.Conditions, workv1alpha2.ConditionFullyApplied)).To(BeTrue())
+	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
+	_, err := memberClient(g, "cluster-frankfurt").AppsV1().Deployments(ns).Get(t.Context(), "nginx", metav1.GetOptions{})
+	g.Expect(err).To(MatchError(ContainSubstring("not found")))
+
 	// Scaling the template to 15 gives 9/6.
 	d := &appsv1.Deployment{}
 	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx"}, d)).To(Succeed())
@@ -113,7 +132,7 @@ func TestSeed06SchedulesAndRendersPerCluster(t *testing.T) {
 	g.Expect(fleet.ControlPlane.Update(t.Context(), d)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		var works workv1alpha1.WorkList
-		g.Expect(fleet.ControlPlane.List(t.Context(), &works, client.MatchingLabels{"work.karmada.io/binding-name": "nginx-deployment", "work.karmada.io/binding-namespace": ns})).To(Succeed())
+		g.Expect(fleet.ControlPlane.List(t.Context(), &works, client.MatchingLabels{workv1alpha1.BindingNameLabel: "nginx-deployment", workv1alpha1.BindingNamespaceLabel: ns})).To(Succeed())
 		g.Expect(works.Items).To(HaveLen(2))
 		for _, w := range works.Items {
 			g.Expect(string(w.Spec.Workload.Manifests[0].Raw)).To(ContainSubstring("nginx:1.27"))
@@ -130,10 +149,21 @@ func TestSeed06SchedulesAndRendersPerCluster(t *testing.T) {
 		g.Expect(workReplicas(g, ns, "nginx-deployment")).To(Equal(map[string]int64{"cluster-hangzhou": 9, "cluster-frankfurt": 6}))
 	}).WithTimeout(20 * time.Second).Should(Succeed())
 
-	// Deleting the template removes its binding and Works.
+	// The cluster that left the placement loses its copy.
+	g.Eventually(func(g Gomega) {
+		_, err := memberClient(g, "cluster-shanghai").AppsV1().Deployments(ns).Get(bg(), "nginx", metav1.GetOptions{})
+		g.Expect(err).To(MatchError(ContainSubstring("not found")))
+		g.Expect(memberDeployment(g, "cluster-frankfurt", ns, "nginx").Spec.Replicas).To(HaveValue(Equal(int32(6))))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+
+	// Deleting the template removes its binding, Works and member copies.
 	g.Expect(fleet.ControlPlane.Delete(t.Context(), d)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		g.Expect(workReplicas(g, ns, "nginx-deployment")).To(BeEmpty())
+		for _, cluster := range []string{"cluster-hangzhou", "cluster-frankfurt"} {
+			_, err := memberClient(g, cluster).AppsV1().Deployments(ns).Get(bg(), "nginx", metav1.GetOptions{})
+			g.Expect(err).To(MatchError(ContainSubstring("not found")))
+		}
 		err := fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx-deployment"}, &workv1alpha2.ResourceBinding{})
 		g.Expect(err).To(MatchError(ContainSubstring("not found")))
 	}).WithTimeout(30 * time.Second).Should(Succeed())
@@ -150,4 +180,24 @@ func TestSeed07And02(t *testing.T) {
 		g.Expect(decision(binding(g, ns, "reviews-v2-deployment"))).To(Equal(map[string]int32{"cluster-shanghai": 3}))
 		g.Expect(decision(binding(g, ns, "ai-inference-deployment"))).To(Equal(map[string]int32{"cluster-hangzhou": 7, "cluster-shanghai": 3}))
 	}).WithTimeout(20 * time.Second).Should(Succeed())
+}
+
+// Seed 08's ConfigMap, with a ClusterPropagationPolicy selecting it, is
+// duplicated unchanged to every member.
+func TestSeed08ConfigMapIsDuplicated(t *testing.T) {
+	g := NewWithT(t)
+	applySeed(t, g, "08-network-config.yaml", "kurator-system")
+	cpp := &policyv1alpha1.ClusterPropagationPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: "network-config"},
+		Spec: policyv1alpha1.PropagationSpec{ResourceSelectors: []policyv1alpha1.ResourceSelector{
+			{APIVersion: "v1", Kind: "ConfigMap", Namespace: "kurator-system", Name: "network-config"}}},
+	}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), cpp)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		for _, cluster := range []string{"cluster-hangzhou", "cluster-shanghai", "cluster-frankfurt"} {
+			cm, err := memberClient(g, cluster).CoreV1().ConfigMaps("kurator-system").Get(bg(), "network-config", metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(cm.Data["config"]).To(ContainSubstring("podCIDR: 10.244.0.0/16"))
+		}
+	}).WithTimeout(30 * time.Second).Should(Succeed())
 }

@@ -1,0 +1,289 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package execution applies Works to their member clusters: it server-side
+// applies each manifest, watches the applied objects to revert drift and
+// reflect their status and health into the Work, and removes (or releases)
+// them when the Work is deleted.
+package execution
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	"kurator.dev/kurator/internal/membercluster"
+)
+
+// Options tune retries; zero values take the defaults.
+type Options struct {
+	// NotReadyRetry is how often a Work for a cluster that is not ready is
+	// retried (a cluster becoming ready also triggers it).
+	NotReadyRetry time.Duration
+	// ConflictRetry is how often a Work blocked by an unmanaged member
+	// object looks again.
+	ConflictRetry time.Duration
+	// PollInterval re-applies a Work whose member objects cannot be
+	// watched, bounding how long drift lasts.
+	PollInterval time.Duration
+	// SyncTimeout bounds the wait for a new member informer to list.
+	SyncTimeout time.Duration
+	// MaxConcurrentReconciles is the number of Works applied in parallel.
+	MaxConcurrentReconciles int
+}
+
+// staleRetry is how soon a Work whose write met a newer version (it was
+// read from a cache that lagged behind) is looked at again.
+const staleRetry = time.Second
+
+// DefaultOptions returns the defaults.
+func DefaultOptions() Options {
+	return Options{NotReadyRetry: 10 * time.Second, ConflictRetry: 30 * time.Second, PollInterval: 5 * time.Second,
+		SyncTimeout: 5 * time.Second, MaxConcurrentReconciles: 8}
+}
+
+// Reconciler applies one Work per request.
+type Reconciler struct {
+	Client   client.Client
+	Members  *membercluster.Registry
+	Recorder events.EventRecorder
+	Clock    clock.Clock
+	Options  Options
+
+	members *memberCache
+	queue   atomic.Pointer[workqueue.TypedRateLimitingInterface[reconcile.Request]]
+}
+
+// scope is the state of one reconcile.
+type scope struct {
+	work    *workv1alpha1.Work
+	before  *workv1alpha1.Work
+	cluster string
+}
+
+func (s *scope) key() types.NamespacedName { return client.ObjectKeyFromObject(s.work) }
+
+// SetupWithManager registers the controller.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
+	r.Options = withDefaults(r.Options)
+	r.members = newMemberCache(mgr.GetLogger().WithName("execution"), r.Clock, r.enqueue)
+	// Member informers enqueue Works directly; the queue is known once the
+	// controller starts, before any informer runs.
+	memberEvents := source.Func(func(_ context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request]) error {
+		r.queue.Store(&q)
+		return nil
+	})
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("execution").
+		For(&workv1alpha1.Work{}, builder.WithPredicates(inExecutionNamespace(), predicate.Or(predicate.GenerationChangedPredicate{}, deletionStarted()))).
+		Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.worksOfCluster), builder.WithPredicates(readinessChanged())).
+		WatchesRawSource(memberEvents).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.MaxConcurrentReconciles}).
+		Complete(r)
+}
+
+// +kubebuilder:rbac:groups=work.karmada.io,resources=works,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=work.karmada.io,resources=works/status;works/finalizers,verbs=get;update;patch
+// +kubebuilder:rbac:groups=cluster.karmada.io,resources=clusters,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile applies the Work to its member cluster, or cleans up after it.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	cluster, ok := workv1alpha1.ClusterForExecutionNamespace(req.Namespace)
+	if !ok {
+		return ctrl.Result{}, nil
+	}
+	ctx = ctrl.LoggerInto(ctx, ctrl.LoggerFrom(ctx).WithValues("cluster", cluster))
+	work := &workv1alpha1.Work{}
+	if err := r.Client.Get(ctx, req.NamespacedName, work); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			r.members.release(cluster, req.NamespacedName)
+		}
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	s := &scope{work: work, cluster: cluster}
+	if !work.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, s)
+	}
+	if !controllerutil.ContainsFinalizer(work, workv1alpha1.ExecutionFinalizer) {
+		patch := client.MergeFromWithOptions(work.DeepCopy(), client.MergeFromWithOptimisticLock{})
+		controllerutil.AddFinalizer(work, workv1alpha1.ExecutionFinalizer)
+		if err := r.Client.Patch(ctx, work, patch); err != nil {
+			if apierrors.IsConflict(err) {
+				return ctrl.Result{RequeueAfter: staleRetry}, nil
+			}
+			return ctrl.Result{}, err
+		}
+	}
+	s.before = work.DeepCopy()
+	result, err := r.reconcileNormal(ctx, s)
+	if werr := r.writeStatus(ctx, s); werr != nil {
+		if apierrors.IsConflict(werr) && err == nil {
+			// The Work was read from a cache that had not seen our last
+			// status write yet; look again once it has.
+			return ctrl.Result{RequeueAfter: staleRetry}, nil
+		}
+		return ctrl.Result{}, errors.Join(err, werr)
+	}
+	return result, err
+}
+
+// reconcileNormal runs the phases in order; each may end the reconcile.
+func (r *Reconciler) reconcileNormal(ctx context.Context, s *scope) (ctrl.Result, error) {
+	if ptr.Deref(s.work.Spec.SuspendDispatching, false) {
+		r.members.release(s.cluster, s.key())
+		r.setDispatching(s.work, true)
+		return ctrl.Result{}, nil
+	}
+	r.setDispatching(s.work, false)
+	mc, result := r.connect(ctx, s)
+	if mc == nil {
+		return result, nil
+	}
+	return r.applyWork(ctx, s, mc)
+}
+
+// connect returns the member's clients, or nil after recording on the Work
+// why the member cannot be used.
+func (r *Reconciler) connect(ctx context.Context, s *scope) (*memberClient, ctrl.Result) {
+	cluster := &karmadaclusterv1alpha1.Cluster{}
+	if err := r.Client.Get(ctx, client.ObjectKey{Name: s.cluster}, cluster); err != nil {
+		r.members.forget(s.cluster)
+		if apierrors.IsNotFound(err) {
+			// The Cluster watch brings the Work back when it appears.
+			r.setClusterNotReady(s.work, "cluster "+s.cluster+" does not exist")
+			return nil, ctrl.Result{}
+		}
+		r.setClusterNotReady(s.work, "cluster "+s.cluster+" cannot be read: "+err.Error())
+		return nil, ctrl.Result{RequeueAfter: r.Options.NotReadyRetry}
+	}
+	if ready, why := clusterReady(cluster); !ready {
+		r.members.forget(s.cluster)
+		r.setClusterNotReady(s.work, "cluster "+s.cluster+" is not ready: "+why)
+		return nil, ctrl.Result{RequeueAfter: r.Options.NotReadyRetry}
+	}
+	member, err := r.Members.Get(ctx, cluster)
+	var mc *memberClient
+	if err == nil {
+		mc, err = r.members.get(member)
+	}
+	if err != nil {
+		r.setClusterNotReady(s.work, "cluster "+s.cluster+" cannot be reached: "+err.Error())
+		return nil, ctrl.Result{RequeueAfter: r.Options.NotReadyRetry}
+	}
+	return mc, ctrl.Result{}
+}
+
+// reconcileDelete removes (or releases) the member objects, then lets the
+// Work go. A member that is unreachable is retried with backoff; a cluster
+// that no longer exists (or is leaving and not ready) has nothing to clean.
+func (r *Reconciler) reconcileDelete(ctx context.Context, s *scope) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(s.work, workv1alpha1.ExecutionFinalizer) {
+		r.members.release(s.cluster, s.key())
+		return ctrl.Result{}, nil
+	}
+	cluster := &karmadaclusterv1alpha1.Cluster{}
+	err := r.Client.Get(ctx, client.ObjectKey{Name: s.cluster}, cluster)
+	if client.IgnoreNotFound(err) != nil {
+		return ctrl.Result{}, err
+	}
+	ready, _ := clusterReady(cluster)
+	if err == nil && (cluster.DeletionTimestamp.IsZero() || ready) {
+		member, err := r.Members.Get(ctx, cluster)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		mc, err := r.members.get(member)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		if err := r.cleanup(ctx, s, mc); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	r.members.release(s.cluster, s.key())
+	patch := client.MergeFromWithOptions(s.work.DeepCopy(), client.MergeFromWithOptimisticLock{})
+	controllerutil.RemoveFinalizer(s.work, workv1alpha1.ExecutionFinalizer)
+	if err := r.Client.Patch(ctx, s.work, patch); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	ctrl.LoggerFrom(ctx).V(2).Info("Released Work", "preserved", ptr.Deref(s.work.Spec.PreserveResourcesOnDeletion, false))
+	return ctrl.Result{}, nil
+}
+
+// worksOfCluster maps a Cluster to the Works in its execution namespace.
+func (r *Reconciler) worksOfCluster(ctx context.Context, obj client.Object) []reconcile.Request {
+	var works workv1alpha1.WorkList
+	if err := r.Client.List(ctx, &works, client.InNamespace(workv1alpha1.ExecutionNamespace(obj.GetName()))); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Cannot list Works of cluster", "cluster", obj.GetName())
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(works.Items))
+	for i := range works.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&works.Items[i])})
+	}
+	return reqs
+}
+
+// enqueue is called by member informers for the Work an object names.
+func (r *Reconciler) enqueue(work types.NamespacedName) {
+	if q := r.queue.Load(); q != nil {
+		(*q).Add(reconcile.Request{NamespacedName: work})
+	}
+}
+
+func withDefaults(o Options) Options {
+	d := DefaultOptions()
+	if o.NotReadyRetry <= 0 {
+		o.NotReadyRetry = d.NotReadyRetry
+	}
+	if o.ConflictRetry <= 0 {
+		o.ConflictRetry = d.ConflictRetry
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = d.PollInterval
+	}
+	if o.SyncTimeout <= 0 {
+		o.SyncTimeout = d.SyncTimeout
+	}
+	if o.MaxConcurrentReconciles <= 0 {
+		o.MaxConcurrentReconciles = d.MaxConcurrentReconciles
+	}
+	return o
+}

@@ -1,0 +1,185 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package execution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+)
+
+// applyResult summarises one pass over the manifests.
+type applyResult struct {
+	statuses  []workv1alpha1.ManifestStatus
+	failures  []string
+	conflicts []string
+	// invalid counts the failures of manifests that cannot be decoded;
+	// only a new spec helps them.
+	invalid int
+	// watched is false when some applied objects have no listed informer,
+	// so drift would go unnoticed without polling.
+	watched bool
+}
+
+// applyWork applies every manifest, prunes objects of manifests that were
+// removed, and records status, health and conditions.
+func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) (ctrl.Result, error) {
+	key := workKey(s.work.Namespace, s.work.Name)
+	res := applyResult{}
+	var targets []*target
+	for i, m := range s.work.Spec.Workload.Manifests {
+		obj, err := decode(m, key)
+		if err != nil {
+			res.invalid++
+			res.failures = append(res.failures, fmt.Sprintf("manifest %d: %v", i, err))
+			continue
+		}
+		t, err := resolve(mc.mapper, obj, i)
+		if err != nil {
+			if errors.Is(err, errNoNamespace) {
+				res.invalid++
+			}
+			res.failures = append(res.failures, fmt.Sprintf("manifest %d: %v", i, err))
+			continue
+		}
+		targets = append(targets, t)
+	}
+	complete := len(targets) == len(s.work.Spec.Workload.Manifests)
+
+	gvrs := make([]schema.GroupVersionResource, 0, len(targets))
+	for _, t := range targets {
+		gvrs = append(gvrs, t.gvr)
+	}
+	mc.watch(s.key(), gvrs)
+	res.watched = mc.synced(ctx, gvrs, r.Options.SyncTimeout)
+
+	for _, t := range targets {
+		st := workv1alpha1.ManifestStatus{Identifier: t.id, Health: workv1alpha1.ResourceUnknown}
+		o := mc.apply(ctx, t, key)
+		switch {
+		case o.err != nil:
+			res.failures = append(res.failures, errorText(t.id, o.err))
+		case o.conflict != "":
+			res.conflicts = append(res.conflicts, o.conflict)
+		default:
+			status, err := reflectStatus(o.live)
+			if err != nil {
+				res.failures = append(res.failures, errorText(t.id, err))
+			}
+			st.Status, st.Health = status, health(o.live)
+		}
+		res.statuses = append(res.statuses, st)
+	}
+	// Without every manifest resolved, a missing one may only be
+	// unresolvable for now: pruning it would delete a live object.
+	if complete {
+		r.prune(ctx, s, mc, targets, &res)
+	}
+	s.work.Status.ManifestStatuses = res.statuses
+	r.setApplied(s.work, &res)
+	r.setAvailable(s.work, res.statuses, len(s.work.Spec.Workload.Manifests))
+
+	switch {
+	case len(res.failures) > 0 && res.invalid == len(res.failures):
+		return ctrl.Result{}, reconcile.TerminalError(errors.New(res.failures[0]))
+	case len(res.failures) > 0:
+		return ctrl.Result{}, fmt.Errorf("%d manifest(s) not applied, first: %s", len(res.failures), res.failures[0])
+	case len(res.conflicts) > 0:
+		return ctrl.Result{RequeueAfter: r.Options.ConflictRetry}, nil
+	case !res.watched:
+		return ctrl.Result{RequeueAfter: r.Options.PollInterval}, nil
+	}
+	ctrl.LoggerFrom(ctx).V(4).Info("Applied Work", "manifests", len(targets))
+	return ctrl.Result{}, nil
+}
+
+// prune deletes the objects of manifests that left the Work. A failed
+// deletion keeps the object's status entry so that it is tried again.
+func (r *Reconciler) prune(ctx context.Context, s *scope, mc *memberClient, targets []*target, res *applyResult) {
+	current := map[objectRef]bool{}
+	for _, t := range targets {
+		current[t.ref()] = true
+	}
+	key := workKey(s.work.Namespace, s.work.Name)
+	for _, st := range s.before.Status.ManifestStatuses {
+		id := st.Identifier
+		ref := objectRef{group: id.Group, resource: id.Resource, namespace: id.Namespace, name: id.Name}
+		if current[ref] {
+			continue
+		}
+		gvr := schema.GroupVersionResource{Group: id.Group, Version: id.Version, Resource: id.Resource}
+		if err := mc.remove(ctx, gvr, id.Namespace, id.Name, key, false); err != nil {
+			res.failures = append(res.failures, errorText(id, err))
+			res.statuses = append(res.statuses, st)
+		}
+	}
+}
+
+// cleanup removes, or with preserveResourcesOnDeletion releases, every
+// object the Work applied: those its status lists and those its manifests
+// name (in case the status was not written after an apply).
+func (r *Reconciler) cleanup(ctx context.Context, s *scope, mc *memberClient) error {
+	key := workKey(s.work.Namespace, s.work.Name)
+	type object struct {
+		gvr             schema.GroupVersionResource
+		namespace, name string
+	}
+	seen := map[objectRef]bool{}
+	var objects []object
+	add := func(gvr schema.GroupVersionResource, namespace, name string) {
+		ref := objectRef{group: gvr.Group, resource: gvr.Resource, namespace: namespace, name: name}
+		if !seen[ref] {
+			seen[ref] = true
+			objects = append(objects, object{gvr: gvr, namespace: namespace, name: name})
+		}
+	}
+	for _, st := range s.work.Status.ManifestStatuses {
+		id := st.Identifier
+		add(schema.GroupVersionResource{Group: id.Group, Version: id.Version, Resource: id.Resource}, id.Namespace, id.Name)
+	}
+	for i, m := range s.work.Spec.Workload.Manifests {
+		obj, err := decode(m, key)
+		if err != nil {
+			continue
+		}
+		t, err := resolve(mc.mapper, obj, i)
+		switch {
+		case err == nil:
+			add(t.gvr, t.id.Namespace, t.id.Name)
+		case !meta.IsNoMatchError(err) && !errors.Is(err, errNoNamespace):
+			// A kind the member does not serve, or an invalid manifest,
+			// has no object to remove; any other error may hide one.
+			return err
+		}
+	}
+	preserve := ptr.Deref(s.work.Spec.PreserveResourcesOnDeletion, false)
+	var errs []error
+	for _, o := range objects {
+		if err := mc.remove(ctx, o.gvr, o.namespace, o.name, key, preserve); err != nil {
+			errs = append(errs, fmt.Errorf("%s %s/%s: %w", o.gvr.Resource, o.namespace, o.name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
