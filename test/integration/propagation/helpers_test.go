@@ -24,6 +24,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 func bg() gocontext.Context { return gocontext.Background() }
@@ -63,4 +65,16 @@ func memberDeployment(g Gomega, cluster, ns, name string) *appsv1.Deployment {
 	d, err := memberClient(g, cluster).AppsV1().Deployments(ns).Get(bg(), name, metav1.GetOptions{})
 	g.Expect(err).NotTo(HaveOccurred())
 	return d
+}
+
+// update changes an object the controllers also write (labels, status),
+// retrying on conflicts as any client must.
+func update(g Gomega, key client.ObjectKey, obj client.Object, mutate func()) {
+	g.Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		if err := fleet.ControlPlane.Get(bg(), key, obj); err != nil {
+			return err
+		}
+		mutate()
+		return fleet.ControlPlane.Update(bg(), obj)
+	})).To(Succeed())
 }

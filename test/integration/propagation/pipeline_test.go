@@ -119,17 +119,13 @@ func TestSeed06SchedulesAndRendersPerCluster(t *testing.T) {
 
 	// Scaling the template to 15 gives 9/6.
 	d := &appsv1.Deployment{}
-	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx"}, d)).To(Succeed())
-	d.Spec.Replicas = ptr(15)
-	g.Expect(fleet.ControlPlane.Update(t.Context(), d)).To(Succeed())
+	update(g, client.ObjectKey{Namespace: ns, Name: "nginx"}, d, func() { d.Spec.Replicas = ptr(15) })
 	g.Eventually(func(g Gomega) {
 		g.Expect(workReplicas(g, ns, "nginx-deployment")).To(Equal(map[string]int64{"cluster-hangzhou": 9, "cluster-shanghai": 6}))
 	}).WithTimeout(20 * time.Second).Should(Succeed())
 
 	// A spec change that is not about replicas is re-rendered too.
-	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx"}, d)).To(Succeed())
-	d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27"
-	g.Expect(fleet.ControlPlane.Update(t.Context(), d)).To(Succeed())
+	update(g, client.ObjectKey{Namespace: ns, Name: "nginx"}, d, func() { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27" })
 	g.Eventually(func(g Gomega) {
 		var works workv1alpha1.WorkList
 		g.Expect(fleet.ControlPlane.List(t.Context(), &works, client.MatchingLabels{workv1alpha1.BindingNameLabel: "nginx-deployment", workv1alpha1.BindingNamespaceLabel: ns})).To(Succeed())
@@ -141,10 +137,10 @@ func TestSeed06SchedulesAndRendersPerCluster(t *testing.T) {
 
 	// A changed placement is rescheduled without touching the template.
 	pp := &policyv1alpha1.PropagationPolicy{}
-	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "nginx-propagation"}, pp)).To(Succeed())
-	pp.Spec.Placement.ClusterAffinity.ClusterNames = []string{"cluster-hangzhou", "cluster-frankfurt"}
-	pp.Spec.Placement.ReplicaScheduling.WeightPreference.StaticWeightList[1].TargetCluster.ClusterNames = []string{"cluster-frankfurt"}
-	g.Expect(fleet.ControlPlane.Update(t.Context(), pp)).To(Succeed())
+	update(g, client.ObjectKey{Namespace: ns, Name: "nginx-propagation"}, pp, func() {
+		pp.Spec.Placement.ClusterAffinity.ClusterNames = []string{"cluster-hangzhou", "cluster-frankfurt"}
+		pp.Spec.Placement.ReplicaScheduling.WeightPreference.StaticWeightList[1].TargetCluster.ClusterNames = []string{"cluster-frankfurt"}
+	})
 	g.Eventually(func(g Gomega) {
 		g.Expect(workReplicas(g, ns, "nginx-deployment")).To(Equal(map[string]int64{"cluster-hangzhou": 9, "cluster-frankfurt": 6}))
 	}).WithTimeout(20 * time.Second).Should(Succeed())
