@@ -84,7 +84,9 @@ func New(o Options) (ctrl.Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("control plane config: %w", err)
 	}
-	cfg.QPS, cfg.Burst = 200, 400
+	// Each scheduling decision and Work write is a request; a client-side
+	// limit of a few hundred per second would cap propagation throughput.
+	cfg.QPS, cfg.Burst = 1000, 2000
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme.Scheme,
 		Metrics:                 metricsserver.Options{BindAddress: o.MetricsAddr},
@@ -127,7 +129,7 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 		return err
 	}
 	if err := mgr.Add(&detector.Detector{
-		Client: mgr.GetClient(), Cache: mgr.GetCache(), Dynamic: dyn, Mapper: mgr.GetRESTMapper(),
+		Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Cache: mgr.GetCache(), Dynamic: dyn, Mapper: mgr.GetRESTMapper(),
 		Recorder: mgr.GetEventRecorder("detector"), Workers: 4,
 	}); err != nil {
 		return err

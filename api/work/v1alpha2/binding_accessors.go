@@ -18,6 +18,7 @@ package v1alpha2
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // +kubebuilder:object:generate=false
@@ -42,3 +43,12 @@ func (b *ClusterResourceBinding) BindingSpec() *ResourceBindingSpec { return &b.
 
 // BindingStatus returns the status.
 func (b *ClusterResourceBinding) BindingStatus() *ResourceBindingStatus { return &b.Status }
+
+// GVK returns the kind of a binding from its Go type (objects read from a
+// cache carry no TypeMeta).
+func GVK(b Binding) schema.GroupVersionKind {
+	if _, ok := b.(*ClusterResourceBinding); ok {
+		return SchemeGroupVersion.WithKind("ClusterResourceBinding")
+	}
+	return SchemeGroupVersion.WithKind("ResourceBinding")
+}

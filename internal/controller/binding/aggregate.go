@@ -23,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
@@ -87,7 +88,13 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 	if err != nil {
 		return err
 	}
-	_, err = r.Dynamic.Resource(m.Resource).Namespace(tpl.GetNamespace()).UpdateStatus(ctx, next, metav1.UpdateOptions{})
+	// Only this controller writes a template's status: a merge patch needs
+	// no lock, so the detector's label changes never make it conflict.
+	body, err := json.Marshal(map[string]any{"status": status})
+	if err != nil {
+		return err
+	}
+	_, err = r.Dynamic.Resource(m.Resource).Namespace(tpl.GetNamespace()).Patch(ctx, tpl.GetName(), types.MergePatchType, body, metav1.PatchOptions{}, "status")
 	return err
 }
 

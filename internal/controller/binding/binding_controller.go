@@ -37,12 +37,14 @@ import (
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/patch"
 )
 
 // Finalizer keeps a binding until its Works are gone.
@@ -70,6 +72,7 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, recorder events.E
 			name = "binding-crb"
 		}
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
+			WithOptions(controller.Options{MaxConcurrentReconciles: 8}).
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(workToBinding(cluster))).
 			Complete(r); err != nil {
 			return err
@@ -91,7 +94,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, r.reconcileDelete(ctx, b)
 	}
 	if controllerutil.AddFinalizer(b, Finalizer) {
-		return ctrl.Result{}, r.Client.Update(ctx, b)
+		if err := patch.Merge(ctx, r.Client, b, map[string]any{"metadata": map[string]any{"finalizers": b.GetFinalizers()}}); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 	tpl, err := r.template(ctx, b)
 	if err != nil || tpl == nil {
@@ -177,7 +182,13 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 
 func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, cluster string, manifest *unstructured.Unstructured) error {
 	ns := workv1alpha1.ExecutionNamespace(cluster)
-	if err := r.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil && !apierrors.IsAlreadyExists(err) {
+	// Checked in the cache first: creating it on every reconcile would be a
+	// failing write each time.
+	if err := r.Client.Get(ctx, client.ObjectKey{Name: ns}, &corev1.Namespace{}); apierrors.IsNotFound(err) {
+		if err := r.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil && !apierrors.IsAlreadyExists(err) {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	raw, err := manifest.MarshalJSON()
@@ -185,7 +196,9 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 		return err
 	}
 	w := &workv1alpha1.Work{ObjectMeta: metav1.ObjectMeta{Name: WorkName(b), Namespace: ns}}
-	_, err = controllerutil.CreateOrUpdate(ctx, r.Client, w, func() error {
+	// A patch, not an update: the execution controller writes the Work's
+	// status concurrently.
+	_, err = controllerutil.CreateOrPatch(ctx, r.Client, w, func() error {
 		if w.Labels == nil {
 			w.Labels = map[string]string{}
 		}
@@ -228,7 +241,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding
 		return fmt.Errorf("waiting for %d Works of %s to be deleted", len(works), client.ObjectKeyFromObject(b))
 	}
 	if controllerutil.RemoveFinalizer(b, Finalizer) {
-		return r.Client.Update(ctx, b)
+		return patch.Merge(ctx, r.Client, b, map[string]any{"metadata": map[string]any{"finalizers": b.GetFinalizers()}})
 	}
 	return nil
 }
@@ -237,7 +250,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding
 // FullyApplied condition.
 func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work) error {
 	spec, status := b.BindingSpec(), b.BindingStatus()
-	before := status.DeepCopy()
+	before := ownedStatus(status)
 	byNS := map[string]*workv1alpha1.Work{}
 	for i := range works {
 		byNS[works[i].Namespace] = &works[i]
@@ -272,10 +285,28 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		cond.Message = fmt.Sprintf("applied to %d of %d clusters", applied, len(spec.Clusters))
 	}
 	apimeta.SetStatusCondition(&status.Conditions, cond)
-	if equality.Semantic.DeepEqual(before, status) {
+	after := ownedStatus(status)
+	if equality.Semantic.DeepEqual(before, after) {
 		return nil
 	}
-	return r.Client.Status().Update(ctx, b)
+	return patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, "kurator-binding")
+}
+
+// bindingStatus is the part of a binding's status this controller owns.
+type bindingStatus struct {
+	Conditions       []metav1.Condition                  `json:"conditions"`
+	AggregatedStatus []workv1alpha2.AggregatedStatusItem `json:"aggregatedStatus"`
+}
+
+func ownedStatus(s *workv1alpha2.ResourceBindingStatus) bindingStatus {
+	out := bindingStatus{Conditions: []metav1.Condition{}, AggregatedStatus: s.AggregatedStatus}
+	if out.AggregatedStatus == nil {
+		out.AggregatedStatus = []workv1alpha2.AggregatedStatusItem{}
+	}
+	if c := apimeta.FindStatusCondition(s.Conditions, workv1alpha2.ConditionFullyApplied); c != nil {
+		out.Conditions = append(out.Conditions, *c)
+	}
+	return out
 }
 
 // current reports whether a Work's status describes its current spec: the

@@ -54,7 +54,9 @@ type key struct {
 // Detector is a manager Runnable: templates are of any kind, so it keeps its
 // own dynamic informers and queue instead of a typed controller.
 type Detector struct {
-	Client   client.Client
+	Client client.Client
+	// Reader reads the API server directly (the manager's APIReader).
+	Reader   client.Reader
 	Cache    cache.Cache
 	Dynamic  dynamic.Interface
 	Mapper   apimeta.RESTMapper

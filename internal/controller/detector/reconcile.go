@@ -27,6 +27,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -203,8 +204,16 @@ func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured
 }
 
 // upsertBinding creates or updates the binding, leaving the scheduler's
-// decision (spec.clusters) and eviction tasks alone.
+// decision (spec.clusters) and eviction tasks alone. The scheduler and the
+// binding controller write the binding too: a conflict is retried at once
+// on a fresh read rather than through the queue's backoff.
 func (d *Detector) upsertBinding(ctx context.Context, u *unstructured.Unstructured, p policy, spec workv1alpha2.ResourceBindingSpec) error {
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		return d.upsertBindingOnce(ctx, u, p, *spec.DeepCopy())
+	})
+}
+
+func (d *Detector) upsertBindingOnce(ctx context.Context, u *unstructured.Unstructured, p policy, spec workv1alpha2.ResourceBindingSpec) error {
 	name := workv1alpha2.BindingName(u.GetName(), u.GetKind())
 	var obj client.Object
 	var current *workv1alpha2.ResourceBindingSpec
@@ -215,7 +224,9 @@ func (d *Detector) upsertBinding(ctx context.Context, u *unstructured.Unstructur
 		rb := &workv1alpha2.ResourceBinding{}
 		obj, current = rb, &rb.Spec
 	}
-	err := d.Client.Get(ctx, client.ObjectKey{Namespace: u.GetNamespace(), Name: name}, obj)
+	// Read the API server, not the cache: after a conflict the cache may not
+	// have caught up yet.
+	err := d.Reader.Get(ctx, client.ObjectKey{Namespace: u.GetNamespace(), Name: name}, obj)
 	create := apierrors.IsNotFound(err)
 	if err != nil && !create {
 		return err

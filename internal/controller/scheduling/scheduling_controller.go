@@ -36,6 +36,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -45,6 +46,7 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/patch"
 	"kurator.dev/kurator/internal/scenario"
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/estimator"
@@ -95,7 +97,10 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 		if _, ok := r.NewBinding().(*workv1alpha2.ClusterResourceBinding); ok {
 			name = "scheduling-crb"
 		}
+		// Decisions are independent (reservations are locked), so several
+		// run at once; Karmada has a single scheduling worker.
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
+			WithOptions(controller.Options{MaxConcurrentReconciles: 4}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
 			Complete(r); err != nil {
 			return err
@@ -237,10 +242,12 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 			annotations = map[string]string{}
 		}
 		if !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
-			spec.Clusters = clusters
-			annotations[policyv1alpha1.AppliedPlacementAnnotation] = placementJSON
-			b.SetAnnotations(annotations)
-			if err := r.Client.Update(ctx, b); err != nil {
+			// The decision is the scheduler's alone: a merge patch of it
+			// never conflicts with the detector's or binding controller's writes.
+			if err := patch.Merge(ctx, r.Client, b, map[string]any{
+				"metadata": map[string]any{"annotations": map[string]string{policyv1alpha1.AppliedPlacementAnnotation: placementJSON}},
+				"spec":     map[string]any{"clusters": clusters},
+			}); err != nil {
 				return ctrl.Result{}, err
 			}
 			r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
@@ -256,9 +263,30 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 	return r.writeStatus(ctx, b, res, schedErr)
 }
 
+// schedulingStatus is the part of a binding's status the scheduler owns;
+// it is server-side applied, so the binding controller's fields are kept.
+type schedulingStatus struct {
+	SchedulerObservedGeneration   int64                               `json:"schedulerObservedGeneration"`
+	SchedulerObservedAffinityName string                              `json:"schedulerObservingAffinityName,omitempty"`
+	LastScheduledTime             *metav1.Time                        `json:"lastScheduledTime,omitempty"`
+	Conditions                    []metav1.Condition                  `json:"conditions"`
+	SchedulingExplanation         *workv1alpha2.SchedulingExplanation `json:"schedulingExplanation,omitempty"`
+}
+
+func owned(s *workv1alpha2.ResourceBindingStatus) schedulingStatus {
+	out := schedulingStatus{
+		SchedulerObservedGeneration: s.SchedulerObservedGeneration, SchedulerObservedAffinityName: s.SchedulerObservedAffinityName,
+		LastScheduledTime: s.LastScheduledTime, SchedulingExplanation: s.SchedulingExplanation, Conditions: []metav1.Condition{},
+	}
+	if c := apimeta.FindStatusCondition(s.Conditions, workv1alpha2.ConditionScheduled); c != nil {
+		out.Conditions = append(out.Conditions, *c)
+	}
+	return out
+}
+
 func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, res *scheduler.Result, schedErr error) (ctrl.Result, error) {
 	status := b.BindingStatus()
-	before := status.DeepCopy()
+	before := owned(status)
 	cond := metav1.Condition{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonSuccess,
 		Message: "binding has been scheduled", ObservedGeneration: b.GetGeneration()}
 	var fit *scheduler.FitError
@@ -285,8 +313,9 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 	if res != nil {
 		status.SchedulingExplanation = scenario.Explain(res.Explanation)
 	}
-	if !equality.Semantic.DeepEqual(before, status) {
-		if err := r.Client.Status().Update(ctx, b); err != nil {
+	after := owned(status)
+	if !equality.Semantic.DeepEqual(before, after) {
+		if err := patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, "kurator-scheduler"); err != nil {
 			return ctrl.Result{}, err
 		}
 	}

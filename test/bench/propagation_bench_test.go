@@ -1,0 +1,306 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/localfleet"
+	"kurator.dev/kurator/internal/scheme"
+	"kurator.dev/kurator/test/framework"
+)
+
+// fastClient is a control-plane client without client-side rate limits, so
+// the benchmark measures Kurator, not its own client.
+func fastClient(b *testing.B, f *framework.Fleet) client.Client {
+	cfg, err := clientcmd.BuildConfigFromFlags("", f.Layout().ClusterKubeconfig(localfleet.ControlPlaneName))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.QPS, cfg.Burst = 5000, 10000
+	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// seen records when objects of a namespace first appear in members.
+type seen struct {
+	mu    sync.Mutex
+	first map[string]map[string]time.Time // name -> cluster -> time
+}
+
+func watchMembers(b *testing.B, ctx context.Context, f *framework.Fleet, ns string, clusters []string, kind string) *seen {
+	s := &seen{first: map[string]map[string]time.Time{}}
+	for _, cluster := range clusters {
+		cs, err := f.Member(cluster)
+		if err != nil {
+			b.Fatal(err)
+		}
+		factory := informers.NewSharedInformerFactoryWithOptions(cs.(*kubernetes.Clientset), 0, informers.WithNamespace(ns))
+		var inf toolscache.SharedIndexInformer
+		if kind == "ConfigMap" {
+			inf = factory.Core().V1().ConfigMaps().Informer()
+		} else {
+			inf = factory.Apps().V1().Deployments().Informer()
+		}
+		if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{AddFunc: func(obj any) {
+			o, ok := obj.(metav1.Object)
+			if !ok {
+				return
+			}
+			now := time.Now()
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.first[o.GetName()] == nil {
+				s.first[o.GetName()] = map[string]time.Time{}
+			}
+			if _, ok := s.first[o.GetName()][cluster]; !ok {
+				s.first[o.GetName()][cluster] = now
+			}
+		}}); err != nil {
+			b.Fatal(err)
+		}
+		factory.Start(ctx.Done())
+		factory.WaitForCacheSync(ctx.Done())
+	}
+	return s
+}
+
+// complete counts names present in every cluster, and returns the time the
+// last of them arrived per name.
+func (s *seen) complete(names []string, clusters int) (int, map[string]time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	done, last := 0, map[string]time.Time{}
+	for _, n := range names {
+		if len(s.first[n]) == clusters {
+			done++
+			for _, t := range s.first[n] {
+				if t.After(last[n]) {
+					last[n] = t
+				}
+			}
+		}
+	}
+	return done, last
+}
+
+func startFleet(b *testing.B) (*framework.Fleet, context.Context) {
+	ctrllog.SetLogger(logr.Discard())
+	ctx := b.Context()
+	f, err := framework.Start(ctx, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = f.Stop() })
+	return f, ctx
+}
+
+func createNamespace(b *testing.B, ctx context.Context, c client.Client, ns string) {
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(float64(len(s)-1) * p)
+	return s[i]
+}
+
+// BenchmarkPropagationLatency: time from creating a Deployment in the
+// control plane to its copy existing in every target member (seed 06's
+// policy: hangzhou and shanghai), over 100 Deployments created 50 ms apart.
+func BenchmarkPropagationLatency(b *testing.B) {
+	f, ctx := startFleet(b)
+	c := fastClient(b, f)
+	const ns, n = "bench-latency", 100
+	createNamespace(b, ctx, c, ns)
+	targets := []string{"cluster-hangzhou", "cluster-shanghai"}
+	pp := &policyv1alpha1.PropagationPolicy{ObjectMeta: metav1.ObjectMeta{Name: "all", Namespace: ns}, Spec: policyv1alpha1.PropagationSpec{
+		ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment"}},
+		Placement: policyv1alpha1.Placement{
+			ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: targets},
+			ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided,
+				ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted,
+				WeightPreference: &policyv1alpha1.ClusterPreferences{StaticWeightList: []policyv1alpha1.StaticClusterWeight{
+					{TargetCluster: policyv1alpha1.ClusterAffinity{ClusterNames: targets[:1]}, Weight: 60},
+					{TargetCluster: policyv1alpha1.ClusterAffinity{ClusterNames: targets[1:]}, Weight: 40}}}},
+		}}}
+	if err := c.Create(ctx, pp); err != nil {
+		b.Fatal(err)
+	}
+	watch := watchMembers(b, ctx, f, ns, targets, "Deployment")
+	created := map[string]time.Time{}
+	names := make([]string, n)
+	for i := range n {
+		names[i] = fmt.Sprintf("app-%03d", i)
+		two := int32(2)
+		d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: names[i], Namespace: ns}, Spec: appsv1.DeploymentSpec{
+			Replicas: &two, Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": names[i]}},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": names[i]}},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "nginx:1.25"}}}}}}
+		created[names[i]] = time.Now()
+		if err := c.Create(ctx, d); err != nil {
+			b.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	var last map[string]time.Time
+	for done := 0; done < n; {
+		if time.Now().After(deadline) {
+			b.Fatalf("only %d of %d deployments reached both members", done, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+		done, last = watch.complete(names, len(targets))
+	}
+	lat := make([]time.Duration, 0, n)
+	for _, name := range names {
+		lat = append(lat, last[name].Sub(created[name]))
+	}
+	b.ReportMetric(float64(percentile(lat, 0.5).Milliseconds()), "ms-p50")
+	b.ReportMetric(float64(percentile(lat, 0.99).Milliseconds()), "ms-p99")
+	b.ReportMetric(float64(slices.Max(lat).Milliseconds()), "ms-max")
+}
+
+// BenchmarkConfigMapFanout: 1,000 ConfigMaps created at once, duplicated to
+// the three members; member objects per second until all 3,000 exist.
+func BenchmarkConfigMapFanout(b *testing.B) {
+	f, ctx := startFleet(b)
+	c := fastClient(b, f)
+	const ns, n = "bench-fanout", 1000
+	createNamespace(b, ctx, c, ns)
+	clusters := []string{"cluster-hangzhou", "cluster-shanghai", "cluster-frankfurt"}
+	cpp := &policyv1alpha1.ClusterPropagationPolicy{ObjectMeta: metav1.ObjectMeta{Name: "fanout"}, Spec: policyv1alpha1.PropagationSpec{
+		ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "v1", Kind: "ConfigMap", Namespace: ns}}}}
+	if err := c.Create(ctx, cpp); err != nil {
+		b.Fatal(err)
+	}
+	watch := watchMembers(b, ctx, f, ns, clusters, "ConfigMap")
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("cm-%04d", i)
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	work := make(chan string)
+	for range 16 {
+		wg.Go(func() {
+			for name := range work {
+				cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Data: map[string]string{"k": name}}
+				if err := c.Create(ctx, cm); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for _, name := range names {
+		work <- name
+	}
+	close(work)
+	wg.Wait()
+	deadline := time.Now().Add(5 * time.Minute)
+	for done := 0; done < n; {
+		if time.Now().After(deadline) {
+			b.Fatalf("only %d of %d ConfigMaps reached every member", done, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+		done, _ = watch.complete(names, len(clusters))
+	}
+	elapsed := time.Since(start)
+	b.ReportMetric(float64(n*len(clusters))/elapsed.Seconds(), "member-objects/s")
+	b.ReportMetric(elapsed.Seconds(), "s-total")
+}
+
+// BenchmarkBindingScheduling: 1,000 pending ResourceBindings created at
+// once; bindings per second until every one is Scheduled.
+func BenchmarkBindingScheduling(b *testing.B) {
+	f, ctx := startFleet(b)
+	c := fastClient(b, f)
+	const ns, n = "bench-schedule", 1000
+	createNamespace(b, ctx, c, ns)
+	start := time.Now()
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 16 {
+		wg.Go(func() {
+			for i := range work {
+				rb := &workv1alpha2.ResourceBinding{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("rb-%04d", i), Namespace: ns}, Spec: workv1alpha2.ResourceBindingSpec{
+					Resource: workv1alpha2.ObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: ns, Name: fmt.Sprintf("app-%04d", i)},
+					Replicas: 3,
+					Placement: &policyv1alpha1.Placement{ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{
+						ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided, ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted}},
+				}}
+				if err := c.Create(ctx, rb); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		var list workv1alpha2.ResourceBindingList
+		if err := c.List(ctx, &list, client.InNamespace(ns)); err != nil {
+			b.Fatal(err)
+		}
+		done := 0
+		for _, rb := range list.Items {
+			if apimeta.IsStatusConditionTrue(rb.Status.Conditions, workv1alpha2.ConditionScheduled) {
+				done++
+			}
+		}
+		if done == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("only %d of %d bindings scheduled", done, n)
+		}
+		// Listing 1,000 bindings is itself load on the API server: poll
+		// gently (the figure is accurate to about half a second).
+		time.Sleep(500 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.ReportMetric(float64(n)/elapsed.Seconds(), "bindings/s")
+	b.ReportMetric(elapsed.Seconds(), "s-total")
+}
