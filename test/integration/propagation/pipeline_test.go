@@ -30,6 +30,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
@@ -195,5 +196,29 @@ func TestSeed08ConfigMapIsDuplicated(t *testing.T) {
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(cm.Data["config"]).To(ContainSubstring("podCIDR: 10.244.0.0/16"))
 		}
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+}
+
+// A policy that targets the seed Fleet and only asks for Divided replicas
+// takes the fleet's placement: preferred asia-east (weight 60) and at most two
+// clusters, so the two asia-east clusters share the replicas.
+func TestPolicyTargetingTheSeedFleet(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "fleet")
+	g.Expect(fleet.ControlPlane.Create(t.Context(), deployment(ns, "web", 10))).To(Succeed())
+	pp := &policyv1alpha1.PropagationPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: ns, Labels: map[string]string{
+			fleetv1alpha1.LabelFleetName: "global-production", fleetv1alpha1.LabelFleetNamespace: "kurator-system"}},
+		Spec: policyv1alpha1.PropagationSpec{
+			ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"}},
+			Placement: policyv1alpha1.Placement{ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{
+				ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided, ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted}},
+		},
+	}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), pp)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		rb := binding(g, ns, "web-deployment")
+		g.Expect(decision(rb)).To(Equal(map[string]int32{"cluster-hangzhou": 5, "cluster-shanghai": 5}))
+		g.Expect(rb.Spec.Placement.ClusterAffinity.LabelSelector.MatchLabels).To(HaveKeyWithValue(fleetv1alpha1.LabelFleetName, "global-production"))
 	}).WithTimeout(30 * time.Second).Should(Succeed())
 }
