@@ -149,21 +149,37 @@ func intField(m map[string]any, f string) int64 {
 }
 
 // jobConditions marks the Job Complete when every member's Job completed,
-// and Failed when any failed.
+// and Failed when any failed, with the conditions and times the API server
+// requires of a finished Job: SuccessCriteriaMet (or FailureTarget) beside
+// Complete (or Failed), the earliest startTime and the latest completionTime.
 func jobConditions(status map[string]any, members []memberStatus, allCurrent bool) {
 	complete, failed := allCurrent, false
+	var start, end string
 	for _, m := range members {
 		c, f := jobCondition(m.status)
 		complete = complete && c
 		failed = failed || f
+		if t, ok := m.status["startTime"].(string); ok && (start == "" || t < start) {
+			start = t
+		}
+		if t, ok := m.status["completionTime"].(string); ok && t > end {
+			end = t
+		}
+	}
+	if start != "" {
+		status["startTime"] = start
 	}
 	var conds []any
 	now := metav1.Now().UTC().Format("2006-01-02T15:04:05Z")
-	if complete {
-		conds = append(conds, map[string]any{"type": "Complete", "status": "True", "lastTransitionTime": now, "lastProbeTime": now, "reason": "CompletedInAllClusters"})
+	cond := func(t, reason string) map[string]any {
+		return map[string]any{"type": t, "status": "True", "lastTransitionTime": now, "lastProbeTime": now, "reason": reason}
 	}
-	if failed {
-		conds = append(conds, map[string]any{"type": "Failed", "status": "True", "lastTransitionTime": now, "lastProbeTime": now, "reason": "FailedInACluster"})
+	switch {
+	case failed:
+		conds = append(conds, cond("FailureTarget", "FailedInACluster"), cond("Failed", "FailedInACluster"))
+	case complete && end != "":
+		conds = append(conds, cond("SuccessCriteriaMet", "CompletedInAllClusters"), cond("Complete", "CompletedInAllClusters"))
+		status["completionTime"] = end
 	}
 	if old, ok := status["conditions"].([]any); ok && sameTypes(old, conds) {
 		return

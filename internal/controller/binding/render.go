@@ -65,10 +65,42 @@ func render(tpl *unstructured.Unstructured, b workv1alpha2.Binding, target workv
 	}
 	m.SetLabels(labels)
 	m.SetAnnotations(annotations)
+	pruneGenerated(m)
 	if err := reviseReplicas(m, b, target); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// jobGeneratedLabels are set by the API server on a Job (and its pod
+// template) it generates a selector for; each member generates its own.
+var jobGeneratedLabels = []string{"controller-uid", "batch.kubernetes.io/controller-uid", "job-name", "batch.kubernetes.io/job-name"}
+
+// pruneGenerated removes what the control plane's API server generated for
+// the template and a member must generate itself: a Job's selector and
+// controller-uid labels (unless the user manages the selector).
+func pruneGenerated(m *unstructured.Unstructured) {
+	if m.GetKind() != "Job" {
+		return
+	}
+	if manual, _, _ := unstructured.NestedBool(m.Object, "spec", "manualSelector"); manual {
+		return
+	}
+	unstructured.RemoveNestedField(m.Object, "spec", "selector")
+	for _, path := range [][]string{{"metadata", "labels"}, {"spec", "template", "metadata", "labels"}} {
+		lbls, found, _ := unstructured.NestedStringMap(m.Object, path...)
+		if !found {
+			continue
+		}
+		for _, k := range jobGeneratedLabels {
+			delete(lbls, k)
+		}
+		if len(lbls) == 0 {
+			unstructured.RemoveNestedField(m.Object, path...)
+		} else {
+			_ = unstructured.SetNestedStringMap(m.Object, lbls, path...)
+		}
+	}
 }
 
 // reviseReplicas writes this cluster's replicas into a divided workload; a

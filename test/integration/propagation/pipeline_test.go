@@ -24,6 +24,8 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -221,4 +223,38 @@ func TestPolicyTargetingTheSeedFleet(t *testing.T) {
 		g.Expect(decision(rb)).To(Equal(map[string]int32{"cluster-hangzhou": 5, "cluster-shanghai": 5}))
 		g.Expect(rb.Spec.Placement.ClusterAffinity.LabelSelector.MatchLabels).To(HaveKeyWithValue(fleetv1alpha1.LabelFleetName, "global-production"))
 	}).WithTimeout(30 * time.Second).Should(Succeed())
+}
+
+// A Job's parallelism and completions are split across clusters; the
+// members run their share to completion and the template sums it up.
+func TestJobIsSplitAndCompletes(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "job")
+	parallelism, completions := int32(4), int32(8)
+	job := &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{Name: "crunch", Namespace: ns},
+		Spec: batchv1.JobSpec{Parallelism: &parallelism, Completions: &completions, Template: corev1.PodTemplateSpec{
+			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "c", Image: "busybox"}}}}},
+	}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), job)).To(Succeed())
+	targets := []string{"cluster-hangzhou", "cluster-shanghai"}
+	pp := &policyv1alpha1.PropagationPolicy{ObjectMeta: metav1.ObjectMeta{Name: "crunch", Namespace: ns}, Spec: policyv1alpha1.PropagationSpec{
+		ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "batch/v1", Kind: "Job", Name: "crunch"}},
+		Placement: policyv1alpha1.Placement{ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: targets},
+			ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided,
+				ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted}}}}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), pp)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		for _, cluster := range targets {
+			j, err := memberClient(g, cluster).BatchV1().Jobs(ns).Get(bg(), "crunch", metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(j.Spec.Parallelism).To(HaveValue(Equal(int32(2))))
+			g.Expect(j.Spec.Completions).To(HaveValue(Equal(int32(4))))
+			g.Expect(j.Status.Succeeded).To(Equal(int32(4)))
+		}
+		tpl := &batchv1.Job{}
+		g.Expect(fleet.ControlPlane.Get(bg(), client.ObjectKey{Namespace: ns, Name: "crunch"}, tpl)).To(Succeed())
+		g.Expect(tpl.Status.Succeeded).To(Equal(int32(8)))
+		g.Expect(tpl.Status.Conditions).To(ContainElement(And(HaveField("Type", batchv1.JobComplete), HaveField("Status", corev1.ConditionTrue))))
+	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 }
