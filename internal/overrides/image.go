@@ -97,18 +97,22 @@ func ParseImage(ref string) (Image, error) {
 // validateDigest accepts algorithm:encoded with a non-empty algorithm of
 // [a-z0-9+._-] and a non-empty encoded part of [a-zA-Z0-9=_-]; sha256
 // digests must have 64 lowercase hex characters.
+func isLowerAlnum(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }
+
+func isLowerHex(r rune) bool { return r >= 'a' && r <= 'f' || r >= '0' && r <= '9' }
+
 func validateDigest(d string) error {
 	algo, enc, ok := strings.Cut(d, ":")
 	if !ok || algo == "" || enc == "" {
 		return fmt.Errorf("invalid digest %q", d)
 	}
 	for _, r := range algo {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("+._-", r)) {
+		if !isLowerAlnum(r) && !strings.ContainsRune("+._-", r) {
 			return fmt.Errorf("invalid digest algorithm %q", algo)
 		}
 	}
 	for _, r := range enc {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '=' || r == '_' || r == '-') {
+		if !isLowerAlnum(r) && (r < 'A' || r > 'Z') && !strings.ContainsRune("=_-", r) {
 			return fmt.Errorf("invalid digest %q", d)
 		}
 	}
@@ -117,7 +121,7 @@ func validateDigest(d string) error {
 			return fmt.Errorf("sha256 digest must have 64 hex characters, got %d", len(enc))
 		}
 		for _, r := range enc {
-			if !(r >= 'a' && r <= 'f' || r >= '0' && r <= '9') {
+			if !isLowerHex(r) {
 				return fmt.Errorf("sha256 digest %q is not lowercase hex", enc)
 			}
 		}
