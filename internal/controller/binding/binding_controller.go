@@ -23,7 +23,9 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"strconv"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -42,10 +44,46 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/patch"
+	"kurator.dev/kurator/internal/render"
 )
+
+// ConditionRendered on a binding is False, with reason OverrideFailed and
+// the failing clusters and errors in its message, when the manifest of some
+// target cluster cannot be rendered; those clusters keep their previous
+// copy.
+const ConditionRendered = "Rendered"
+
+// ReasonOverrideFailed is the reason of a False Rendered condition.
+const ReasonOverrideFailed = "OverrideFailed"
+
+// renderedCondition summarises the render failures of one pass.
+func renderedCondition(failures map[string]string, clusters int, generation int64) metav1.Condition {
+	if len(failures) == 0 {
+		return metav1.Condition{Type: ConditionRendered, Status: metav1.ConditionTrue, Reason: "RenderSucceeded",
+			Message: fmt.Sprintf("rendered for all %d clusters", clusters), ObservedGeneration: generation}
+	}
+	return metav1.Condition{Type: ConditionRendered, Status: metav1.ConditionFalse, Reason: ReasonOverrideFailed,
+		Message: renderMessage(failures), ObservedGeneration: generation}
+}
+
+// renderMessage lists the failures by cluster name, in order.
+func renderMessage(failures map[string]string) string {
+	names := make([]string, 0, len(failures))
+	for n := range failures {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + ": " + failures[n]
+	}
+	return strings.Join(parts, "; ")
+}
 
 // Finalizer keeps a binding until its Works are gone.
 const Finalizer = "kurator.dev/binding"
@@ -71,9 +109,17 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, recorder events.E
 		if cluster {
 			name = "binding-crb"
 		}
+		newList := func() bindingList { return &rbList{} }
+		if cluster {
+			newList = func() bindingList { return &crbList{} }
+		}
+		policies := &overridePolicyHandler{reader: mgr.GetClient(), newList: newList, clusterKind: cluster}
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 8}).
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(workToBinding(cluster))).
+			Watches(&policyv1alpha1.OverridePolicy{}, policies).
+			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
+			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), newList)).
 			Complete(r); err != nil {
 			return err
 		}
@@ -106,13 +152,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.syncWorks(ctx, b, tpl, works); err != nil {
+	failures, err := r.syncWorks(ctx, b, tpl, works)
+	if err != nil {
 		return ctrl.Result{}, err
 	}
 	if works, err = r.works(ctx, b); err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.updateBindingStatus(ctx, b, works); err != nil {
+	if err := r.updateBindingStatus(ctx, b, works, failures); err != nil {
 		return ctrl.Result{}, err
 	}
 	return ctrl.Result{}, r.aggregateTemplateStatus(ctx, b, tpl, works)
@@ -155,29 +202,49 @@ func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv
 }
 
 // syncWorks writes the Work of every target cluster and deletes the others.
-func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl *unstructured.Unstructured, existing []workv1alpha1.Work) error {
+// A cluster whose manifest cannot be rendered (a failing override) keeps its
+// previous Work, so the member keeps its previous copy; its error is
+// returned in failures, by cluster, and the other clusters proceed.
+func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl *unstructured.Unstructured, existing []workv1alpha1.Work) (map[string]string, error) {
 	spec := b.BindingSpec()
+	policies, err := r.overridePolicies(ctx, tpl.GetNamespace())
+	if err != nil {
+		return nil, err
+	}
+	var previous string
+	if c := apimeta.FindStatusCondition(b.BindingStatus().Conditions, ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
+		previous = c.Message
+	}
+	failures := map[string]string{}
 	wanted := map[string]bool{}
 	for _, target := range spec.Clusters {
 		wanted[workv1alpha1.ExecutionNamespace(target.Name)] = true
-		manifest, err := render(tpl, b, target)
+		var cluster *karmadaclusterv1alpha1.Cluster
+		if len(policies) > 0 {
+			cluster = r.cluster(ctx, target.Name)
+		}
+		manifest, _, err := render.Manifest(tpl, b, target, cluster, policies)
 		if err != nil {
-			r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, "RenderFailed", "Render", "Cannot render for cluster %s: %v", target.Name, err)
-			return err
+			failures[target.Name] = err.Error()
+			continue
 		}
 		if err := r.writeWork(ctx, b, target.Name, manifest); err != nil {
-			return err
+			return nil, err
 		}
+	}
+	// An event only when the failures change, not on every pass.
+	if msg := renderMessage(failures); msg != "" && msg != previous {
+		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, ReasonOverrideFailed, "Render", "%s", msg)
 	}
 	for i := range existing {
 		w := &existing[i]
 		if !wanted[w.Namespace] && w.DeletionTimestamp.IsZero() {
 			if err := r.Client.Delete(ctx, w); client.IgnoreNotFound(err) != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	return failures, nil
 }
 
 func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, cluster string, manifest *unstructured.Unstructured) error {
@@ -248,7 +315,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding
 
 // updateBindingStatus folds the Works' status into aggregatedStatus and the
 // FullyApplied condition.
-func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work) error {
+func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work, failures map[string]string) error {
 	spec, status := b.BindingSpec(), b.BindingStatus()
 	before := ownedStatus(status)
 	byNS := map[string]*workv1alpha1.Work{}
@@ -272,6 +339,9 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 				item.Health = workv1alpha2.ResourceHealth(ms.Health)
 			}
 		}
+		if msg, failed := failures[t.Name]; failed {
+			item.Applied, item.AppliedMessage = false, ReasonOverrideFailed+": "+msg
+		}
 		if item.Applied {
 			applied++
 		}
@@ -285,6 +355,7 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		cond.Message = fmt.Sprintf("applied to %d of %d clusters", applied, len(spec.Clusters))
 	}
 	apimeta.SetStatusCondition(&status.Conditions, cond)
+	apimeta.SetStatusCondition(&status.Conditions, renderedCondition(failures, len(spec.Clusters), b.GetGeneration()))
 	after := ownedStatus(status)
 	if equality.Semantic.DeepEqual(before, after) {
 		return nil
@@ -303,8 +374,10 @@ func ownedStatus(s *workv1alpha2.ResourceBindingStatus) bindingStatus {
 	if out.AggregatedStatus == nil {
 		out.AggregatedStatus = []workv1alpha2.AggregatedStatusItem{}
 	}
-	if c := apimeta.FindStatusCondition(s.Conditions, workv1alpha2.ConditionFullyApplied); c != nil {
-		out.Conditions = append(out.Conditions, *c)
+	for _, t := range []string{workv1alpha2.ConditionFullyApplied, ConditionRendered} {
+		if c := apimeta.FindStatusCondition(s.Conditions, t); c != nil {
+			out.Conditions = append(out.Conditions, *c)
+		}
 	}
 	return out
 }
