@@ -217,7 +217,7 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 	}
 	failures := map[string]string{}
 	wanted := map[string]bool{}
-	for _, target := range spec.Clusters {
+	for _, target := range Targets(spec) {
 		wanted[workv1alpha1.ExecutionNamespace(target.Name)] = true
 		var cluster *karmadaclusterv1alpha1.Cluster
 		if len(policies) > 0 {
@@ -316,7 +316,8 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding
 // updateBindingStatus folds the Works' status into aggregatedStatus and the
 // FullyApplied condition.
 func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work, failures map[string]string) error {
-	spec, status := b.BindingSpec(), b.BindingStatus()
+	// Every target cluster counts, those only dependent bindings ask for too.
+	spec, status := &workv1alpha2.ResourceBindingSpec{Clusters: Targets(b.BindingSpec())}, b.BindingStatus()
 	before := ownedStatus(status)
 	byNS := map[string]*workv1alpha1.Work{}
 	for i := range works {
