@@ -18,11 +18,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"kurator.dev/kurator/internal/render"
 	"kurator.dev/kurator/internal/scenario"
 	"kurator.dev/kurator/internal/scheduler"
 )
@@ -32,16 +34,32 @@ func newScheduleCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schedule -f SCENARIO",
 		Short: "Show where a workload would run and why, without touching any cluster",
-		Long: `Run the scheduler on a what-if scenario and print the ResourceBinding it would
-write: spec.clusters (name, replicas) and, under status, the Scheduled condition and
-the explanation (clusters rejected and why, scores, capacity, the division arithmetic).
+		Long: `Run the scheduler on a what-if scenario and print what the control plane would
+write: the ResourceBinding (spec.clusters with each cluster's replicas and, under
+status, the Scheduled and Rendered conditions and the explanation: clusters rejected
+and why, scores, capacity, the division arithmetic), then one Work per chosen cluster
+holding the manifest rendered for it (control-plane metadata removed, the cluster's
+share of replicas written in, the override policies applied).
+
+Each Work is named and placed as the binding controller writes it: in the cluster's
+execution namespace karmada-es-<cluster>, so metadata.namespace says which cluster
+the manifest is for, and spec.workload.manifests[0] is the manifest itself, annotated
+with ` + render.AppliedOverridesAnnotation + ` (the override rules applied). With -o yaml the
+output is a multi-document YAML stream (the ResourceBinding first, then the Works in
+spec.clusters order); with -o json it is a stream of JSON objects in the same order.
 
 SCENARIO is multi-document YAML with cluster.karmada.io/v1alpha1 Clusters, exactly one
-workload template, one PropagationPolicy or ClusterPropagationPolicy, and optionally a
-work.karmada.io/v1alpha2 ResourceBinding whose spec.clusters is the previous decision.
-Per-node capacity can be given on a Cluster with the annotation
-` + scenario.NodesAnnotation + ` (see examples/scenarios/); without it the
-Cluster's status.resourceSummary is used. Exits 1 when the workload cannot be scheduled.`,
+workload template, one PropagationPolicy or ClusterPropagationPolicy, any number of
+OverridePolicies and ClusterOverridePolicies (an OverridePolicy without a namespace is
+in the template's namespace), and optionally a work.karmada.io/v1alpha2 ResourceBinding
+whose spec.clusters is the previous decision. Override rules match the scenario's
+Clusters by name, labels and fields. Per-node capacity can be given on a Cluster with
+the annotation ` + scenario.NodesAnnotation + ` (see examples/scenarios/); without it
+the Cluster's status.resourceSummary is used.
+
+Exits 1 when the workload cannot be scheduled (only the ResourceBinding is printed)
+or when an override fails for some cluster (that cluster has no Work; the Rendered
+condition names it and the error).`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if file == "" {
@@ -80,11 +98,39 @@ func runSchedule(ctx context.Context, streams genericiooptions.IOStreams, sc *sc
 		return err
 	}
 	res, schedErr := s.Schedule(ctx, snap, w)
-	if err := printObjects(streams.Out, output, sc.Render(w, res, schedErr), nil); err != nil {
+	rb := sc.Render(w, res, schedErr)
+	if schedErr != nil {
+		if err := printObjects(streams.Out, output, rb, nil); err != nil {
+			return err
+		}
+		return fmt.Errorf("%s %s/%s cannot be scheduled: %w", w.GVK.Kind, w.Namespace, w.Name, schedErr)
+	}
+	works, renderErr := sc.Works(rb)
+	docs := []any{rb}
+	for _, wk := range works {
+		docs = append(docs, wk)
+	}
+	if err := printStream(streams.Out, output, docs); err != nil {
 		return err
 	}
-	if schedErr != nil {
-		return fmt.Errorf("%s %s/%s cannot be scheduled: %w", w.GVK.Kind, w.Namespace, w.Name, schedErr)
+	if renderErr != nil {
+		return fmt.Errorf("%s %s/%s: %w", w.GVK.Kind, w.Namespace, w.Name, renderErr)
+	}
+	return nil
+}
+
+// printStream prints objects as one YAML stream (documents separated by
+// "---") or as a stream of JSON objects.
+func printStream(w io.Writer, output string, objs []any) error {
+	for i, obj := range objs {
+		if i > 0 && output == outputYAML {
+			if _, err := fmt.Fprintln(w, "---"); err != nil {
+				return err
+			}
+		}
+		if err := printObjects(w, output, obj, nil); err != nil {
+			return err
+		}
 	}
 	return nil
 }

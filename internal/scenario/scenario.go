@@ -14,9 +14,10 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 // Package scenario turns a what-if scenario (Clusters, one workload
-// template, one propagation policy, optionally the previous binding) into
-// the scheduler's input, and the decision into the ResourceBinding the
-// control plane would write. 'kurator schedule' is built on it.
+// template, one propagation policy, any override policies, optionally the
+// previous binding) into the scheduler's input, and the decision into the
+// ResourceBinding and the Works the control plane would write. 'kurator
+// schedule' is built on it.
 package scenario
 
 import (
@@ -31,12 +32,14 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/overrides"
 	"kurator.dev/kurator/internal/policymatch"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 )
@@ -76,8 +79,15 @@ type Scenario struct {
 	Policy          *policyv1alpha1.PropagationSpec
 	// Previous, if given, holds the decision in force in spec.clusters.
 	Previous *workv1alpha2.ResourceBinding
+	// Overrides are the OverridePolicies (Namespace set) and
+	// ClusterOverridePolicies (Namespace empty) of the scenario. An
+	// OverridePolicy without a namespace is in the template's namespace
+	// ("default" for a cluster-scoped template), as if both were applied
+	// with the same 'kubectl apply -n'.
+	Overrides []overrides.Policy
 
-	templates []*unstructured.Unstructured
+	templates        []*unstructured.Unstructured
+	overridePolicies []*policyv1alpha1.OverridePolicy
 }
 
 // Parse reads a multi-document YAML scenario.
@@ -129,6 +139,32 @@ func (s *Scenario) add(i int, raw []byte) error {
 			return err
 		}
 		s.PolicyKind, s.PolicyName, s.PolicyNamespace, s.Policy = tm.Kind, p.Name, p.Namespace, &p.Spec
+	case tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() && tm.Kind == "OverridePolicy":
+		p := &policyv1alpha1.OverridePolicy{}
+		if err := strict(p); err != nil {
+			return err
+		}
+		if p.Name == "" {
+			return fmt.Errorf("document %d: the OverridePolicy has no name", i)
+		}
+		if errs := policyv1alpha1.ValidateOverrideValues(&p.Spec, field.NewPath("spec")); len(errs) > 0 {
+			return fmt.Errorf("document %d (OverridePolicy %s): %w", i, p.Name, errs.ToAggregate())
+		}
+		// The namespace is settled in validate, once the template is known;
+		// an empty one must not make it a ClusterOverridePolicy.
+		s.overridePolicies = append(s.overridePolicies, p)
+	case tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() && tm.Kind == "ClusterOverridePolicy":
+		p := &policyv1alpha1.ClusterOverridePolicy{}
+		if err := strict(p); err != nil {
+			return err
+		}
+		if p.Name == "" {
+			return fmt.Errorf("document %d: the ClusterOverridePolicy has no name", i)
+		}
+		if errs := policyv1alpha1.ValidateOverrideValues(&p.Spec, field.NewPath("spec")); len(errs) > 0 {
+			return fmt.Errorf("document %d (ClusterOverridePolicy %s): %w", i, p.Name, errs.ToAggregate())
+		}
+		s.Overrides = append(s.Overrides, overrides.Policy{Name: p.Name, Spec: &p.Spec})
 	case tm.APIVersion == workv1alpha2.SchemeGroupVersion.String() && (tm.Kind == "ResourceBinding" || tm.Kind == "ClusterResourceBinding"):
 		rb := &workv1alpha2.ResourceBinding{}
 		if err := strict(rb); err != nil {
@@ -200,6 +236,14 @@ func (s *Scenario) validate() error {
 	if s.Template.GetNamespace() == "" && s.PolicyKind == "PropagationPolicy" {
 		s.Template.SetNamespace(defaultNamespace(s.PolicyNamespace))
 	}
+	for _, p := range s.overridePolicies {
+		ns := p.Namespace
+		if ns == "" {
+			ns = defaultNamespace(s.Template.GetNamespace())
+		}
+		s.Overrides = append(s.Overrides, overrides.Policy{Name: p.Name, Namespace: ns, Spec: &p.Spec})
+	}
+	s.overridePolicies = nil
 	seen := map[string]bool{}
 	for _, c := range s.Clusters {
 		if c.Name == "" {
