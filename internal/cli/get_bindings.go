@@ -116,50 +116,6 @@ type workloadRow struct {
 	Status    string `json:"status"`
 }
 
-func newGetWorkloadCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	var output string
-	var all, allClusters bool
-	cp := newControlPlaneFlags()
-	cmd := &cobra.Command{
-		Use:     "workload [NAME] --all-clusters",
-		Aliases: []string{"workloads"},
-		Short:   "Show propagated workloads per member cluster: desired and ready replicas, and health",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if !allClusters {
-				return UsageError{fmt.Errorf("--all-clusters is required: the view is one row per workload and cluster")}
-			}
-			if output != "" && output != outputJSON && output != outputYAML && output != "table" {
-				return UsageError{fmt.Errorf("unknown output format %q: use table, json or yaml", output)}
-			}
-			c, err := cp.client()
-			if err != nil {
-				return err
-			}
-			list, err := listBindings(cmd, c, cp.namespace("default"), all)
-			if err != nil {
-				return err
-			}
-			rows := workloadRows(list.Items, args)
-			if len(args) > 0 && len(rows) == 0 {
-				return fmt.Errorf("no propagated workload named %s", strings.Join(args, ", "))
-			}
-			return printObjects(streams.Out, output, rows, func(w io.Writer, _ bool) {
-				tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
-				fmt.Fprintln(tw, "NAMESPACE\tNAME\tKIND\tCLUSTER\tDESIRED\tREADY\tSTATUS")
-				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Namespace, r.Name, r.Kind, r.Cluster, r.Desired, r.Ready, r.Status)
-				}
-				_ = tw.Flush()
-			})
-		},
-	}
-	cp.AddFlags(cmd.Flags())
-	cmd.Flags().BoolVarP(&all, "all-namespaces", "A", false, "show workloads of every namespace")
-	cmd.Flags().BoolVar(&allClusters, "all-clusters", false, "one row per member cluster the workload runs in")
-	addOutputFlag(cmd, &output)
-	return cmd
-}
-
 func workloadRows(bindings []workv1alpha2.ResourceBinding, names []string) []workloadRow {
 	want := map[string]bool{}
 	for _, n := range names {
