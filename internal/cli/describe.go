@@ -36,7 +36,8 @@ import (
 
 func newDescribeCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{Use: "describe", Short: "Explain a binding or a policy: what was chosen, what was rejected and why"}
-	cmd.AddCommand(newDescribeBindingCommand(streams), newDescribePolicyCommand(streams))
+	cmd.AddCommand(newDescribeBindingCommand(streams), newDescribePolicyCommand(streams),
+		newDescribeOverridePolicyCommand(streams), newDescribeClusterOverridePolicyCommand(streams))
 	return cmd
 }
 
@@ -198,6 +199,11 @@ func eventsFor(items []eventsv1.Event, uid types.UID) []eventsv1.Event {
 			out = append(out, e)
 		}
 	}
+	return recentEvents(out)
+}
+
+// recentEvents sorts events oldest first and keeps the last ten.
+func recentEvents(out []eventsv1.Event) []eventsv1.Event {
 	sort.Slice(out, func(i, j int) bool { return eventTime(out[i]).Before(eventTime(out[j])) })
 	if len(out) > 10 {
 		out = out[len(out)-10:]
