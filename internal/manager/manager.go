@@ -31,6 +31,7 @@ import (
 	"kurator.dev/kurator/internal/controller/attachedcluster"
 	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/controller/cluster"
+	"kurator.dev/kurator/internal/controller/dependencies"
 	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/fleet"
@@ -121,8 +122,10 @@ func New(o Options) (ctrl.Manager, error) {
 }
 
 // addPropagation registers the propagation pipeline: detector (template →
-// binding), scheduling (binding → decision), binding (decision → Works)
-// and execution (Works → members, with their status back).
+// binding), scheduling (binding → decision), dependencies (a decision with
+// propagateDeps → the bindings of the ConfigMaps, Secrets, ... it needs),
+// binding (decision → Works) and execution (Works → members, with their
+// status back).
 func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
 	if err != nil {
@@ -138,6 +141,11 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 		return err
 	}
 	if err := (&execution.Reconciler{Client: mgr.GetClient(), Members: members, Recorder: mgr.GetEventRecorder("execution")}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if err := (&dependencies.Reconciler{
+		Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Dynamic: dyn, Mapper: mgr.GetRESTMapper(), Recorder: mgr.GetEventRecorder("dependencies"),
+	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
 	return binding.SetupWithManager(mgr, dyn, mgr.GetEventRecorder("binding"))
