@@ -20,14 +20,12 @@ import (
 	"sync"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	"kurator.dev/kurator/internal/membercluster"
-	"kurator.dev/kurator/internal/podresources"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
@@ -94,20 +92,5 @@ func (s *snapshots) nodes(ctx context.Context, c *karmadaclusterv1alpha1.Cluster
 	if err != nil {
 		return nil
 	}
-	byNode := make(map[string]*estimator.Node, len(nodes))
-	out := make([]estimator.Node, len(nodes))
-	for i, n := range nodes {
-		out[i] = estimator.Node{Node: n, Requested: corev1.ResourceList{}}
-		byNode[n.Name] = &out[i]
-	}
-	for _, p := range pods {
-		if p.Spec.NodeName == "" || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
-			continue
-		}
-		if n, ok := byNode[p.Spec.NodeName]; ok {
-			podresources.Add(n.Requested, podresources.Requests(&p.Spec))
-			n.Pods++
-		}
-	}
-	return out
+	return estimator.NodesWithPods(nodes, pods)
 }
