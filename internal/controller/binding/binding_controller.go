@@ -109,17 +109,17 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, recorder events.E
 		if cluster {
 			name = "binding-crb"
 		}
-		newList := func() bindingList { return &rbList{} }
+		list := bindingList(listResourceBindings)
 		if cluster {
-			newList = func() bindingList { return &crbList{} }
+			list = listClusterResourceBindings
 		}
-		policies := &overridePolicyHandler{reader: mgr.GetClient(), newList: newList, clusterKind: cluster}
+		policies := &overridePolicyHandler{reader: mgr.GetClient(), list: list, clusterKind: cluster}
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 8}).
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(workToBinding(cluster))).
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
-			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), newList)).
+			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list)).
 			Complete(r); err != nil {
 			return err
 		}

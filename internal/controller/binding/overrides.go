@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
@@ -79,38 +80,35 @@ func (r *Reconciler) cluster(ctx context.Context, name string) *karmadaclusterv1
 // re-renders them; re-rendering an unchanged manifest writes nothing.
 type overridePolicyHandler struct {
 	reader      client.Reader
-	newList     func() bindingList
+	list        bindingList
 	clusterKind bool
 }
 
-// bindingList is a ResourceBindingList or ClusterResourceBindingList.
-type bindingList interface {
-	client.ObjectList
-	bindings() []workv1alpha2.Binding
-}
+// bindingList lists one kind of binding from the cache.
+type bindingList func(ctx context.Context, reader client.Reader, opts ...client.ListOption) ([]workv1alpha2.Binding, error)
 
-type rbList struct {
-	workv1alpha2.ResourceBindingList
-}
-
-func (l *rbList) bindings() []workv1alpha2.Binding {
+func listResourceBindings(ctx context.Context, reader client.Reader, opts ...client.ListOption) ([]workv1alpha2.Binding, error) {
+	var l workv1alpha2.ResourceBindingList
+	if err := reader.List(ctx, &l, opts...); err != nil {
+		return nil, err
+	}
 	out := make([]workv1alpha2.Binding, len(l.Items))
 	for i := range l.Items {
 		out[i] = &l.Items[i]
 	}
-	return out
+	return out, nil
 }
 
-type crbList struct {
-	workv1alpha2.ClusterResourceBindingList
-}
-
-func (l *crbList) bindings() []workv1alpha2.Binding {
+func listClusterResourceBindings(ctx context.Context, reader client.Reader, opts ...client.ListOption) ([]workv1alpha2.Binding, error) {
+	var l workv1alpha2.ClusterResourceBindingList
+	if err := reader.List(ctx, &l, opts...); err != nil {
+		return nil, err
+	}
 	out := make([]workv1alpha2.Binding, len(l.Items))
 	for i := range l.Items {
 		out[i] = &l.Items[i]
 	}
-	return out
+	return out, nil
 }
 
 type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
@@ -158,15 +156,16 @@ func (h *overridePolicyHandler) enqueue(ctx context.Context, q queue, policies .
 		if p.GetNamespace() != "" && h.clusterKind {
 			continue
 		}
-		list := h.newList()
 		var opts []client.ListOption
 		if p.GetNamespace() != "" {
 			opts = append(opts, client.InNamespace(p.GetNamespace()))
 		}
-		if err := h.reader.List(ctx, list, opts...); err != nil {
+		bindings, err := h.list(ctx, h.reader, opts...)
+		if err != nil {
+			logf.FromContext(ctx).Error(err, "Cannot list bindings for an override policy change", "policy", client.ObjectKeyFromObject(p))
 			continue
 		}
-		for _, b := range list.bindings() {
+		for _, b := range bindings {
 			if selectsKind(s.ResourceSelectors, b.BindingSpec().Resource) {
 				q.Add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(b)})
 			}
@@ -189,18 +188,19 @@ func selectsKind(selectors []policyv1alpha1.ResourceSelector, ref workv1alpha2.O
 // clusterHandler enqueues the bindings placed on a Cluster whose labels or
 // spec (region, zones, provider) changed: targetCluster selectors of
 // override rules may match it differently now.
-func clusterHandler(reader client.Reader, newList func() bindingList) handler.TypedFuncs[client.Object, reconcile.Request] {
+func clusterHandler(reader client.Reader, list bindingList) handler.TypedFuncs[client.Object, reconcile.Request] {
 	return handler.TypedFuncs[client.Object, reconcile.Request]{
 		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q queue) {
 			if e.ObjectOld.GetGeneration() == e.ObjectNew.GetGeneration() &&
 				equality.Semantic.DeepEqual(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels()) {
 				return
 			}
-			list := newList()
-			if err := reader.List(ctx, list); err != nil {
+			bindings, err := list(ctx, reader)
+			if err != nil {
+				logf.FromContext(ctx).Error(err, "Cannot list bindings for a cluster change", "cluster", e.ObjectNew.GetName())
 				return
 			}
-			for _, b := range list.bindings() {
+			for _, b := range bindings {
 				for _, t := range b.BindingSpec().Clusters {
 					if t.Name == e.ObjectNew.GetName() {
 						q.Add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(b)})
