@@ -27,10 +27,12 @@ import (
 	"kurator.dev/kurator/internal/render"
 	"kurator.dev/kurator/internal/scenario"
 	"kurator.dev/kurator/internal/scheduler"
+	"kurator.dev/kurator/internal/scheduler/framework"
 )
 
 func newScheduleCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	var file, output string
+	cp := newControlPlaneFlags()
 	cmd := &cobra.Command{
 		Use:   "schedule -f SCENARIO",
 		Short: "Show where a workload would run and why, without touching any cluster",
@@ -57,6 +59,15 @@ Clusters by name, labels and fields. Per-node capacity can be given on a Cluster
 the annotation ` + scenario.NodesAnnotation + ` (see examples/scenarios/); without it
 the Cluster's status.resourceSummary is used.
 
+Against a live fleet: when SCENARIO has no Clusters (say, the workload and the
+policy you are about to apply), the Clusters (labels, spec, status, taints, API
+enablements) are read from the control plane (--context, --kubeconfig; by default
+the "kurator" context if there is one), each ready member's nodes and the requests of
+their pods give the capacity as the scheduling controller sees it, the binding in
+force for the workload is the previous decision, and the fleet's override policies
+apply along with the file's (which replace those of the same name). Nothing is
+written to any cluster. The output is the same as offline.
+
 Exits 1 when the workload cannot be scheduled (only the ResourceBinding is printed)
 or when an override fails for some cluster (that cluster has no Work; the Rendered
 condition names it and the error).`,
@@ -71,6 +82,9 @@ condition names it and the error).`,
 			if output != outputYAML && output != outputJSON {
 				return UsageError{fmt.Errorf("unknown output format %q: use yaml or json", output)}
 			}
+			if live, err := scheduleLive(cmd.Context(), streams, cp, file, output); live {
+				return err
+			}
 			f, err := os.Open(file)
 			if err != nil {
 				return err
@@ -80,16 +94,20 @@ condition names it and the error).`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", file, err)
 			}
-			return runSchedule(cmd.Context(), streams, sc, output)
+			return runSchedule(cmd.Context(), streams, sc, output, sc.Build)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "filename", "f", "", "the scenario file")
 	cmd.Flags().StringVarP(&output, "output", "o", outputYAML, "output format: yaml or json")
+	cmd.Flags().StringVar(cp.KubeConfig, "kubeconfig", "", "kubeconfig of the control plane, for a scenario without Clusters")
+	cmd.Flags().StringVar(cp.Context, "context", "", "kubeconfig context of the control plane, for a scenario without Clusters")
 	return cmd
 }
 
-func runSchedule(ctx context.Context, streams genericiooptions.IOStreams, sc *scenario.Scenario, output string) error {
-	snap, w, err := sc.Build()
+// runSchedule schedules the scenario on the snapshot build returns.
+func runSchedule(ctx context.Context, streams genericiooptions.IOStreams, sc *scenario.Scenario, output string,
+	build func() (*framework.Snapshot, *framework.Workload, error)) error {
+	snap, w, err := build()
 	if err != nil {
 		return err
 	}

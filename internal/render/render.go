@@ -134,10 +134,6 @@ func base(tpl *unstructured.Unstructured, b workv1alpha2.Binding, target workv1a
 		delete(labels, k)
 		delete(annotations, k)
 	}
-	// A template copied from a member may carry a stale record.
-	for _, k := range []string{AppliedOverridesAnnotation} {
-		delete(annotations, k)
-	}
 	if annotations == nil {
 		annotations = map[string]string{}
 	}
