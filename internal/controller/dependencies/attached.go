@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/interpreter"
 )
 
@@ -93,8 +94,8 @@ func changes(rb *workv1alpha2.ResourceBinding, obj *metav1.PartialObjectMetadata
 		body["spec"] = map[string]any{"requiredBy": requiredBy}
 	}
 	// A binding of the dependency's own policy is kept by the detector.
-	if rb.Spec.Placement == nil && rb.Annotations[TemplateResourceVersionAnnotation] != obj.ResourceVersion {
-		body["metadata"] = map[string]any{"annotations": map[string]string{TemplateResourceVersionAnnotation: obj.ResourceVersion}}
+	if v := templateVersion(obj); rb.Spec.Placement == nil && rb.Annotations[detector.TemplateGenerationAnnotation] != v {
+		body["metadata"] = map[string]any{"annotations": map[string]string{detector.TemplateGenerationAnnotation: v}}
 	}
 	return body, len(body) > 0
 }
@@ -107,7 +108,7 @@ func attachedBinding(dependent *workv1alpha2.ResourceBinding, d interpreter.Depe
 	return &workv1alpha2.ResourceBinding{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: workv1alpha2.BindingName(d.Name, d.Kind), Namespace: d.Namespace,
-			Annotations: map[string]string{TemplateResourceVersionAnnotation: obj.ResourceVersion},
+			Annotations: map[string]string{detector.TemplateGenerationAnnotation: templateVersion(obj)},
 			OwnerReferences: []metav1.OwnerReference{{
 				APIVersion: d.APIVersion, Kind: d.Kind, Name: d.Name, UID: obj.UID,
 				Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false),

@@ -71,10 +71,12 @@ const (
 	ReasonTemplateInvalid    = "TemplateInvalid"
 )
 
-// TemplateResourceVersionAnnotation on an attached binding is the
-// resourceVersion of its dependency, so that a change of the ConfigMap (or
-// Secret, ...) reaches the binding controller, which renders it again.
-const TemplateResourceVersionAnnotation = "kurator.dev/template-resource-version"
+// templateVersion is the value of the detector's template annotation
+// (detector.TemplateGenerationAnnotation) on an attached binding: its
+// dependency's resourceVersion, as "rv-" and the version (ConfigMaps and
+// Secrets have no generation). Every change of the dependency changes it,
+// which makes the binding controller render it again.
+func templateVersion(obj metav1.Object) string { return "rv-" + obj.GetResourceVersion() }
 
 // fieldOwner owns the DependenciesDistributed condition.
 const fieldOwner = "kurator-dependencies"

@@ -35,6 +35,7 @@ import (
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/scheme"
 )
 
@@ -139,6 +140,27 @@ func TestAttachedBindingFollowsTheWorkload(t *testing.T) {
 	if rq := attached.Spec.RequiredBy; len(rq) != 1 || rq[0].Name != "web-deployment" || len(rq[0].Clusters) != 2 {
 		t.Fatalf("requiredBy: %+v", rq)
 	}
+	// A change of the ConfigMap reaches the attached binding (the binding
+	// controller renders it again) through the template annotation.
+	cm := &corev1.ConfigMap{}
+	if err := f.client.Get(context.Background(), types.NamespacedName{Namespace: "ns", Name: "conf"}, cm); err != nil {
+		t.Fatal(err)
+	}
+	if got := attached.Annotations[detector.TemplateGenerationAnnotation]; got != "rv-"+cm.ResourceVersion {
+		t.Fatalf("template annotation %q, want rv-%s", got, cm.ResourceVersion)
+	}
+	cm.Data = map[string]string{"mode": "green"}
+	if err := f.client.Update(context.Background(), cm); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := f.r.dependentsOf("ConfigMap")(context.Background(), cm); len(reqs) != 1 || reqs[0].NamespacedName != f.key {
+		t.Fatalf("the ConfigMap maps to %v, want the workload's binding", reqs)
+	}
+	f.reconcile(f.key)
+	if got := f.binding("conf-configmap").Annotations[detector.TemplateGenerationAnnotation]; got != "rv-"+cm.ResourceVersion {
+		t.Fatalf("template annotation %q after the change, want rv-%s", got, cm.ResourceVersion)
+	}
+
 	// The Secret is missing: the condition says so and nothing is made for it.
 	if f.binding("creds-secret") != nil {
 		t.Fatal("a binding was made for a Secret that does not exist")
@@ -206,7 +228,7 @@ func TestOwnBindingIsSharedNotDeleted(t *testing.T) {
 	if len(rb.Spec.RequiredBy) != 2 || rb.Spec.RequiredBy[0].Name != "api-deployment" || rb.Spec.RequiredBy[1].Name != "web-deployment" {
 		t.Fatalf("requiredBy of the shared binding: %+v", rb.Spec.RequiredBy)
 	}
-	if len(rb.Spec.Clusters) != 1 || rb.Spec.Clusters[0].Name != "z" || rb.Annotations[TemplateResourceVersionAnnotation] != "" {
+	if len(rb.Spec.Clusters) != 1 || rb.Spec.Clusters[0].Name != "z" || rb.Annotations[detector.TemplateGenerationAnnotation] != "" {
 		t.Fatalf("the binding of the ConfigMap's own policy was changed beyond requiredBy: %+v", rb)
 	}
 
