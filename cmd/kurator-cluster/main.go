@@ -31,6 +31,7 @@ import (
 
 	"kurator.dev/kurator/internal/localcluster"
 	"kurator.dev/kurator/internal/localcluster/server"
+	"kurator.dev/kurator/internal/pprof"
 )
 
 func main() {
@@ -45,6 +46,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kurator-cluster: %v\n", err)
 		os.Exit(2)
+	}
+	if err := pprof.ServeFromEnv(cfg.Name, nil); err != nil {
+		fmt.Fprintf(os.Stderr, "kurator-cluster: %v\n", err)
+		os.Exit(1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()

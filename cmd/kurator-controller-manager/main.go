@@ -20,12 +20,17 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"k8s.io/klog/v2"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"kurator.dev/kurator/internal/manager"
+	"kurator.dev/kurator/internal/pprof"
 )
 
 func main() {
@@ -37,6 +42,12 @@ func main() {
 	klog.InitFlags(fs)
 	_ = fs.Parse(os.Args[1:])
 	ctrl.SetLogger(klog.Background())
+	if err := pprof.ServeFromEnv("controller-manager", map[string]http.Handler{
+		"/metrics": promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}),
+	}); err != nil {
+		fmt.Fprintf(os.Stderr, "kurator-controller-manager: %v\n", err)
+		os.Exit(1)
+	}
 	mgr, err := manager.New(opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kurator-controller-manager: %v\n", err)

@@ -131,10 +131,11 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	if err != nil {
 		return err
 	}
-	if err := mgr.Add(&detector.Detector{
+	det := &detector.Detector{
 		Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Cache: mgr.GetCache(), Dynamic: dyn, Mapper: mgr.GetRESTMapper(),
 		Recorder: mgr.GetEventRecorder("detector"), Workers: 4,
-	}); err != nil {
+	}
+	if err := mgr.Add(det); err != nil {
 		return err
 	}
 	if err := scheduling.SetupWithManager(mgr, members, mgr.GetEventRecorder("scheduler")); err != nil {
@@ -148,5 +149,5 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
-	return binding.SetupWithManager(mgr, dyn, mgr.GetEventRecorder("binding"))
+	return binding.SetupWithManager(mgr, dyn, det, mgr.GetEventRecorder("binding"))
 }

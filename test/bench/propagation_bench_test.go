@@ -145,8 +145,16 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 // BenchmarkPropagationLatency: time from creating a Deployment in the
 // control plane to its copy existing in every target member (seed 06's
-// policy: hangzhou and shanghai), over 100 Deployments created 50 ms apart.
+// policy: hangzhou and shanghai), over 100 Deployments of 2 replicas each,
+// created 200 ms apart (5/s) and 50 ms apart (20/s). The members run the
+// pods, so the arrival rate sets how busy the machine is.
 func BenchmarkPropagationLatency(b *testing.B) {
+	for _, gap := range []time.Duration{200 * time.Millisecond, 50 * time.Millisecond} {
+		b.Run(fmt.Sprintf("rate=%d/s", time.Second/gap), func(b *testing.B) { propagationLatency(b, gap) })
+	}
+}
+
+func propagationLatency(b *testing.B, gap time.Duration) {
 	f, ctx := startFleet(b)
 	c := fastClient(b, f)
 	const ns, n = "bench-latency", 100
@@ -179,7 +187,7 @@ func BenchmarkPropagationLatency(b *testing.B) {
 		if err := c.Create(ctx, d); err != nil {
 			b.Fatal(err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(gap)
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	var last map[string]time.Time

@@ -16,6 +16,8 @@ limitations under the License.
 package v1alpha2
 
 import (
+	"strconv"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -51,4 +53,24 @@ func GVK(b Binding) schema.GroupVersionKind {
 		return SchemeGroupVersion.WithKind("ClusterResourceBinding")
 	}
 	return SchemeGroupVersion.WithKind("ResourceBinding")
+}
+
+// BindingFinalizer keeps a binding until the binding controller has removed
+// its Works. The detector sets it when it creates the binding, which saves
+// the binding controller a write on the way to the members.
+const BindingFinalizer = "kurator.dev/binding"
+
+// TemplateVersionAnnotation on a binding is the version of its template the
+// detector last synchronised: see TemplateVersion. A change of the template
+// reaches the binding controller through it.
+const TemplateVersionAnnotation = "kurator.dev/template-generation"
+
+// TemplateVersion is the value of TemplateVersionAnnotation for a template:
+// its generation, or "rv-" and its resourceVersion for kinds that have no
+// generation (ConfigMaps, Secrets), whose every change matters.
+func TemplateVersion(template metav1.Object) string {
+	if g := template.GetGeneration(); g != 0 {
+		return strconv.FormatInt(g, 10)
+	}
+	return "rv-" + template.GetResourceVersion()
 }

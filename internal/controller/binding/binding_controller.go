@@ -38,10 +38,12 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
@@ -86,7 +88,14 @@ func renderMessage(failures map[string]string) string {
 }
 
 // Finalizer keeps a binding until its Works are gone.
-const Finalizer = "kurator.dev/binding"
+const Finalizer = workv1alpha2.BindingFinalizer
+
+// TemplateSource serves resource templates from an informer cache (the
+// detector's, which watches every kind a policy selects). ok is false when
+// it does not watch the kind; the template is then read from the API server.
+type TemplateSource interface {
+	Template(gvk schema.GroupVersionKind, namespace, name string) (u *unstructured.Unstructured, ok bool, err error)
+}
 
 // Reconciler handles one kind of binding.
 type Reconciler struct {
@@ -94,16 +103,17 @@ type Reconciler struct {
 	Dynamic    dynamic.Interface
 	Mapper     apimeta.RESTMapper
 	Recorder   events.EventRecorder
+	Templates  TemplateSource
 	NewBinding func() workv1alpha2.Binding
 }
 
 // SetupWithManager registers reconcilers for both binding kinds.
-func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, recorder events.EventRecorder) error {
+func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, templates TemplateSource, recorder events.EventRecorder) error {
 	for _, r := range []*Reconciler{
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ResourceBinding{} }},
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ClusterResourceBinding{} }},
 	} {
-		r.Client, r.Dynamic, r.Mapper, r.Recorder = mgr.GetClient(), dyn, mgr.GetRESTMapper(), recorder
+		r.Client, r.Dynamic, r.Mapper, r.Recorder, r.Templates = mgr.GetClient(), dyn, mgr.GetRESTMapper(), recorder, templates
 		_, cluster := r.NewBinding().(*workv1alpha2.ClusterResourceBinding)
 		name := "binding-rb"
 		if cluster {
@@ -114,9 +124,16 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, recorder events.E
 			list = listClusterResourceBindings
 		}
 		policies := &overridePolicyHandler{reader: mgr.GetClient(), list: list, clusterKind: cluster}
-		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
+		// The binding's own status writes (ours and the scheduler's) are
+		// not reasons to render again; the decision (generation), the
+		// template's generation (an annotation) and deletion are. Work
+		// status flows back at low priority, so that rendering new
+		// decisions never waits behind status aggregation.
+		if err := ctrl.NewControllerManagedBy(mgr).Named(name).
+			For(r.NewBinding(), builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{},
+				predicate.AnnotationChangedPredicate{}, predicate.LabelChangedPredicate{}, deletionChanged))).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 8}).
-			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(workToBinding(cluster))).
+			Watches(&workv1alpha1.Work{}, lowPriority(workToBinding(cluster))).
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list)).
@@ -165,12 +182,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	return ctrl.Result{}, r.aggregateTemplateStatus(ctx, b, tpl, works)
 }
 
-// template reads the binding's resource template.
+// template reads the binding's resource template, from the template
+// informers when they watch its kind.
 func (r *Reconciler) template(ctx context.Context, b workv1alpha2.Binding) (*unstructured.Unstructured, error) {
 	ref := b.BindingSpec().Resource
 	gv, err := schema.ParseGroupVersion(ref.APIVersion)
 	if err != nil {
 		return nil, err
+	}
+	if r.Templates != nil {
+		u, ok, err := r.Templates.Template(gv.WithKind(ref.Kind), ref.Namespace, ref.Name)
+		// The informer may lag behind the binding: use it only when it has
+		// the version the detector recorded on the binding.
+		if ok && (err != nil || u == nil || b.GetAnnotations()[workv1alpha2.TemplateVersionAnnotation] == workv1alpha2.TemplateVersion(u)) {
+			return u, err
+		}
 	}
 	m, err := r.Mapper.RESTMapping(gv.WithKind(ref.Kind).GroupKind(), gv.Version)
 	if err != nil {
@@ -266,6 +292,11 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 	// A patch, not an update: the execution controller writes the Work's
 	// status concurrently.
 	_, err = controllerutil.CreateOrPatch(ctx, r.Client, w, func() error {
+		// Set here, at creation, so the execution controller need not
+		// write the Work before applying it.
+		if w.CreationTimestamp.IsZero() {
+			controllerutil.AddFinalizer(w, workv1alpha1.ExecutionFinalizer)
+		}
 		if w.Labels == nil {
 			w.Labels = map[string]string{}
 		}

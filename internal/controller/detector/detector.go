@@ -22,6 +22,7 @@ package detector
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -159,8 +160,12 @@ func (d *Detector) watch(gvk schema.GroupVersionKind) error {
 	}
 	inf := d.factory.ForResource(m.Resource).Informer()
 	if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { d.enqueueObject(gvk, obj) },
-		UpdateFunc: func(_, obj any) { d.enqueueObject(gvk, obj) },
+		AddFunc: func(obj any) { d.enqueueObject(gvk, obj) },
+		UpdateFunc: func(old, obj any) {
+			if templateChanged(old, obj) {
+				d.enqueueObject(gvk, obj)
+			}
+		},
 		DeleteFunc: func(obj any) { d.enqueueObject(gvk, obj) },
 	}); err != nil {
 		return err
@@ -168,6 +173,34 @@ func (d *Detector) watch(gvk schema.GroupVersionKind) error {
 	d.watching[gvk] = inf
 	d.factory.Start(d.stop)
 	return nil
+}
+
+// templateChanged passes the updates a binding depends on. A status-only
+// update (the binding controller aggregating the members' status, say)
+// keeps the generation, labels and annotations, and is dropped. Kinds
+// without a generation (ConfigMaps, Secrets) pass every update.
+func templateChanged(oldObj, newObj any) bool {
+	o, ok1 := oldObj.(*unstructured.Unstructured)
+	n, ok2 := newObj.(*unstructured.Unstructured)
+	if !ok1 || !ok2 || n.GetGeneration() == 0 {
+		return true
+	}
+	return o.GetGeneration() != n.GetGeneration() || !maps.Equal(o.GetLabels(), n.GetLabels()) ||
+		!maps.Equal(o.GetAnnotations(), n.GetAnnotations()) || !o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp())
+}
+
+// Template returns a template from the detector's informers, which watch
+// every kind a policy selects; ok is false when its kind is not watched.
+// The binding controller reads templates here instead of the API server.
+func (d *Detector) Template(gvk schema.GroupVersionKind, namespace, name string) (*unstructured.Unstructured, bool, error) {
+	d.mu.Lock()
+	inf := d.watching[gvk]
+	d.mu.Unlock()
+	if inf == nil || !inf.HasSynced() {
+		return nil, false, nil
+	}
+	u, err := d.template(key{GVK: gvk, Namespace: namespace, Name: name})
+	return u, true, err
 }
 
 func (d *Detector) enqueueObject(gvk schema.GroupVersionKind, obj any) {

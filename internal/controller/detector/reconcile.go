@@ -19,10 +19,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -38,8 +36,8 @@ import (
 	"kurator.dev/kurator/internal/policymatch"
 )
 
-// TemplateGenerationAnnotation on a binding is its template's generation.
-const TemplateGenerationAnnotation = "kurator.dev/template-generation"
+// TemplateGenerationAnnotation on a binding is its template's version.
+const TemplateGenerationAnnotation = workv1alpha2.TemplateVersionAnnotation
 
 // reconcile claims one template and maintains its binding.
 func (d *Detector) reconcile(ctx context.Context, k key) error {
@@ -208,12 +206,20 @@ func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured
 // binding controller write the binding too: a conflict is retried at once
 // on a fresh read rather than through the queue's backoff.
 func (d *Detector) upsertBinding(ctx context.Context, u *unstructured.Unstructured, p policy, spec workv1alpha2.ResourceBindingSpec) error {
-	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		return d.upsertBindingOnce(ctx, u, p, *spec.DeepCopy())
+	// The first attempt reads the cache, which is almost always current and
+	// costs the API server nothing; a conflict means it was not, and the
+	// retries read the API server.
+	reader := client.Reader(d.Client)
+	return retry.OnError(retry.DefaultRetry, func(err error) bool {
+		return apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err)
+	}, func() error {
+		err := d.upsertBindingOnce(ctx, reader, u, p, *spec.DeepCopy())
+		reader = d.Reader
+		return err
 	})
 }
 
-func (d *Detector) upsertBindingOnce(ctx context.Context, u *unstructured.Unstructured, p policy, spec workv1alpha2.ResourceBindingSpec) error {
+func (d *Detector) upsertBindingOnce(ctx context.Context, reader client.Reader, u *unstructured.Unstructured, p policy, spec workv1alpha2.ResourceBindingSpec) error {
 	name := workv1alpha2.BindingName(u.GetName(), u.GetKind())
 	var obj client.Object
 	var current *workv1alpha2.ResourceBindingSpec
@@ -224,9 +230,7 @@ func (d *Detector) upsertBindingOnce(ctx context.Context, u *unstructured.Unstru
 		rb := &workv1alpha2.ResourceBinding{}
 		obj, current = rb, &rb.Spec
 	}
-	// Read the API server, not the cache: after a conflict the cache may not
-	// have caught up yet.
-	err := d.Reader.Get(ctx, client.ObjectKey{Namespace: u.GetNamespace(), Name: name}, obj)
+	err := reader.Get(ctx, client.ObjectKey{Namespace: u.GetNamespace(), Name: name}, obj)
 	create := apierrors.IsNotFound(err)
 	if err != nil && !create {
 		return err
@@ -257,17 +261,27 @@ func (d *Detector) upsertBindingOnce(ctx context.Context, u *unstructured.Unstru
 	if annotations == nil {
 		annotations = map[string]string{}
 	}
-	annotations[TemplateGenerationAnnotation] = strconv.FormatInt(u.GetGeneration(), 10)
+	annotations[TemplateGenerationAnnotation] = workv1alpha2.TemplateVersion(u)
 	obj.SetAnnotations(annotations)
 	obj.SetOwnerReferences([]metav1.OwnerReference{{
 		APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Name: u.GetName(), UID: u.GetUID(),
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false),
 	}})
 	if create {
+		obj.SetFinalizers([]string{workv1alpha2.BindingFinalizer})
 		return d.Client.Create(ctx, obj)
 	}
-	if equality.Semantic.DeepEqual(before, obj) {
+	if sameJSON(before, obj) {
 		return nil
 	}
 	return d.Client.Update(ctx, obj)
+}
+
+// sameJSON compares two objects as the API server stores them: an empty
+// map or slice equals a missing one (omitempty), which DeepEqual does not
+// grant, so an unchanged binding is not written again.
+func sameJSON(a, b client.Object) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
 }

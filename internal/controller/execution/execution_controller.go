@@ -36,6 +36,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller/priorityqueue"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -262,10 +263,25 @@ func (r *Reconciler) worksOfCluster(ctx context.Context, obj client.Object) []re
 }
 
 // enqueue is called by member informers for the Work an object names.
+// StatusCoalescing is how long a change of a member object waits before
+// its Work is reconciled: the changes of a rollout (replicas, then ready,
+// then available) within it become one status write instead of several.
+const StatusCoalescing = 300 * time.Millisecond
+
+// enqueue is called for changes of member objects. They are queued at low
+// priority and after StatusCoalescing: applying new and changed Works comes
+// first, and the status they carry back can wait a little.
 func (r *Reconciler) enqueue(work types.NamespacedName) {
-	if q := r.queue.Load(); q != nil {
-		(*q).Add(reconcile.Request{NamespacedName: work})
+	q := r.queue.Load()
+	if q == nil {
+		return
 	}
+	req := reconcile.Request{NamespacedName: work}
+	if pq, ok := (*q).(priorityqueue.PriorityQueue[reconcile.Request]); ok {
+		pq.AddWithOpts(priorityqueue.AddOpts{Priority: ptr.To(handler.LowPriority), After: StatusCoalescing}, req)
+		return
+	}
+	(*q).AddAfter(req, StatusCoalescing)
 }
 
 func withDefaults(o Options) Options {

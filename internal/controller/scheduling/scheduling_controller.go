@@ -99,7 +99,10 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 		}
 		// Decisions are independent (reservations are locked), so several
 		// run at once; Karmada has a single scheduling worker.
-		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding()).
+		// Only spec changes (the generation) need a decision: the status
+		// writes of this controller and of the binding controller must not
+		// re-run the scheduler.
+		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 4}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
 			Complete(r); err != nil {
