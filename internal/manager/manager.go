@@ -62,6 +62,7 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Cluster.ProbeTimeout, "cluster-probe-timeout", d.ProbeTimeout, "timeout of one health probe")
 	fs.DurationVar(&o.Cluster.Thresholds.Failure, "cluster-failure-threshold", d.Thresholds.Failure, "how long a member must fail probes before it is marked not ready")
 	fs.DurationVar(&o.Cluster.Thresholds.Success, "cluster-success-threshold", d.Thresholds.Success, "how long a member must pass probes before it is marked ready again")
+	fs.DurationVar(&o.Cluster.EvictionGrace, "cluster-eviction-grace", d.EvictionGrace, "how long a member stays not ready before its workloads are evicted (tainted NoExecute); 0 evicts at once")
 	fs.DurationVar(&o.Cluster.APIEnablementsRefresh, "cluster-api-enablements-refresh", d.APIEnablementsRefresh, "how often a member's API discovery is re-read")
 }
 
@@ -70,7 +71,7 @@ func (o *Options) Validate() error {
 	if o.Cluster.ProbePeriod <= 0 || o.Cluster.ProbeTimeout <= 0 {
 		return fmt.Errorf("--cluster-status-update-frequency and --cluster-probe-timeout must be positive")
 	}
-	if o.Cluster.Thresholds.Failure < 0 || o.Cluster.Thresholds.Success < 0 {
+	if o.Cluster.Thresholds.Failure < 0 || o.Cluster.Thresholds.Success < 0 || o.Cluster.EvictionGrace < 0 {
 		return fmt.Errorf("cluster thresholds must not be negative")
 	}
 	return nil

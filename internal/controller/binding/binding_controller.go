@@ -37,6 +37,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -104,6 +105,7 @@ type Reconciler struct {
 	Mapper     apimeta.RESTMapper
 	Recorder   events.EventRecorder
 	Templates  TemplateSource
+	Clock      clock.PassiveClock
 	NewBinding func() workv1alpha2.Binding
 }
 
@@ -113,7 +115,7 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, templates Templat
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ResourceBinding{} }},
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ClusterResourceBinding{} }},
 	} {
-		r.Client, r.Dynamic, r.Mapper, r.Recorder, r.Templates = mgr.GetClient(), dyn, mgr.GetRESTMapper(), recorder, templates
+		r.Client, r.Dynamic, r.Mapper, r.Recorder, r.Templates, r.Clock = mgr.GetClient(), dyn, mgr.GetRESTMapper(), recorder, templates, clock.RealClock{}
 		_, cluster := r.NewBinding().(*workv1alpha2.ClusterResourceBinding)
 		name := "binding-rb"
 		if cluster {
@@ -148,7 +150,7 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, templates Templat
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch;create
 
 // Reconcile renders, prunes and summarises the Works of one binding.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, err error) {
 	b := r.NewBinding()
 	if err := r.Client.Get(ctx, req.NamespacedName, b); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -169,7 +171,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	failures, err := r.syncWorks(ctx, b, tpl, works)
+	failures, written, err := r.syncWorks(ctx, b, tpl, works)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -178,6 +180,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	if err := r.updateBindingStatus(ctx, b, works, failures); err != nil {
 		return ctrl.Result{}, err
+	}
+	purgeAfter, err := r.purgeEvicted(ctx, b, works, written)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if purgeAfter > 0 {
+		defer func() { result = requeueSooner(result, purgeAfter) }()
 	}
 	return ctrl.Result{}, r.aggregateTemplateStatus(ctx, b, tpl, works)
 }
@@ -231,18 +240,25 @@ func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv
 // A cluster whose manifest cannot be rendered (a failing override) keeps its
 // previous Work, so the member keeps its previous copy; its error is
 // returned in failures, by cluster, and the other clusters proceed.
-func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl *unstructured.Unstructured, existing []workv1alpha1.Work) (map[string]string, error) {
+func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl *unstructured.Unstructured, existing []workv1alpha1.Work) (failures map[string]string, written map[string]int64, err error) {
 	spec := b.BindingSpec()
 	policies, err := r.overridePolicies(ctx, tpl.GetNamespace())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var previous string
 	if c := apimeta.FindStatusCondition(b.BindingStatus().Conditions, ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
 		previous = c.Message
 	}
-	failures := map[string]string{}
+	failures, written = map[string]string{}, map[string]int64{}
 	wanted := map[string]bool{}
+	// A gracefully evicted cluster keeps its Work, unchanged, until the
+	// eviction task is done (see purgeEvicted).
+	for _, t := range spec.GracefulEvictionTasks {
+		if t.PurgeMode != policyv1alpha1.PurgeModeDirectly {
+			wanted[workv1alpha1.ExecutionNamespace(t.FromCluster)] = true
+		}
+	}
 	for _, target := range Targets(spec) {
 		wanted[workv1alpha1.ExecutionNamespace(target.Name)] = true
 		var cluster *karmadaclusterv1alpha1.Cluster
@@ -254,9 +270,11 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 			failures[target.Name] = err.Error()
 			continue
 		}
-		if err := r.writeWork(ctx, b, target.Name, manifest); err != nil {
-			return nil, err
+		generation, err := r.writeWork(ctx, b, target.Name, manifest)
+		if err != nil {
+			return nil, nil, err
 		}
+		written[target.Name] = generation
 	}
 	// An event only when the failures change, not on every pass.
 	if msg := renderMessage(failures); msg != "" && msg != previous {
@@ -266,27 +284,29 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 		w := &existing[i]
 		if !wanted[w.Namespace] && w.DeletionTimestamp.IsZero() {
 			if err := r.Client.Delete(ctx, w); client.IgnoreNotFound(err) != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	return failures, nil
+	return failures, written, nil
 }
 
-func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, cluster string, manifest *unstructured.Unstructured) error {
+// writeWork creates or patches the Work of one cluster and returns its
+// generation.
+func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, cluster string, manifest *unstructured.Unstructured) (int64, error) {
 	ns := workv1alpha1.ExecutionNamespace(cluster)
 	// Checked in the cache first: creating it on every reconcile would be a
 	// failing write each time.
 	if err := r.Client.Get(ctx, client.ObjectKey{Name: ns}, &corev1.Namespace{}); apierrors.IsNotFound(err) {
 		if err := r.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil && !apierrors.IsAlreadyExists(err) {
-			return err
+			return 0, err
 		}
 	} else if err != nil {
-		return err
+		return 0, err
 	}
 	raw, err := manifest.MarshalJSON()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	w := &workv1alpha1.Work{ObjectMeta: metav1.ObjectMeta{Name: WorkName(b), Namespace: ns}}
 	// A patch, not an update: the execution controller writes the Work's
@@ -319,7 +339,7 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 		}
 		return nil
 	})
-	return err
+	return w.Generation, err
 }
 
 // reconcileDelete removes the Works, then lets the binding go.

@@ -50,6 +50,11 @@ type Options struct {
 	Thresholds   Thresholds
 	// APIEnablementsRefresh is how often API discovery is re-read.
 	APIEnablementsRefresh time.Duration
+	// EvictionGrace is how long a member stays not ready (tainted
+	// NoSchedule) before it is also tainted NoExecute, which evicts the
+	// workloads that do not tolerate it. Short outages inside it move
+	// nothing.
+	EvictionGrace time.Duration
 }
 
 // DefaultOptions detect a dead member within 10 s and its return within 10 s.
@@ -59,6 +64,7 @@ func DefaultOptions() Options {
 		ProbeTimeout:          3 * time.Second,
 		Thresholds:            Thresholds{Failure: 4 * time.Second, Success: 2 * time.Second},
 		APIEnablementsRefresh: time.Minute,
+		EvictionGrace:         10 * time.Second,
 	}
 }
 
@@ -126,6 +132,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		r.applyHealth(ctx, cluster, member, health, probeErr)
 	}
 
+	if wait := syncNoExecute(cluster, r.Clock.Now(), r.Options.EvictionGrace); wait > 0 && wait < requeue {
+		requeue = wait
+	}
 	if err := r.writeTaints(ctx, before, cluster); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -162,18 +171,18 @@ func (r *Reconciler) applyHealth(ctx context.Context, cluster *karmadaclusterv1a
 			return
 		}
 		r.setReady(cluster, metav1.ConditionTrue, karmadaclusterv1alpha1.ClusterReady, "cluster is healthy and ready to accept workloads")
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, false, r.Clock.Now())
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, false, r.Clock.Now())
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
 	case Unhealthy:
 		m.StopInformers()
 		r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.ClusterNotReady, "cluster API server is not ready: "+errText(probeErr))
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, true, r.Clock.Now())
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, false, r.Clock.Now())
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, true, r.Clock.Now())
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
 	case Unreachable:
 		m.StopInformers()
 		r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.ClusterNotReachable, "cluster API server is not reachable: "+errText(probeErr))
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, true, r.Clock.Now())
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, false, r.Clock.Now())
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, true, r.Clock.Now())
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
 	}
 }
 
@@ -233,13 +242,61 @@ func (r *Reconciler) writeTaints(ctx context.Context, before, cluster *karmadacl
 	}
 	// The patch response carries the stored status; keep what we computed.
 	cluster.Status = *status
-	added := readyTaint(cluster) != ""
-	if added {
+	switch wasTainted, tainted, evicting := readyTaint(before) != "", readyTaint(cluster) != "", hasNoExecute(cluster); {
+	case !wasTainted && tainted:
 		r.Recorder.Eventf(cluster, nil, corev1.EventTypeWarning, "ClusterTainted", "Taint", "Cluster is not ready; tainted %s:NoSchedule", readyTaint(cluster))
-	} else {
+	case wasTainted && !tainted:
 		r.Recorder.Eventf(cluster, nil, corev1.EventTypeNormal, "ClusterUntainted", "Untaint", "Cluster is ready again; not-ready taints removed")
+	case evicting && !hasNoExecute(before):
+		r.Recorder.Eventf(cluster, nil, corev1.EventTypeWarning, "ClusterEvicting", "Taint",
+			"Cluster has been not ready for %s; tainted %s:NoExecute, workloads that do not tolerate it are moved", r.Options.EvictionGrace, readyTaint(cluster))
 	}
 	return nil
+}
+
+// syncNoExecute adds the NoExecute twin of a not-ready or unreachable
+// taint once the NoSchedule one is EvictionGrace old, and drops NoExecute
+// not-ready taints whose NoSchedule twin is gone (the member is back). It
+// returns how long until the next NoExecute taint is due (0: none).
+func syncNoExecute(cluster *karmadaclusterv1alpha1.Cluster, now time.Time, grace time.Duration) time.Duration {
+	var wait time.Duration
+	for _, key := range []string{karmadaclusterv1alpha1.TaintClusterNotReady, karmadaclusterv1alpha1.TaintClusterUnreachable} {
+		since, present := taintAdded(cluster, key, corev1.TaintEffectNoSchedule)
+		if !present {
+			setTaint(cluster, key, corev1.TaintEffectNoExecute, false, now)
+			continue
+		}
+		if left := since.Add(grace).Sub(now); left > 0 {
+			setTaint(cluster, key, corev1.TaintEffectNoExecute, false, now)
+			if wait == 0 || left < wait {
+				wait = left
+			}
+			continue
+		}
+		setTaint(cluster, key, corev1.TaintEffectNoExecute, true, now)
+	}
+	return wait
+}
+
+func taintAdded(cluster *karmadaclusterv1alpha1.Cluster, key string, effect corev1.TaintEffect) (time.Time, bool) {
+	for _, t := range cluster.Spec.Taints {
+		if t.Key == key && t.Effect == effect {
+			if t.TimeAdded == nil {
+				return time.Time{}, true
+			}
+			return t.TimeAdded.Time, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func hasNoExecute(cluster *karmadaclusterv1alpha1.Cluster) bool {
+	for _, key := range []string{karmadaclusterv1alpha1.TaintClusterNotReady, karmadaclusterv1alpha1.TaintClusterUnreachable} {
+		if _, ok := taintAdded(cluster, key, corev1.TaintEffectNoExecute); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // writeStatus updates the status subresource when it changed.
@@ -272,17 +329,17 @@ func publishedHealth(cluster *karmadaclusterv1alpha1.Cluster) Health {
 	}
 }
 
-func setTaint(cluster *karmadaclusterv1alpha1.Cluster, key string, present bool, now time.Time) {
+func setTaint(cluster *karmadaclusterv1alpha1.Cluster, key string, effect corev1.TaintEffect, present bool, now time.Time) {
 	idx := -1
 	for i, t := range cluster.Spec.Taints {
-		if t.Key == key && t.Effect == corev1.TaintEffectNoSchedule {
+		if t.Key == key && t.Effect == effect {
 			idx = i
 		}
 	}
 	switch {
 	case present && idx < 0:
 		added := metav1.NewTime(now)
-		cluster.Spec.Taints = append(cluster.Spec.Taints, corev1.Taint{Key: key, Effect: corev1.TaintEffectNoSchedule, TimeAdded: &added})
+		cluster.Spec.Taints = append(cluster.Spec.Taints, corev1.Taint{Key: key, Effect: effect, TimeAdded: &added})
 	case !present && idx >= 0:
 		cluster.Spec.Taints = append(cluster.Spec.Taints[:idx:idx], cluster.Spec.Taints[idx+1:]...)
 	}

@@ -104,7 +104,7 @@ func TestSetTaint(t *testing.T) {
 			g := NewWithT(t)
 			c := &karmadaclusterv1alpha1.Cluster{Spec: karmadaclusterv1alpha1.ClusterSpec{Taints: tc.initial}}
 			for _, call := range tc.calls {
-				setTaint(c, call.key, call.present, call.now)
+				setTaint(c, call.key, corev1.TaintEffectNoSchedule, call.present, call.now)
 			}
 			g.Expect(c.Spec.Taints).To(HaveLen(len(tc.want)))
 			for i := range tc.want {
@@ -138,7 +138,55 @@ func TestSetTaintRemovalLeavesTheOriginalSliceAlone(t *testing.T) {
 		{Key: "other", Effect: corev1.TaintEffectNoSchedule},
 	}
 	c := &karmadaclusterv1alpha1.Cluster{Spec: karmadaclusterv1alpha1.ClusterSpec{Taints: original}}
-	setTaint(c, karmadaclusterv1alpha1.TaintClusterNotReady, false, time.Unix(10, 0))
+	setTaint(c, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, false, time.Unix(10, 0))
 	g.Expect(c.Spec.Taints).To(HaveLen(1))
 	g.Expect(original[0].Key).To(Equal(karmadaclusterv1alpha1.TaintClusterNotReady), "a shallow copy taken before must still see the taint")
+}
+
+func TestNoExecuteFollowsTheGracePeriod(t *testing.T) {
+	grace := 10 * time.Second
+	at := func(s int64) time.Time { return time.Unix(s, 0) }
+	notReady := func(since int64) *karmadaclusterv1alpha1.Cluster {
+		c := &karmadaclusterv1alpha1.Cluster{}
+		setTaint(c, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, true, at(since))
+		return c
+	}
+	effects := func(c *karmadaclusterv1alpha1.Cluster) []string {
+		var out []string
+		for _, t := range c.Spec.Taints {
+			out = append(out, t.Key+":"+string(t.Effect))
+		}
+		return out
+	}
+
+	c := notReady(100)
+	if wait := syncNoExecute(c, at(104), grace); wait != 6*time.Second || hasNoExecute(c) {
+		t.Fatalf("within the grace period: wait %v, taints %v; want 6s and no NoExecute", wait, effects(c))
+	}
+	if wait := syncNoExecute(c, at(110), grace); wait != 0 || !hasNoExecute(c) {
+		t.Fatalf("after the grace period: wait %v, taints %v; want NoExecute", wait, effects(c))
+	}
+	// Idempotent: the NoExecute taint keeps its time.
+	added, _ := taintAdded(c, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoExecute)
+	syncNoExecute(c, at(200), grace)
+	if again, _ := taintAdded(c, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoExecute); !again.Equal(added) || len(c.Spec.Taints) != 2 {
+		t.Fatalf("second pass changed the taints: %v", effects(c))
+	}
+	// The member is back: the NoSchedule taint goes, and its twin with it.
+	setTaint(c, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, false, at(201))
+	syncNoExecute(c, at(201), grace)
+	if len(c.Spec.Taints) != 0 {
+		t.Fatalf("taints after recovery: %v", effects(c))
+	}
+	// A zero grace taints NoExecute at once.
+	c = notReady(300)
+	if syncNoExecute(c, at(300), 0); !hasNoExecute(c) {
+		t.Fatalf("zero grace: %v", effects(c))
+	}
+	// A user's taints are left alone.
+	c = &karmadaclusterv1alpha1.Cluster{}
+	c.Spec.Taints = []corev1.Taint{{Key: "dedicated", Effect: corev1.TaintEffectNoExecute}}
+	if syncNoExecute(c, at(1), grace); len(c.Spec.Taints) != 1 {
+		t.Fatalf("user taint touched: %v", effects(c))
+	}
 }

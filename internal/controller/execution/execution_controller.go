@@ -225,6 +225,11 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *scope) (ctrl.Result
 		return ctrl.Result{}, err
 	}
 	ready, _ := clusterReady(cluster)
+	if err == nil && cluster.DeletionTimestamp.IsZero() && !ready {
+		// The copy is removed when the member is back (its readiness
+		// change requeues the Work); until then the Work stays.
+		return ctrl.Result{RequeueAfter: r.Options.NotReadyRetry}, nil
+	}
 	if err == nil && (cluster.DeletionTimestamp.IsZero() || ready) {
 		member, err := r.Members.Get(ctx, cluster)
 		if err != nil {

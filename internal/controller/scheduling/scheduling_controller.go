@@ -28,6 +28,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -45,6 +46,7 @@ import (
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/failover"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/patch"
 	"kurator.dev/kurator/internal/scenario"
@@ -135,13 +137,45 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if !needsScheduling(b, string(placementJSON), infos) {
-		return ctrl.Result{}, nil
+	evicted, tolerationLeft := r.evict(b, infos)
+	if !evicted && !needsScheduling(b, string(placementJSON), infos) {
+		return ctrl.Result{RequeueAfter: tolerationLeft}, nil
 	}
 	w := workload(b)
 	snap := &framework.Snapshot{Clusters: withReservations(infos, r.reserved.others(req.String()))}
 	res, schedErr := r.Scheduler.Schedule(ctx, snap, w)
-	return r.write(ctx, b, w, string(placementJSON), res, schedErr)
+	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted)
+	if err == nil && tolerationLeft > 0 && (result.RequeueAfter == 0 || tolerationLeft < result.RequeueAfter) {
+		result.RequeueAfter = tolerationLeft
+	}
+	return result, err
+}
+
+// evict takes the target clusters whose NoExecute taints the placement does
+// not tolerate out of the binding's decision (in memory), recording
+// graceful eviction tasks, so that this reconcile reschedules its replicas
+// onto the remaining clusters and writes both at once. It returns whether
+// it evicted, and how long until a toleration with tolerationSeconds runs
+// out.
+func (r *Reconciler) evict(b workv1alpha2.Binding, infos []*framework.ClusterInfo) (bool, time.Duration) {
+	spec := b.BindingSpec()
+	if len(spec.Clusters) == 0 {
+		return false, 0
+	}
+	byName := make(map[string]*karmadaclusterv1alpha1.Cluster, len(infos))
+	for _, c := range infos {
+		byName[c.Name()] = c.Cluster
+	}
+	evictions, left := failover.Untolerated(spec.Clusters, byName, spec.Placement.EffectiveClusterTolerations(), r.Clock.Now())
+	if len(evictions) == 0 {
+		return false, left
+	}
+	failover.Evict(spec, evictions, r.Clock.Now())
+	for _, e := range evictions {
+		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, "EvictCluster", "Evict",
+			"Evicting from cluster %s: taint %s:%s is not tolerated (purge mode %s)", e.Cluster, e.Taint.Key, e.Taint.Effect, failover.PurgeMode(spec))
+	}
+	return true, left
 }
 
 // needsScheduling applies Karmada's triggers: a new placement, changed
@@ -225,7 +259,7 @@ func withReservations(infos []*framework.ClusterInfo, reserved map[string][]esti
 // write stores the decision: spec.clusters and the applied placement, then
 // the status. On an unschedulable error the previous decision stays and the
 // binding is retried; a binding no cluster fits is withdrawn (as Karmada).
-func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *framework.Workload, placementJSON string, res *scheduler.Result, schedErr error) (ctrl.Result, error) {
+func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *framework.Workload, placementJSON string, res *scheduler.Result, schedErr error, evicted bool) (ctrl.Result, error) {
 	spec := b.BindingSpec()
 	previous := map[string]int64{}
 	for _, t := range spec.Clusters {
@@ -244,13 +278,22 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 		if annotations == nil {
 			annotations = map[string]string{}
 		}
-		if !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
+		if evicted || !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
 			// The decision is the scheduler's alone: a merge patch of it
-			// never conflicts with the detector's or binding controller's writes.
-			if err := patch.Merge(ctx, r.Client, b, map[string]any{
-				"metadata": map[string]any{"annotations": map[string]string{policyv1alpha1.AppliedPlacementAnnotation: placementJSON}},
-				"spec":     map[string]any{"clusters": clusters},
-			}); err != nil {
+			// never conflicts with the detector's or binding controller's
+			// writes. Eviction tasks are shared with the binding controller,
+			// which removes them: that patch is conditional on the version
+			// read.
+			metadata := map[string]any{"annotations": map[string]string{policyv1alpha1.AppliedPlacementAnnotation: placementJSON}}
+			specPatch := map[string]any{"clusters": clusters}
+			if evicted {
+				metadata["resourceVersion"] = b.GetResourceVersion()
+				specPatch["gracefulEvictionTasks"] = spec.GracefulEvictionTasks
+			}
+			if err := patch.Merge(ctx, r.Client, b, map[string]any{"metadata": metadata, "spec": specPatch}); err != nil {
+				if apierrors.IsConflict(err) {
+					return ctrl.Result{Requeue: true}, nil
+				}
 				return ctrl.Result{}, err
 			}
 			r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
