@@ -94,6 +94,7 @@ func describeBinding(w io.Writer, b *workv1alpha2.ResourceBinding, events []even
 		fmt.Fprintf(tw, "  %s\t%d\t%t\t%s\t%s\n", t.Name, t.Replicas, s.Applied, dash(string(s.Health)), dash(s.AppliedMessage))
 	}
 	_ = tw.Flush()
+	printEvictions(w, b.Spec.GracefulEvictionTasks, now)
 	if e := b.Status.SchedulingExplanation; e != nil {
 		fmt.Fprintf(w, "Scheduling:\n  Strategy:   %s\n", dash(e.Strategy))
 		if e.Division != "" {
@@ -110,6 +111,28 @@ func describeBinding(w io.Writer, b *workv1alpha2.ResourceBinding, events []even
 		_ = tw.Flush()
 	}
 	printEvents(w, events, now)
+}
+
+// printEvictions lists the graceful evictions in progress, if any.
+func printEvictions(w io.Writer, tasks []workv1alpha2.GracefulEvictionTask, now time.Time) {
+	if len(tasks) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Evictions:")
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "  FROM\tREPLICAS\tREASON\tPURGE\tPRODUCER\tAGE\tMESSAGE")
+	for _, t := range tasks {
+		replicas := "-"
+		if t.Replicas != nil {
+			replicas = fmt.Sprint(*t.Replicas)
+		}
+		created := "-"
+		if t.CreationTimestamp != nil {
+			created = age(*t.CreationTimestamp, now)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.FromCluster, replicas, t.Reason, dash(string(t.PurgeMode)), t.Producer, created, dash(t.Message))
+	}
+	_ = tw.Flush()
 }
 
 func newDescribePolicyCommand(streams genericiooptions.IOStreams) *cobra.Command {
