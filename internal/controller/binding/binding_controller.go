@@ -134,7 +134,7 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, templates Templat
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).
 			For(r.NewBinding(), builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{},
 				predicate.AnnotationChangedPredicate{}, predicate.LabelChangedPredicate{}, deletionChanged))).
-			WithOptions(controller.Options{MaxConcurrentReconciles: 8}).
+			WithOptions(controller.Options{MaxConcurrentReconciles: 16}).
 			Watches(&workv1alpha1.Work{}, lowPriority(workToBinding(cluster))).
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).

@@ -106,27 +106,30 @@ func (r *Reconciler) writeStatus(ctx context.Context, s *scope) error {
 }
 
 // recordTransitions emits an event per condition transition, never for a
-// condition that kept its status and reason.
+// condition that kept its status and reason. The first success of a new
+// Work is not an event (the binding's FullyApplied condition says it, and
+// an event per Work and cluster would double the writes of a fan-out);
+// failures, and recoveries from them, are.
 func (r *Reconciler) recordTransitions(before, after *workv1alpha1.Work) {
-	changed := func(condType string) *metav1.Condition {
-		now := apimeta.FindStatusCondition(after.Status.Conditions, condType)
-		was := apimeta.FindStatusCondition(before.Status.Conditions, condType)
+	changed := func(condType string) (now, was *metav1.Condition) {
+		now = apimeta.FindStatusCondition(after.Status.Conditions, condType)
+		was = apimeta.FindStatusCondition(before.Status.Conditions, condType)
 		if now == nil || (was != nil && was.Status == now.Status && was.Reason == now.Reason) {
-			return nil
+			return nil, was
 		}
-		return now
+		return now, was
 	}
-	if c := changed(workv1alpha1.ConditionApplied); c != nil {
-		if c.Status == metav1.ConditionTrue {
-			r.Recorder.Eventf(after, nil, corev1.EventTypeNormal, workv1alpha1.ReasonAppliedSuccessful, "Apply", "%s", c.Message)
-		} else {
+	if c, was := changed(workv1alpha1.ConditionApplied); c != nil {
+		if c.Status != metav1.ConditionTrue {
 			r.Recorder.Eventf(after, nil, corev1.EventTypeWarning, c.Reason, "Apply", "%s", c.Message)
+		} else if was != nil && was.Reason != workv1alpha1.ReasonDispatching {
+			r.Recorder.Eventf(after, nil, corev1.EventTypeNormal, workv1alpha1.ReasonAppliedSuccessful, "Apply", "%s", c.Message)
 		}
 	}
-	if c := changed(workv1alpha1.ConditionAvailable); c != nil && c.Status == metav1.ConditionTrue {
+	if c, was := changed(workv1alpha1.ConditionAvailable); c != nil && c.Status == metav1.ConditionTrue && was != nil {
 		r.Recorder.Eventf(after, nil, corev1.EventTypeNormal, "Available", "Observe", "%s", c.Message)
 	}
-	if c := changed(workv1alpha1.ConditionDispatching); c != nil {
+	if c, _ := changed(workv1alpha1.ConditionDispatching); c != nil {
 		if c.Status == metav1.ConditionFalse {
 			r.Recorder.Eventf(after, nil, corev1.EventTypeNormal, workv1alpha1.ReasonSuspendDispatching, "Suspend", "%s", c.Message)
 		} else if was := apimeta.FindStatusCondition(before.Status.Conditions, workv1alpha1.ConditionDispatching); was != nil {

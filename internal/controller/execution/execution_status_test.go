@@ -47,13 +47,25 @@ func TestConditionsAndTransitionEvents(t *testing.T) {
 		want      []string
 	}{
 		{
-			name: "first successful apply",
+			name: "first successful apply is silent (the binding's FullyApplied says it)",
 			after: func(r *Reconciler, w *workv1alpha1.Work) {
 				r.setApplied(w, &applyResult{statuses: statusOf(healthy, healthy)})
 				r.setAvailable(w, statusOf(healthy, healthy), 2)
 			},
 			wantConds: map[string]string{"Applied": "True/AppliedSuccessful", "Available": "True/AllHealthy"},
-			want:      []string{"Normal AppliedSuccessful 2 manifest(s) applied", "Normal Available all applied objects are healthy"},
+		},
+		{
+			name: "recovering from a failure is announced",
+			before: func(r *Reconciler, w *workv1alpha1.Work) {
+				r.setApplied(w, &applyResult{statuses: statusOf(unknown), failures: []string{"boom"}})
+				r.setAvailable(w, statusOf(unknown), 1)
+			},
+			after: func(r *Reconciler, w *workv1alpha1.Work) {
+				r.setApplied(w, &applyResult{statuses: statusOf(healthy)})
+				r.setAvailable(w, statusOf(healthy), 1)
+			},
+			wantConds: map[string]string{"Applied": "True/AppliedSuccessful", "Available": "True/AllHealthy"},
+			want:      []string{"Normal AppliedSuccessful 1 manifest(s) applied", "Normal Available all applied objects are healthy"},
 		},
 		{
 			name: "a resync that changes nothing is silent",

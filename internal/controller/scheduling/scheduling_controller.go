@@ -105,7 +105,7 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 		// writes of this controller and of the binding controller must not
 		// re-run the scheduler.
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-			WithOptions(controller.Options{MaxConcurrentReconciles: 4}).
+			WithOptions(controller.Options{MaxConcurrentReconciles: 32}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
 			Complete(r); err != nil {
 			return err
@@ -292,7 +292,7 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 			}
 			if err := patch.Merge(ctx, r.Client, b, map[string]any{"metadata": metadata, "spec": specPatch}); err != nil {
 				if apierrors.IsConflict(err) {
-					return ctrl.Result{Requeue: true}, nil
+					return ctrl.Result{RequeueAfter: 50 * time.Millisecond}, nil
 				}
 				return ctrl.Result{}, err
 			}
