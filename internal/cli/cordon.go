@@ -32,12 +32,12 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/util/retry"
-	"k8s.io/klog/v2"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/failover"
 )
 
 // Taint keys the operations commands put on Clusters. Only these keys are
@@ -46,10 +46,10 @@ import (
 const (
 	// TaintClusterCordoned (NoSchedule) keeps new placements off a cluster;
 	// what runs there stays.
-	TaintClusterCordoned = "cluster.kurator.dev/cordoned"
+	TaintClusterCordoned = karmadaclusterv1alpha1.TaintClusterCordoned
 	// TaintClusterDraining (NoExecute) makes the failover controller move
 	// every binding that does not tolerate it off the cluster.
-	TaintClusterDraining = "cluster.kurator.dev/draining"
+	TaintClusterDraining = karmadaclusterv1alpha1.TaintClusterDraining
 )
 
 // Defaults of 'kurator drain --wait'.
@@ -362,13 +362,7 @@ func drainState(ctx context.Context, c client.Client, names []string) (map[strin
 // toleratesDrain reports whether a placement tolerates the draining taint for
 // ever (a toleration with tolerationSeconds only delays the eviction).
 func toleratesDrain(p *policyv1alpha1.Placement) bool {
-	taint := &corev1.Taint{Key: TaintClusterDraining, Effect: corev1.TaintEffectNoExecute}
-	for _, tol := range p.EffectiveClusterTolerations() {
-		if tol.TolerationSeconds == nil && tol.ToleratesTaint(klog.Background(), taint, false) {
-			return true
-		}
-	}
-	return false
+	return failover.ToleratedForever(p.EffectiveClusterTolerations(), &corev1.Taint{Key: TaintClusterDraining, Effect: corev1.TaintEffectNoExecute})
 }
 
 // endsByItself reports whether a graceful eviction task ends without a user:

@@ -89,6 +89,14 @@ func Untolerated(targets []workv1alpha2.TargetCluster, clusters map[string]*karm
 	return out, next
 }
 
+// ToleratedForever reports whether the tolerations tolerate taint with no
+// time limit.
+func ToleratedForever(tolerations []corev1.Toleration, taint *corev1.Taint) bool {
+	now := time.Now()
+	wait, ok := toleratedFor(tolerations, taint, now)
+	return ok && wait == 0
+}
+
 // toleratedFor reports whether taint is tolerated at now, and for how much
 // longer (0: forever, or not tolerated).
 func toleratedFor(tolerations []corev1.Toleration, taint *corev1.Taint, now time.Time) (time.Duration, bool) {

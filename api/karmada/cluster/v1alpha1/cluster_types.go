@@ -62,12 +62,20 @@ const (
 
 // Taint keys set on Clusters by the system.
 const (
-	// TaintClusterNotReady is added (NoSchedule) while the Ready condition is False.
+	// TaintClusterNotReady is added (NoSchedule) while the Ready condition
+	// is False, and with effect NoExecute once the eviction grace period is
+	// over.
 	TaintClusterNotReady = "cluster.karmada.io/not-ready"
-	// TaintClusterUnreachable is added (NoSchedule) while the Ready condition is Unknown.
+	// TaintClusterUnreachable is added (NoSchedule) while the member cannot
+	// be reached, and with effect NoExecute once the eviction grace period
+	// is over.
 	TaintClusterUnreachable = "cluster.karmada.io/unreachable"
-	// TaintClusterUnschedulable is added (NoSchedule) when a cluster is cordoned.
-	TaintClusterUnschedulable = "cluster.karmada.io/unschedulable"
+	// TaintClusterCordoned (NoSchedule) is added by 'kurator cordon': no
+	// new placements, running workloads stay.
+	TaintClusterCordoned = "cluster.kurator.dev/cordoned"
+	// TaintClusterDraining (NoExecute) is added by 'kurator drain': the
+	// workloads that do not tolerate it move away gracefully.
+	TaintClusterDraining = "cluster.kurator.dev/draining"
 )
 
 // ClusterSpec is the desired state of a Cluster.
