@@ -41,15 +41,30 @@ type Fleet struct {
 	ControlPlane client.Client
 }
 
+// Options are the optional settings of StartWith.
+type Options struct {
+	// FleetYAML describes the fleet; empty: the seed's three clusters.
+	FleetYAML string
+	// ControllerManagerArgs are extra flags for kurator-controller-manager.
+	ControllerManagerArgs []string
+}
+
 // Start brings up a fleet from fleetYAML (empty: the seed's three clusters)
 // in a fresh temporary directory. Components die with the test process.
 func Start(ctx context.Context, fleetYAML string) (*Fleet, error) {
+	return StartWith(ctx, Options{FleetYAML: fleetYAML})
+}
+
+// StartWith is Start with more settings.
+func StartWith(ctx context.Context, o Options) (*Fleet, error) {
+	fleetYAML := o.FleetYAML
 	ctrllog.SetLogger(logr.Discard())
 	dir, err := os.MkdirTemp("", "kurator-it-")
 	if err != nil {
 		return nil, err
 	}
-	opts := localfleet.Options{Dir: dir, DieWithParent: true, Progress: os.Stderr, ReadyTimeout: 3 * time.Minute}
+	opts := localfleet.Options{Dir: dir, DieWithParent: true, Progress: os.Stderr, ReadyTimeout: 3 * time.Minute,
+		ControllerManagerArgs: o.ControllerManagerArgs}
 	if fleetYAML != "" {
 		path := dir + "-fleet.yaml"
 		if err := os.WriteFile(path, []byte(fleetYAML), 0o600); err != nil {
