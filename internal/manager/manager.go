@@ -29,6 +29,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"kurator.dev/kurator/internal/controller/attachedcluster"
+	"kurator.dev/kurator/internal/controller/appfailover"
 	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/controller/cluster"
 	"kurator.dev/kurator/internal/controller/dependencies"
@@ -148,6 +149,9 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	if err := (&dependencies.Reconciler{
 		Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Dynamic: dyn, Mapper: mgr.GetRESTMapper(), Recorder: mgr.GetEventRecorder("dependencies"),
 	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if err := (&appfailover.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("application-failover")}).SetupWithManager(mgr); err != nil {
 		return err
 	}
 	return binding.SetupWithManager(mgr, dyn, det, mgr.GetEventRecorder("binding"))

@@ -18,8 +18,6 @@ package scenario
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -40,23 +38,9 @@ type RenderError struct {
 }
 
 func (e *RenderError) Error() string {
-	return "override failed for " + failureMessage(e.Failures)
+	return "override failed for " + render.FailureMessage(e.Failures)
 }
 
-// failureMessage is "cluster: error; cluster2: error", by cluster name, as
-// the binding controller writes it in the Rendered condition.
-func failureMessage(failures map[string]string) string {
-	names := make([]string, 0, len(failures))
-	for n := range failures {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = n + ": " + failures[n]
-	}
-	return strings.Join(parts, "; ")
-}
 
 // Works renders the template for every cluster of rb's decision, with the
 // scenario's Clusters and override policies, as the binding controller
@@ -97,7 +81,7 @@ func (s *Scenario) Works(rb *workv1alpha2.ResourceBinding) ([]*workv1alpha1.Work
 	cond := metav1.Condition{Type: binding.ConditionRendered, Status: metav1.ConditionTrue, Reason: "RenderSucceeded",
 		Message: fmt.Sprintf("rendered for all %d clusters", len(rb.Spec.Clusters))}
 	if len(failures) > 0 {
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, binding.ReasonOverrideFailed, failureMessage(failures)
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, binding.ReasonOverrideFailed, render.FailureMessage(failures)
 	}
 	apimeta.SetStatusCondition(&rb.Status.Conditions, cond)
 	if len(failures) > 0 {

@@ -23,9 +23,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"sort"
 	"strconv"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -71,22 +69,9 @@ func renderedCondition(failures map[string]string, clusters int, generation int6
 			Message: fmt.Sprintf("rendered for all %d clusters", clusters), ObservedGeneration: generation}
 	}
 	return metav1.Condition{Type: ConditionRendered, Status: metav1.ConditionFalse, Reason: ReasonOverrideFailed,
-		Message: renderMessage(failures), ObservedGeneration: generation}
+		Message: render.FailureMessage(failures), ObservedGeneration: generation}
 }
 
-// renderMessage lists the failures by cluster name, in order.
-func renderMessage(failures map[string]string) string {
-	names := make([]string, 0, len(failures))
-	for n := range failures {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = n + ": " + failures[n]
-	}
-	return strings.Join(parts, "; ")
-}
 
 // Finalizer keeps a binding until its Works are gone.
 const Finalizer = workv1alpha2.BindingFinalizer
@@ -277,7 +262,7 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 		written[target.Name] = generation
 	}
 	// An event only when the failures change, not on every pass.
-	if msg := renderMessage(failures); msg != "" && msg != previous {
+	if msg := render.FailureMessage(failures); msg != "" && msg != previous {
 		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, ReasonOverrideFailed, "Render", "%s", msg)
 	}
 	for i := range existing {

@@ -142,7 +142,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{RequeueAfter: tolerationLeft}, nil
 	}
 	w := workload(b)
-	snap := &framework.Snapshot{Clusters: withReservations(infos, r.reserved.others(req.String()))}
+	snap := &framework.Snapshot{Clusters: withReservations(withoutEvicted(infos, spec), r.reserved.others(req.String()))}
 	res, schedErr := r.Scheduler.Schedule(ctx, snap, w)
 	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted)
 	if err == nil && tolerationLeft > 0 && (result.RequeueAfter == 0 || tolerationLeft < result.RequeueAfter) {
@@ -239,6 +239,23 @@ func workload(b workv1alpha2.Binding) *framework.Workload {
 	}
 	w.Fresh = spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time))
 	return w
+}
+
+// withoutEvicted leaves out the clusters the binding is being evicted from:
+// its replacement must go elsewhere (an application failure is no taint the
+// filters would see).
+func withoutEvicted(infos []*framework.ClusterInfo, spec *workv1alpha2.ResourceBindingSpec) []*framework.ClusterInfo {
+	excluded := failover.Excluded(spec)
+	if len(excluded) == 0 {
+		return infos
+	}
+	out := make([]*framework.ClusterInfo, 0, len(infos))
+	for _, c := range infos {
+		if !excluded[c.Name()] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func withReservations(infos []*framework.ClusterInfo, reserved map[string][]estimator.Reservation) []*framework.ClusterInfo {

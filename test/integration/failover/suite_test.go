@@ -30,7 +30,9 @@ var fleet *framework.Fleet
 
 func TestMain(m *testing.M) {
 	var err error
-	fleet, err = framework.Start(context.Background(), "")
+	// A longer eviction grace than the default (10s), so that the flapping
+	// test's outages stay inside it on a loaded CI machine.
+	fleet, err = framework.StartWith(context.Background(), framework.Options{ControllerManagerArgs: []string{"--cluster-eviction-grace=20s"}})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start local fleet: %v\n", err)
 		os.Exit(1)

@@ -17,7 +17,6 @@ package propagation_test
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,34 +27,18 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/test/framework"
 )
 
-// applySeed creates the objects of a seed example in namespace ns, except
-// Istio routing objects: the control plane serves no Istio API yet.
 func applySeed(t *testing.T, g Gomega, file, ns string) {
 	t.Helper()
-	data, err := os.ReadFile("../../../examples/seed/" + file)
-	g.Expect(err).NotTo(HaveOccurred())
-	dec := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(string(data)), 4096)
-	for {
-		u := &unstructured.Unstructured{}
-		if err := dec.Decode(&u.Object); err != nil {
-			break
-		}
-		if len(u.Object) == 0 || u.GroupVersionKind().Group == "networking.istio.io" {
-			continue
-		}
-		u.SetNamespace(ns)
-		g.Expect(fleet.ControlPlane.Create(t.Context(), u)).To(Succeed())
-	}
+	g.Expect(framework.ApplySeed(t.Context(), fleet.ControlPlane, file, ns)).To(Succeed())
 }
 
 func binding(g Gomega, ns, name string) *workv1alpha2.ResourceBinding {

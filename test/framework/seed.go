@@ -1,0 +1,57 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package framework
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// ApplySeed creates the objects of a seed example (examples/seed/<file>) in
+// namespace ns, except Istio routing objects: the control plane serves no
+// Istio API.
+func ApplySeed(ctx context.Context, c client.Client, file, ns string) error {
+	_, self, _, _ := runtime.Caller(0)
+	f, err := os.Open(filepath.Join(filepath.Dir(self), "..", "..", "examples", "seed", file))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = f.Close() }()
+	dec := utilyaml.NewYAMLOrJSONDecoder(f, 4096)
+	for {
+		u := &unstructured.Unstructured{}
+		if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if len(u.Object) == 0 || u.GroupVersionKind().Group == "networking.istio.io" {
+			continue
+		}
+		u.SetNamespace(ns)
+		if err := c.Create(ctx, u); err != nil {
+			return err
+		}
+	}
+}
