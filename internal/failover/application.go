@@ -59,14 +59,14 @@ func (u *UnhealthySince) Observe(binding string, items []workv1alpha2.Aggregated
 	}
 	next := map[string]time.Time{}
 	for _, t := range targets {
-		switch h := health[t.Name]; {
-		case h == workv1alpha2.ResourceUnhealthy:
+		switch health[t.Name] {
+		case workv1alpha2.ResourceUnhealthy:
 			if since, ok := timers[t.Name]; ok {
 				next[t.Name] = since
 			} else {
 				next[t.Name] = now
 			}
-		case h == workv1alpha2.ResourceHealthy:
+		case workv1alpha2.ResourceHealthy:
 		default:
 			if since, ok := timers[t.Name]; ok {
 				next[t.Name] = since

@@ -41,7 +41,6 @@ func (e *RenderError) Error() string {
 	return "override failed for " + render.FailureMessage(e.Failures)
 }
 
-
 // Works renders the template for every cluster of rb's decision, with the
 // scenario's Clusters and override policies, as the binding controller
 // does, and returns the Works it would write: one per cluster, in

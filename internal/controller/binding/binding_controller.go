@@ -72,7 +72,6 @@ func renderedCondition(failures map[string]string, clusters int, generation int6
 		Message: render.FailureMessage(failures), ObservedGeneration: generation}
 }
 
-
 // Finalizer keeps a binding until its Works are gone.
 const Finalizer = workv1alpha2.BindingFinalizer
 
