@@ -33,6 +33,7 @@ import (
 	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/controller/cluster"
 	"kurator.dev/kurator/internal/controller/dependencies"
+	"kurator.dev/kurator/internal/controller/descheduler"
 	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/fleet"
@@ -49,6 +50,7 @@ type Options struct {
 	LeaderElect      bool
 	LeaderElectionNS string
 	Cluster          cluster.Options
+	Descheduler      descheduler.Options
 }
 
 // AddFlags registers the options on fs with their defaults.
@@ -64,6 +66,9 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Cluster.Thresholds.Failure, "cluster-failure-threshold", d.Thresholds.Failure, "how long a member must fail probes before it is marked not ready")
 	fs.DurationVar(&o.Cluster.Thresholds.Success, "cluster-success-threshold", d.Thresholds.Success, "how long a member must pass probes before it is marked ready again")
 	fs.DurationVar(&o.Cluster.EvictionGrace, "cluster-eviction-grace", d.EvictionGrace, "how long a member stays not ready before its workloads are evicted (tainted NoExecute); 0 evicts at once")
+	dd := descheduler.DefaultOptions()
+	fs.DurationVar(&o.Descheduler.Interval, "descheduler-interval", dd.Interval, "how often the descheduler looks for replicas that cannot run where they were placed")
+	fs.DurationVar(&o.Descheduler.Threshold, "descheduler-unschedulable-threshold", dd.Threshold, "how long a replica must stay unschedulable in a member before it is moved (dynamically divided workloads)")
 	fs.DurationVar(&o.Cluster.APIEnablementsRefresh, "cluster-api-enablements-refresh", d.APIEnablementsRefresh, "how often a member's API discovery is re-read")
 }
 
@@ -71,6 +76,9 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 func (o *Options) Validate() error {
 	if o.Cluster.ProbePeriod <= 0 || o.Cluster.ProbeTimeout <= 0 {
 		return fmt.Errorf("--cluster-status-update-frequency and --cluster-probe-timeout must be positive")
+	}
+	if o.Descheduler.Interval <= 0 || o.Descheduler.Threshold < 0 {
+		return fmt.Errorf("--descheduler-interval must be positive and --descheduler-unschedulable-threshold not negative")
 	}
 	if o.Cluster.Thresholds.Failure < 0 || o.Cluster.Thresholds.Success < 0 || o.Cluster.EvictionGrace < 0 {
 		return fmt.Errorf("cluster thresholds must not be negative")
@@ -112,6 +120,10 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := addPropagation(mgr, members); err != nil {
+		return nil, err
+	}
+	if err := mgr.Add(&descheduler.Descheduler{Client: mgr.GetClient(), Members: members,
+		Recorder: mgr.GetEventRecorder("descheduler"), Options: o.Descheduler}); err != nil {
 		return nil, err
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {

@@ -31,8 +31,10 @@ var fleet *framework.Fleet
 func TestMain(m *testing.M) {
 	var err error
 	// A longer eviction grace than the default (10s), so that the flapping
-	// test's outages stay inside it on a loaded CI machine.
-	fleet, err = framework.StartWith(context.Background(), framework.Options{ControllerManagerArgs: []string{"--cluster-eviction-grace=20s"}})
+	// test's outages stay inside it on a loaded CI machine; a descheduler
+	// quicker than the default (2 minutes), so its test takes seconds.
+	fleet, err = framework.StartWith(context.Background(), framework.Options{ControllerManagerArgs: []string{
+		"--cluster-eviction-grace=20s", "--descheduler-interval=1s", "--descheduler-unschedulable-threshold=3s"}})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start local fleet: %v\n", err)
 		os.Exit(1)
