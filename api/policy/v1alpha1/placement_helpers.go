@@ -51,3 +51,13 @@ func (p *Placement) EffectiveClusterTolerations() []corev1.Toleration {
 	all = append(all, p.ClusterTolerations...)
 	return append(all, p.Tolerations...)
 }
+
+// FailbackAnnotation on a PropagationPolicy or ClusterPropagationPolicy
+// turns failback on: a workload divided by static weights that left a
+// cluster (failover, drain) returns to the placement its weights give once
+// that cluster has been Ready for the annotation's value, a duration such
+// as "30s" or "5m". Replicas move without lowering the ready count: the
+// clusters giving replicas back keep them until the returning cluster runs
+// its share healthy. Off when absent, as in Karmada. The detector copies it
+// onto the policy's bindings.
+const FailbackAnnotation = "policy.kurator.dev/failback-after"

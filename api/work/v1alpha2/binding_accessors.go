@@ -74,3 +74,9 @@ func TemplateVersion(template metav1.Object) string {
 	}
 	return "rv-" + template.GetResourceVersion()
 }
+
+// FailbackFromAnnotation on a binding, during a failback, holds (as JSON,
+// cluster name to replicas) the replicas the clusters giving replicas back
+// ran before it. The binding controller keeps sending them that many until
+// the new placement is healthy everywhere, then removes the annotation.
+const FailbackFromAnnotation = "kurator.dev/failback-from"

@@ -169,6 +169,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	if err := r.finishFailback(ctx, b, works, written); err != nil {
+		return ctrl.Result{}, err
+	}
 	if purgeAfter > 0 {
 		defer func() { result = requeueSooner(result, purgeAfter) }()
 	}
@@ -243,7 +246,16 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 			wanted[workv1alpha1.ExecutionNamespace(t.FromCluster)] = true
 		}
 	}
+	// During a failback the clusters giving replicas back keep them (and a
+	// cluster leaving keeps its Work) until the new placement is healthy.
+	from := failbackFrom(b)
+	for name := range from {
+		wanted[workv1alpha1.ExecutionNamespace(name)] = true
+	}
 	for _, target := range Targets(spec) {
+		if prev := from[target.Name]; prev > target.Replicas {
+			target.Replicas = prev
+		}
 		wanted[workv1alpha1.ExecutionNamespace(target.Name)] = true
 		var cluster *karmadaclusterv1alpha1.Cluster
 		if len(policies) > 0 {

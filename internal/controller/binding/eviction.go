@@ -17,6 +17,7 @@ package binding
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -112,4 +113,39 @@ func requeueSooner(res ctrl.Result, d time.Duration) ctrl.Result {
 		res.RequeueAfter = d
 	}
 	return res
+}
+
+// failbackFrom reads the replicas the clusters giving replicas back during
+// a failback ran before it (workv1alpha2.FailbackFromAnnotation).
+func failbackFrom(b workv1alpha2.Binding) map[string]int32 {
+	raw, ok := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]
+	if !ok {
+		return nil
+	}
+	var from map[string]int32
+	if err := json.Unmarshal([]byte(raw), &from); err != nil {
+		return nil
+	}
+	return from
+}
+
+// finishFailback ends a failback once every target runs a healthy copy of
+// its new share (the clusters giving replicas back still run their old
+// one): dropping the annotation lets the next pass scale them down.
+func (r *Reconciler) finishFailback(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work, written map[string]int64) error {
+	if _, ok := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]; !ok || !replacementHealthy(b.BindingSpec().Clusters, works, written) {
+		return nil
+	}
+	before := b.DeepCopyObject().(workv1alpha2.Binding)
+	annotations := b.GetAnnotations()
+	delete(annotations, workv1alpha2.FailbackFromAnnotation)
+	b.SetAnnotations(annotations)
+	if err := r.Client.Patch(ctx, b, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+		if apierrors.IsConflict(err) {
+			return nil // the update that conflicted brings this binding back
+		}
+		return err
+	}
+	r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "FailbackDone", "Failback", "The new placement is healthy; the clusters that gave replicas back scale down")
+	return nil
 }

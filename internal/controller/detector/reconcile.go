@@ -64,8 +64,9 @@ func (d *Detector) reconcile(ctx context.Context, k key) error {
 // policy is the claiming policy with what the binding needs from it.
 type policy struct {
 	policymatch.Candidate
-	UID    types.UID
-	Labels map[string]string
+	UID         types.UID
+	Labels      map[string]string
+	Annotations map[string]string
 }
 
 func (d *Detector) policyFor(ctx context.Context, u *unstructured.Unstructured) (policy, bool, error) {
@@ -81,7 +82,7 @@ func (d *Detector) policyFor(ctx context.Context, u *unstructured.Unstructured) 
 			if p.DeletionTimestamp.IsZero() {
 				c := policymatch.Candidate{Name: p.Name, Namespace: p.Namespace, Spec: &p.Spec}
 				cands = append(cands, c)
-				meta[p.Namespace+"/"+p.Name] = policy{Candidate: c, UID: p.UID, Labels: p.Labels}
+				meta[p.Namespace+"/"+p.Name] = policy{Candidate: c, UID: p.UID, Labels: p.Labels, Annotations: p.Annotations}
 			}
 		}
 	}
@@ -94,7 +95,7 @@ func (d *Detector) policyFor(ctx context.Context, u *unstructured.Unstructured) 
 		if p.DeletionTimestamp.IsZero() {
 			c := policymatch.Candidate{Name: p.Name, Spec: &p.Spec}
 			cands = append(cands, c)
-			meta["/"+p.Name] = policy{Candidate: c, UID: p.UID, Labels: p.Labels}
+			meta["/"+p.Name] = policy{Candidate: c, UID: p.UID, Labels: p.Labels, Annotations: p.Annotations}
 		}
 	}
 	best, ok := policymatch.Best(u, cands)
@@ -262,6 +263,12 @@ func (d *Detector) upsertBindingOnce(ctx context.Context, reader client.Reader, 
 		annotations = map[string]string{}
 	}
 	annotations[TemplateGenerationAnnotation] = workv1alpha2.TemplateVersion(u)
+	// The policy's failback window travels with the binding.
+	if w, ok := p.Annotations[policyv1alpha1.FailbackAnnotation]; ok {
+		annotations[policyv1alpha1.FailbackAnnotation] = w
+	} else {
+		delete(annotations, policyv1alpha1.FailbackAnnotation)
+	}
 	obj.SetAnnotations(annotations)
 	obj.SetOwnerReferences([]metav1.OwnerReference{{
 		APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Name: u.GetName(), UID: u.GetUID(),

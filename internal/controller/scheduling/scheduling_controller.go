@@ -24,6 +24,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -138,13 +139,19 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	evicted, tolerationLeft := r.evict(b, infos)
-	if !evicted && !needsScheduling(b, string(placementJSON), infos) {
-		return ctrl.Result{RequeueAfter: tolerationLeft}, nil
-	}
-	w := workload(b)
 	snap := &framework.Snapshot{Clusters: withReservations(withoutEvicted(infos, spec), r.reserved.others(req.String()))}
+	var extra map[string]string
+	w := workload(b)
+	if !evicted && !needsScheduling(b, string(placementJSON), infos) {
+		fb, wait := r.failback(ctx, b, snap)
+		if fb == nil {
+			return ctrl.Result{RequeueAfter: shortest(tolerationLeft, wait)}, nil
+		}
+		w, extra = fb.workload, fb.annotations
+		r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Failback", "Schedule", "Failing back to %s", describe(fb.clusters))
+	}
 	res, schedErr := r.Scheduler.Schedule(ctx, snap, w)
-	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted)
+	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted, extra)
 	if err == nil && tolerationLeft > 0 && (result.RequeueAfter == 0 || tolerationLeft < result.RequeueAfter) {
 		result.RequeueAfter = tolerationLeft
 	}
@@ -276,7 +283,8 @@ func withReservations(infos []*framework.ClusterInfo, reserved map[string][]esti
 // write stores the decision: spec.clusters and the applied placement, then
 // the status. On an unschedulable error the previous decision stays and the
 // binding is retried; a binding no cluster fits is withdrawn (as Karmada).
-func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *framework.Workload, placementJSON string, res *scheduler.Result, schedErr error, evicted bool) (ctrl.Result, error) {
+func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *framework.Workload, placementJSON string, res *scheduler.Result, schedErr error,
+	evicted bool, extraAnnotations map[string]string) (ctrl.Result, error) {
 	spec := b.BindingSpec()
 	previous := map[string]int64{}
 	for _, t := range spec.Clusters {
@@ -295,15 +303,17 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 		if annotations == nil {
 			annotations = map[string]string{}
 		}
-		if evicted || !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
+		if evicted || len(extraAnnotations) > 0 || !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
 			// The decision is the scheduler's alone: a merge patch of it
 			// never conflicts with the detector's or binding controller's
 			// writes. Eviction tasks are shared with the binding controller,
 			// which removes them: that patch is conditional on the version
 			// read.
-			metadata := map[string]any{"annotations": map[string]string{policyv1alpha1.AppliedPlacementAnnotation: placementJSON}}
+			patchAnnotations := map[string]string{policyv1alpha1.AppliedPlacementAnnotation: placementJSON}
+			maps.Copy(patchAnnotations, extraAnnotations)
+			metadata := map[string]any{"annotations": patchAnnotations}
 			specPatch := map[string]any{"clusters": clusters}
-			if evicted {
+			if evicted || len(extraAnnotations) > 0 {
 				metadata["resourceVersion"] = b.GetResourceVersion()
 				specPatch["gracefulEvictionTasks"] = spec.GracefulEvictionTasks
 			}
