@@ -68,7 +68,10 @@ type Detector struct {
 	factory  dynamicinformer.DynamicSharedInformerFactory
 	mu       sync.Mutex
 	watching map[schema.GroupVersionKind]toolscache.SharedIndexInformer
-	stop     <-chan struct{}
+	// pending are kinds policies select that the API server did not serve
+	// when asked.
+	pending map[schema.GroupVersionKind]bool
+	stop    <-chan struct{}
 }
 
 // NeedLeaderElection: one detector acts at a time.
@@ -83,6 +86,7 @@ func (d *Detector) Start(ctx context.Context) error {
 	defer d.queue.ShutDown()
 	d.factory = dynamicinformer.NewDynamicSharedInformerFactory(d.Dynamic, 0)
 	d.watching = map[schema.GroupVersionKind]toolscache.SharedIndexInformer{}
+	d.pending = map[schema.GroupVersionKind]bool{}
 	d.stop = ctx.Done()
 	defer d.factory.Shutdown()
 
@@ -111,6 +115,7 @@ func (d *Detector) Start(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
+	go wait.UntilWithContext(ctx, d.retryPending, pendingRetry)
 	workers := max(d.Workers, 1)
 	for range workers {
 		go wait.UntilWithContext(ctx, d.worker, time.Second)
@@ -140,9 +145,38 @@ func (d *Detector) policyChanged(ctx context.Context, obj any) {
 			continue
 		}
 		if err := d.watch(gvk); err != nil {
-			logr.FromContextOrDiscard(ctx).Info("Cannot watch the kind a policy selects", "kind", gvk.String(), "err", err.Error())
+			// Typically a CRD applied together with its policy and not
+			// served yet: retried until it is (see retryPending).
+			logr.FromContextOrDiscard(ctx).Info("Cannot watch the kind a policy selects yet", "kind", gvk.String(), "err", err.Error())
+			d.mu.Lock()
+			d.pending[gvk] = true
+			d.mu.Unlock()
 			continue
 		}
+		d.enqueueKind(gvk)
+	}
+}
+
+// pendingRetry is how often kinds not served yet are asked for again.
+const pendingRetry = 5 * time.Second
+
+// retryPending starts watching the pending kinds that are now served, and
+// re-examines their templates.
+func (d *Detector) retryPending(ctx context.Context) {
+	d.mu.Lock()
+	kinds := make([]schema.GroupVersionKind, 0, len(d.pending))
+	for gvk := range d.pending {
+		kinds = append(kinds, gvk)
+	}
+	d.mu.Unlock()
+	for _, gvk := range kinds {
+		if err := d.watch(gvk); err != nil {
+			continue
+		}
+		d.mu.Lock()
+		delete(d.pending, gvk)
+		d.mu.Unlock()
+		logr.FromContextOrDiscard(ctx).Info("Watching a kind that is now served", "kind", gvk.String())
 		d.enqueueKind(gvk)
 	}
 }

@@ -101,7 +101,7 @@ func crdEstablished(crd *apiextensionsv1.CustomResourceDefinition) bool {
 
 // A CustomResourceDefinition propagated by a ClusterPropagationPolicy is
 // established in the members, and then instances of it propagate with a
-// PropagationPolicy like any kind. A Work whose kind a member does not serve
+// PropagationPolicy like any kind, even one applied with the CRD. A Work whose kind a member does not serve
 // yet is retried until the member serves it.
 func TestCRDInstancesPropagate(t *testing.T) {
 	g := NewWithT(t)
@@ -117,13 +117,8 @@ func TestCRDInstancesPropagate(t *testing.T) {
 		},
 	}
 	g.Expect(fleet.ControlPlane.Create(ctx, cpp)).To(Succeed())
-	// As with kubectl, a policy for a new kind is applied once the control
-	// plane serves the kind.
-	g.Eventually(func(g Gomega) {
-		got := &apiextensionsv1.CustomResourceDefinition{}
-		g.Expect(fleet.ControlPlane.Get(bg(), client.ObjectKey{Name: crd.Name}, got)).To(Succeed())
-		g.Expect(crdEstablished(got)).To(BeTrue())
-	}).WithTimeout(30 * time.Second).WithPolling(100 * time.Millisecond).Should(Succeed())
+	// The policy for the new kind comes with the CRD, before the control
+	// plane serves the kind: the detector watches it once it is served.
 	g.Expect(fleet.ControlPlane.Create(ctx, &policyv1alpha1.PropagationPolicy{
 		ObjectMeta: metav1.ObjectMeta{Name: "widgets", Namespace: ns},
 		Spec: policyv1alpha1.PropagationSpec{
@@ -131,6 +126,11 @@ func TestCRDInstancesPropagate(t *testing.T) {
 			Placement:         policyv1alpha1.Placement{ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-hangzhou", "cluster-shanghai"}}},
 		},
 	})).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		got := &apiextensionsv1.CustomResourceDefinition{}
+		g.Expect(fleet.ControlPlane.Get(bg(), client.ObjectKey{Name: crd.Name}, got)).To(Succeed())
+		g.Expect(crdEstablished(got)).To(BeTrue())
+	}).WithTimeout(30 * time.Second).WithPolling(100 * time.Millisecond).Should(Succeed())
 	g.Expect(fleet.ControlPlane.Create(ctx, widget(ns, "gear", 3))).To(Succeed())
 
 	// The CRD is established in the two members.
