@@ -94,7 +94,7 @@ func TestFailbackPlan(t *testing.T) {
 
 	for name, rb := range map[string]*workv1alpha2.ResourceBinding{
 		"off without the annotation": seed06(nil),
-		"not while a failback runs": seed06(map[string]string{policyv1alpha1.FailbackAnnotation: "30s", workv1alpha2.FailbackFromAnnotation: `{"cluster-shanghai":10}`}),
+		"not while a failback runs":  seed06(map[string]string{policyv1alpha1.FailbackAnnotation: "30s", workv1alpha2.FailbackFromAnnotation: `{"cluster-shanghai":10}`}),
 		"not during an eviction": func() *workv1alpha2.ResourceBinding {
 			rb := seed06(on)
 			rb.Spec.GracefulEvictionTasks = []workv1alpha2.GracefulEvictionTask{{FromCluster: "cluster-hangzhou", Reason: "TaintUntolerated", Producer: "x"}}
