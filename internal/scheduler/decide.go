@@ -108,7 +108,11 @@ func rank(_ *framework.Workload, cands []Candidate) {
 
 // permute sorts by index and moves each (large) candidate once.
 func permute(cands []Candidate, cmp func(a, b *Candidate) int) {
-	if slices.IsSortedFunc(cands, func(a, b Candidate) int { return cmp(&a, &b) }) {
+	sorted := true
+	for i := 1; i < len(cands) && sorted; i++ {
+		sorted = cmp(&cands[i-1], &cands[i]) <= 0
+	}
+	if sorted {
 		return
 	}
 	idx := make([]int32, len(cands))
@@ -116,11 +120,11 @@ func permute(cands []Candidate, cmp func(a, b *Candidate) int) {
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(a, b int32) int { return cmp(&cands[a], &cands[b]) })
-	sorted := make([]Candidate, len(cands))
+	out := make([]Candidate, len(cands))
 	for i, j := range idx {
-		sorted[i] = cands[j]
+		out[i] = cands[j]
 	}
-	copy(cands, sorted)
+	copy(cands, out)
 }
 
 func cmp64(a, b int64) int {
