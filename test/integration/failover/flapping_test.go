@@ -21,6 +21,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -42,15 +43,19 @@ func TestFlappingClusterDoesNotMoveWorkloads(t *testing.T) {
 		g.Expect(readyIn(g, "cluster-hangzhou", ns.Name, "nginx")).To(Equal(int32(6)))
 	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 
-	sawNotReady := false
+	// Each outage lasts until the member is marked not ready (a few
+	// seconds), then it comes back at once: well inside the eviction grace.
 	for range 3 {
 		g.Expect(fleet.StopCluster("cluster-hangzhou")).To(Succeed())
+		g.Eventually(func(g Gomega) {
+			c := &karmadaclusterv1alpha1.Cluster{}
+			g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKey{Name: "cluster-hangzhou"}, c)).To(Succeed())
+			g.Expect(apimeta.IsStatusConditionFalse(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady)).To(BeTrue())
+			g.Expect(c.Spec.Taints).NotTo(ContainElement(HaveField("Effect", corev1.TaintEffectNoExecute)))
+		}).WithTimeout(30 * time.Second).WithPolling(100 * time.Millisecond).Should(Succeed())
 		g.Expect(fleet.StartCluster(ctx, "cluster-hangzhou")).To(Succeed())
 		got, _ := decision(g, ns.Name, "nginx-deployment")
 		g.Expect(got).To(Equal(want))
-		c := &karmadaclusterv1alpha1.Cluster{}
-		g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKey{Name: "cluster-hangzhou"}, c)).To(Succeed())
-		sawNotReady = sawNotReady || len(c.Spec.Taints) > 0
 	}
 	// Back for good: Ready, untainted, and the workload never moved.
 	g.Eventually(func(g Gomega) {
@@ -65,6 +70,4 @@ func TestFlappingClusterDoesNotMoveWorkloads(t *testing.T) {
 	var events corev1.EventList
 	g.Expect(fleet.ControlPlane.List(ctx, &events, client.InNamespace(ns.Name))).To(Succeed())
 	g.Expect(events.Items).NotTo(ContainElement(HaveField("Reason", "EvictCluster")))
-	// The outages were real: the member was seen not ready (tainted).
-	g.Expect(sawNotReady).To(BeTrue())
 }
