@@ -50,7 +50,8 @@ func (d *Detector) reconcile(ctx context.Context, k key) error {
 	if err != nil || !ok {
 		return err
 	}
-	if err := d.claim(ctx, u, cand); err != nil {
+	u, err = d.claim(ctx, u, cand)
+	if err != nil {
 		return err
 	}
 	spec, err := d.bindingSpec(ctx, u, cand)
@@ -105,8 +106,11 @@ func (d *Detector) policyFor(ctx context.Context, u *unstructured.Unstructured) 
 	return meta[best.Namespace+"/"+best.Name], true, nil
 }
 
-// claim marks the template with the policy that propagates it.
-func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p policy) error {
+// claim marks the template with the policy that propagates it, and returns
+// the template as stored afterwards: the binding records its version, and a
+// template without a generation is versioned by resourceVersion, which the
+// claim itself changes.
+func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p policy) (*unstructured.Unstructured, error) {
 	labels, annotations := u.GetLabels(), u.GetAnnotations()
 	want := map[string]string{}
 	wantAnn := map[string]string{}
@@ -139,18 +143,17 @@ func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p po
 		}
 	}
 	if !changed {
-		return nil
+		return u, nil
 	}
 	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{"labels": patchLabels, "annotations": patchAnn}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m, err := d.Mapper.RESTMapping(u.GroupVersionKind().GroupKind(), u.GroupVersionKind().Version)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = d.Dynamic.Resource(m.Resource).Namespace(u.GetNamespace()).Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{})
-	return err
+	return d.Dynamic.Resource(m.Resource).Namespace(u.GetNamespace()).Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{})
 }
 
 // bindingSpec is everything the binding holds except the decision.
