@@ -24,7 +24,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"time"
 
+	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -36,6 +38,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -72,6 +75,9 @@ func renderedCondition(failures map[string]string, clusters int, generation int6
 		Message: render.FailureMessage(failures), ObservedGeneration: generation}
 }
 
+// workWriters bounds the concurrent Work writes of one reconcile.
+const workWriters = 8
+
 // Finalizer keeps a binding until its Works are gone.
 const Finalizer = workv1alpha2.BindingFinalizer
 
@@ -91,6 +97,8 @@ type Reconciler struct {
 	Templates  TemplateSource
 	Clock      clock.PassiveClock
 	NewBinding func() workv1alpha2.Binding
+
+	settling settling
 }
 
 // SetupWithManager registers reconcilers for both binding kinds.
@@ -162,8 +170,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if works, err = r.works(ctx, b); err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.updateBindingStatus(ctx, b, works, failures); err != nil {
+	settleAfter, err := r.updateBindingStatus(ctx, b, works, failures)
+	if err != nil {
 		return ctrl.Result{}, err
+	}
+	if settleAfter > 0 {
+		// Work reports wake the binding anyway; this is the deadline, at
+		// the low priority of status work.
+		defer func() { result = requeueSooner(result, settleAfter); result.Priority = ptr.To(handler.LowPriority) }()
 	}
 	purgeAfter, err := r.purgeEvicted(ctx, b, works, written)
 	if err != nil {
@@ -252,6 +266,11 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 	for name := range from {
 		wanted[workv1alpha1.ExecutionNamespace(name)] = true
 	}
+	type rendered struct {
+		cluster  string
+		manifest *unstructured.Unstructured
+	}
+	var manifests []rendered
 	for _, target := range Targets(spec) {
 		if prev := from[target.Name]; prev > target.Replicas {
 			target.Replicas = prev
@@ -266,11 +285,24 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 			failures[target.Name] = err.Error()
 			continue
 		}
-		generation, err := r.writeWork(ctx, b, target.Name, manifest)
-		if err != nil {
-			return nil, nil, err
-		}
-		written[target.Name] = generation
+		manifests = append(manifests, rendered{cluster: target.Name, manifest: manifest})
+	}
+	// The Works are written concurrently: each write waits on the API
+	// server, and a binding's clusters are independent.
+	generations := make([]int64, len(manifests))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workWriters)
+	for i, m := range manifests {
+		g.Go(func() (err error) {
+			generations[i], err = r.writeWork(gctx, b, m.cluster, m.manifest)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	for i, m := range manifests {
+		written[m.cluster] = generations[i]
 	}
 	// An event only when the failures change, not on every pass.
 	if msg := render.FailureMessage(failures); msg != "" && msg != previous {
@@ -361,8 +393,11 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding
 }
 
 // updateBindingStatus folds the Works' status into aggregatedStatus and the
-// FullyApplied condition.
-func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work, failures map[string]string) error {
+// FullyApplied condition. While Works written for a new spec have not
+// reported yet, the write waits for them (up to statusSettle, returned as
+// the time to check again), so that a decision costs one status write, not
+// one per cluster.
+func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work, failures map[string]string) (time.Duration, error) {
 	// Every target cluster counts, those only dependent bindings ask for too.
 	spec, status := &workv1alpha2.ResourceBindingSpec{Clusters: Targets(b.BindingSpec())}, b.BindingStatus()
 	before := ownedStatus(status)
@@ -405,10 +440,18 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 	apimeta.SetStatusCondition(&status.Conditions, cond)
 	apimeta.SetStatusCondition(&status.Conditions, renderedCondition(failures, len(spec.Clusters), b.GetGeneration()))
 	after := ownedStatus(status)
+	key := client.ObjectKeyFromObject(b).String()
 	if equality.Semantic.DeepEqual(before, after) {
-		return nil
+		r.settling.forget(key)
+		return 0, nil
 	}
-	return patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, "kurator-binding")
+	if sameRendering(before.Conditions, after.Conditions) && r.awaitingReport(ctx, spec.Clusters, byNS) > 0 {
+		if wait := r.settling.wait(key, r.Clock.Now()); wait > 0 {
+			return wait, nil
+		}
+	}
+	r.settling.forget(key)
+	return 0, patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, "kurator-binding")
 }
 
 // bindingStatus is the part of a binding's status this controller owns.

@@ -33,6 +33,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
@@ -168,6 +169,11 @@ func (mc *memberClient) apply(ctx context.Context, t *target, work string) outco
 	applied, err := mc.dynamic.Resource(t.gvr).Namespace(t.id.Namespace).Apply(ctx, t.id.Name, t.obj,
 		metav1.ApplyOptions{FieldManager: fieldManager, Force: live != nil})
 	if err != nil {
+		if apierrors.IsNotFound(err) && t.id.Namespace != "" {
+			// The namespace was deleted since it was seen: look again
+			// on the retry.
+			mc.forgetNamespace(t.id.Namespace)
+		}
 		return outcome{err: err}
 	}
 	mc.remember(t.ref(), t.hash, applied)
@@ -186,16 +192,37 @@ func (mc *memberClient) get(ctx context.Context, gvr schema.GroupVersionResource
 // ensureNamespace creates a missing namespace, marked as Kurator's so that
 // propagating the Namespace itself later is no conflict.
 func (mc *memberClient) ensureNamespace(ctx context.Context, name string) error {
+	mc.mu.Lock()
+	known := mc.namespaces.Has(name)
+	mc.mu.Unlock()
+	if known {
+		return nil
+	}
 	namespaces := mc.member.Client.CoreV1().Namespaces()
-	if _, err := namespaces.Get(ctx, name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+	_, err := namespaces.Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name,
+			Labels: map[string]string{workv1alpha1.ManagedByLabel: workv1alpha1.ManagedByKurator}}}
+		if _, err = namespaces.Create(ctx, ns, metav1.CreateOptions{FieldManager: fieldManager}); apierrors.IsAlreadyExists(err) {
+			err = nil
+		}
+	}
+	if err != nil {
 		return err
 	}
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name,
-		Labels: map[string]string{workv1alpha1.ManagedByLabel: workv1alpha1.ManagedByKurator}}}
-	if _, err := namespaces.Create(ctx, ns, metav1.CreateOptions{FieldManager: fieldManager}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return err
+	mc.mu.Lock()
+	if mc.namespaces == nil {
+		mc.namespaces = sets.New[string]()
 	}
+	mc.namespaces.Insert(name)
+	mc.mu.Unlock()
 	return nil
+}
+
+func (mc *memberClient) forgetNamespace(name string) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	mc.namespaces.Delete(name)
 }
 
 // remove deletes a member object applied from work or, with preserve,

@@ -62,6 +62,8 @@ type Options struct {
 	// SyncTimeout bounds the wait for a new member informer to list.
 	SyncTimeout time.Duration
 	// MaxConcurrentReconciles is the number of Works applied in parallel.
+	// Each apply mostly waits on a member and the control plane, so a fan-
+	// out is bound by this number, not by CPU.
 	MaxConcurrentReconciles int
 }
 
@@ -72,7 +74,7 @@ const staleRetry = time.Second
 // DefaultOptions returns the defaults.
 func DefaultOptions() Options {
 	return Options{NotReadyRetry: 10 * time.Second, ConflictRetry: 30 * time.Second, PollInterval: 5 * time.Second,
-		SyncTimeout: 5 * time.Second, MaxConcurrentReconciles: 8}
+		SyncTimeout: 5 * time.Second, MaxConcurrentReconciles: 32}
 }
 
 // Reconciler applies one Work per request.
@@ -83,8 +85,9 @@ type Reconciler struct {
 	Clock    clock.Clock
 	Options  Options
 
-	members *memberCache
-	queue   atomic.Pointer[workqueue.TypedRateLimitingInterface[reconcile.Request]]
+	members  *memberCache
+	statuses statusMemo
+	queue    atomic.Pointer[workqueue.TypedRateLimitingInterface[reconcile.Request]]
 }
 
 // scope is the state of one reconcile.
@@ -135,6 +138,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Client.Get(ctx, req.NamespacedName, work); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			r.members.release(cluster, req.NamespacedName)
+			r.statuses.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}

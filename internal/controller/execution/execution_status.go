@@ -94,13 +94,15 @@ func (r *Reconciler) setAvailable(work *workv1alpha1.Work, statuses []workv1alph
 // the conditions that changed. The patch is optimistically locked: a Work
 // read from a stale cache must not announce transitions twice.
 func (r *Reconciler) writeStatus(ctx context.Context, s *scope) error {
-	if equality.Semantic.DeepEqual(s.before.Status, s.work.Status) {
+	if equality.Semantic.DeepEqual(s.before.Status, s.work.Status) ||
+		r.statuses.alreadyWritten(s.key(), s.before.ResourceVersion, s.work.Generation, s.work.Status) {
 		return nil
 	}
 	patch := client.MergeFromWithOptions(s.before, client.MergeFromWithOptimisticLock{})
 	if err := r.Client.Status().Patch(ctx, s.work, patch); err != nil {
 		return err
 	}
+	r.statuses.record(s.key(), s.before.ResourceVersion, s.work.Generation, s.work.Status)
 	r.recordTransitions(s.before, s.work)
 	return nil
 }

@@ -109,6 +109,9 @@ type memberClient struct {
 	uses     map[types.NamespacedName]sets.Set[schema.GroupVersionResource]
 	watchers map[schema.GroupVersionResource]int
 	applied  map[objectRef]appliedRecord
+	// namespaces seen to exist, so creating the first object of a
+	// namespace reads it once, not once per object.
+	namespaces sets.Set[string]
 }
 
 // objectRef names a member object independently of the API version.

@@ -69,12 +69,14 @@ type Reconciler struct {
 
 	snap     *snapshots
 	reserved *reservations
+	decided  *decisions
 }
 
 // Shared state between the two binding kinds' reconcilers.
 type shared struct {
 	snap     *snapshots
 	reserved *reservations
+	decided  *decisions
 }
 
 // SetupWithManager registers reconcilers for ResourceBinding and
@@ -88,13 +90,14 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 	sh := shared{
 		snap:     &snapshots{client: mgr.GetClient(), members: members, clock: c, maxAge: time.Second},
 		reserved: &reservations{clock: c, ttl: 20 * time.Second, byWork: map[string]reservation{}},
+		decided:  &decisions{},
 	}
 	for _, r := range []*Reconciler{
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ResourceBinding{} }, NewList: func() client.ObjectList { return &workv1alpha2.ResourceBindingList{} }},
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ClusterResourceBinding{} }, NewList: func() client.ObjectList { return &workv1alpha2.ClusterResourceBindingList{} }},
 	} {
 		r.Client, r.Members, r.Recorder, r.Clock, r.Scheduler = mgr.GetClient(), members, recorder, c, s
-		r.snap, r.reserved = sh.snap, sh.reserved
+		r.snap, r.reserved, r.decided = sh.snap, sh.reserved, sh.decided
 		name := "scheduling-rb"
 		if _, ok := r.NewBinding().(*workv1alpha2.ClusterResourceBinding); ok {
 			name = "scheduling-crb"
@@ -122,6 +125,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Client.Get(ctx, req.NamespacedName, b); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			r.reserved.forget(req.String())
+			r.decided.forget(req.String())
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -141,7 +145,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	snap := &framework.Snapshot{Clusters: withReservations(withoutEvicted(infos, spec), r.reserved.others(req.String()))}
 	var extra map[string]string
 	w := workload(b)
-	if !evicted && !needsScheduling(b, string(placementJSON), infos) {
+	decided := r.decided.decided(req.String(), b.GetGeneration())
+	if !evicted && !needsScheduling(b, string(placementJSON), infos, decided) {
 		fb, wait := r.failback(ctx, b, snap)
 		if fb == nil {
 			return ctrl.Result{RequeueAfter: shortest(tolerationLeft, wait)}, nil
@@ -160,17 +165,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 // needsScheduling applies Karmada's triggers: a new placement, changed
 // replicas, a requested rebalance, kinds that are always re-run (duplicated
 // and replica-less ones, and ordered affinity terms so they can fail back),
-// a target cluster going away, or a previous failure.
-func needsScheduling(b workv1alpha2.Binding, placementJSON string, infos []*framework.ClusterInfo) bool {
+// a target cluster going away, or a previous failure. decided says this
+// generation was already decided here, whatever the (possibly stale) status
+// read says.
+func needsScheduling(b workv1alpha2.Binding, placementJSON string, infos []*framework.ClusterInfo, decided bool) bool {
 	spec, status := b.BindingSpec(), b.BindingStatus()
 	if b.GetAnnotations()[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
 		return true
 	}
-	if c := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionScheduled); c == nil || c.Status != metav1.ConditionTrue || c.ObservedGeneration != b.GetGeneration() {
-		return true
-	}
-	if spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time)) {
-		return true
+	if !decided {
+		if c := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionScheduled); c == nil || c.Status != metav1.ConditionTrue || c.ObservedGeneration != b.GetGeneration() {
+			return true
+		}
+		if spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time)) {
+			return true
+		}
 	}
 	duplicated := spec.Placement.ReplicaSchedulingType() == policyv1alpha1.ReplicaSchedulingTypeDuplicated
 	if spec.Replicas == 0 || duplicated || len(spec.Placement.ClusterAffinities) > 0 {
@@ -320,10 +329,16 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 	var fit *scheduler.FitError
 	var unsched *scheduler.UnschedulableError
 	requeue := time.Duration(0)
+	wasOK := apimeta.IsStatusConditionTrue(status.Conditions, workv1alpha2.ConditionScheduled)
 	switch {
 	case schedErr == nil:
-		now := metav1.NewTime(r.Clock.Now())
-		status.LastScheduledTime = &now
+		// The time of the decision in force: re-running the scheduler
+		// (duplicated placements re-run on every cluster change) to the
+		// same result for the same generation is not a new decision.
+		if !wasOK || status.LastScheduledTime == nil || status.SchedulerObservedGeneration != b.GetGeneration() {
+			now := metav1.NewTime(r.Clock.Now())
+			status.LastScheduledTime = &now
+		}
 		status.SchedulerObservedAffinityName = res.AffinityName
 	case errors.As(schedErr, &fit):
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonNoClusterFit, truncate(schedErr.Error())
@@ -336,16 +351,22 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 		requeue = 10 * time.Second
 	}
 	status.SchedulerObservedGeneration = b.GetGeneration()
-	wasOK := apimeta.IsStatusConditionTrue(status.Conditions, workv1alpha2.ConditionScheduled)
 	apimeta.SetStatusCondition(&status.Conditions, cond)
 	if res != nil {
 		status.SchedulingExplanation = scenario.Explain(res.Explanation)
 	}
 	after := owned(status)
-	if !equality.Semantic.DeepEqual(before, after) {
+	key := client.ObjectKeyFromObject(b).String()
+	if !equality.Semantic.DeepEqual(before, after) && !r.decided.wrote(key, b.GetGeneration(), after) {
 		if err := patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, "kurator-scheduler"); err != nil {
+			r.decided.forget(key)
 			return ctrl.Result{}, err
 		}
+	}
+	if schedErr == nil {
+		r.decided.record(key, b.GetGeneration(), after)
+	} else {
+		r.decided.forget(key)
 	}
 	if schedErr != nil && wasOK {
 		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, cond.Reason, "Schedule", "%s", cond.Message)

@@ -1,0 +1,100 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package binding
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+)
+
+// statusSettle is how long a binding's aggregated status waits for the
+// Works just written to report, before it is written with them pending.
+// Writing it as each cluster reports cost up to one binding status write
+// per cluster and decision, the largest share of a fan-out's API writes.
+const statusSettle = 5 * time.Second
+
+// settling remembers, per binding, since when its status write has been
+// held back waiting for Work reports. The zero value is ready to use; it
+// lives in memory only (after a restart a status is simply written).
+type settling struct {
+	mu    sync.Mutex
+	since map[string]time.Time
+}
+
+// wait returns how much longer the status of key may be held back, 0 when
+// it must be written now.
+func (s *settling) wait(key string, now time.Time) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.since == nil {
+		s.since = map[string]time.Time{}
+	}
+	first, ok := s.since[key]
+	if !ok {
+		s.since[key] = now
+		return statusSettle
+	}
+	if left := statusSettle - now.Sub(first); left > 0 {
+		return left
+	}
+	delete(s.since, key)
+	return 0
+}
+
+func (s *settling) forget(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.since, key)
+}
+
+// awaitingReport counts the target clusters whose Work exists but has not
+// reported on its current spec yet, on clusters that are Ready: those
+// report shortly. A cluster that is not Ready does not report until it
+// returns, so it is not waited for.
+func (r *Reconciler) awaitingReport(ctx context.Context, targets []workv1alpha2.TargetCluster, byNS map[string]*workv1alpha1.Work) int {
+	n := 0
+	for _, t := range targets {
+		w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]
+		if w == nil || current(w) {
+			continue
+		}
+		if c := r.cluster(ctx, t.Name); c != nil && apimeta.IsStatusConditionTrue(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) {
+			n++
+		}
+	}
+	return n
+}
+
+// sameRendering reports whether render failures are unchanged, so a held-
+// back status write hides no render failure or recovery.
+func sameRendering(before, after []metav1.Condition) bool {
+	failure := func(conds []metav1.Condition) string {
+		if c := apimeta.FindStatusCondition(conds, ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
+			return c.Reason + ": " + c.Message
+		}
+		return ""
+	}
+	return failure(before) == failure(after)
+}
