@@ -17,7 +17,9 @@ package scheduler
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -29,21 +31,46 @@ import (
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
 
+// demand is one replica's requests in milli-units, converted once per
+// decision rather than once per cluster.
+type demand struct {
+	w        *framework.Workload
+	requests []resourceMilli
+}
+
+type resourceMilli struct {
+	name  corev1.ResourceName
+	milli int64
+}
+
+func newDemand(w *framework.Workload) demand {
+	d := demand{w: w}
+	if w.Requirements == nil {
+		return d
+	}
+	for name, q := range w.Requirements.Requests {
+		if need := q.MilliValue(); need > 0 && name != corev1.ResourcePods {
+			d.requests = append(d.requests, resourceMilli{name: name, milli: need})
+		}
+	}
+	return d
+}
+
 // available estimates how many more replicas of the workload fit in the
 // cluster; -1 when the workload has no per-replica requirements.
-func available(w *framework.Workload, c *framework.ClusterInfo) int64 {
-	if w.Requirements == nil {
+func (d demand) available(c *framework.ClusterInfo) int64 {
+	if d.w.Requirements == nil {
 		return -1
 	}
 	if len(c.Nodes) > 0 {
-		return estimator.Replicas(c.Nodes, *w.Requirements, c.Reserved...)
+		return estimator.Replicas(c.Nodes, *d.w.Requirements, c.Reserved...)
 	}
-	return fromSummary(w, c)
+	return d.fromSummary(c)
 }
 
 // fromSummary estimates from the cluster's resource summary alone, when no
 // node detail is known (e.g. a what-if scenario without nodes).
-func fromSummary(w *framework.Workload, c *framework.ClusterInfo) int64 {
+func (d demand) fromSummary(c *framework.ClusterInfo) int64 {
 	free := c.Free()
 	if len(free) == 0 {
 		return 0
@@ -52,79 +79,131 @@ func fromSummary(w *framework.Workload, c *framework.ClusterInfo) int64 {
 	for _, r := range c.Reserved {
 		n -= r.Replicas
 	}
-	for name, q := range w.Requirements.Requests {
-		need := q.MilliValue()
-		if need <= 0 || name == corev1.ResourcePods {
-			continue
-		}
-		have := free[name]
+	for _, req := range d.requests {
+		have := free[req.name]
 		for _, r := range c.Reserved {
-			rq := r.Requirements.Requests[name]
+			rq := r.Requirements.Requests[req.name]
 			have -= rq.MilliValue() * r.Replicas
 		}
-		n = min(n, have/need)
+		n = min(n, have/req.milli)
 	}
 	return max(n, 0)
 }
 
 // tier is 0 for clusters of the term's own affinity and i for its i-th
 // overflow affinity.
-func tier(s *framework.CycleState, c *framework.ClusterInfo) int {
+func tier(s *framework.CycleState, c *framework.ClusterInfo) int32 {
 	if s.Matcher.Matches(c.Cluster) {
 		return 0
 	}
 	for i, m := range s.OverflowMatchers {
 		if m.Matches(c.Cluster) {
-			return i + 1
+			return int32(i + 1)
 		}
 	}
-	return len(s.OverflowMatchers) + 1
+	return int32(len(s.OverflowMatchers) + 1)
 }
 
-// capacity is what a candidate could run in all: free room plus what the
-// workload already runs there.
-func capacity(_ *framework.Workload, c Candidate) int64 { return c.capacity }
-
-// sortCandidates orders by name. Names are unique, so the order is total
-// and an unstable sort is deterministic.
+// sortCandidates puts the explanation in name order: each candidate moves
+// straight to its position.
 func sortCandidates(cands []Candidate) {
-	permute(cands, func(a, b *Candidate) int { return strings.Compare(a.Name, b.Name) })
+	sorted := true
+	for i := range cands {
+		if cands[i].order != int32(i) {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return
+	}
+	out := make([]Candidate, len(cands))
+	for _, c := range cands {
+		out[c.order] = c
+	}
+	copy(cands, out)
 }
 
-// rank orders candidates as selection sees them: tier, score, capacity, name.
-func rank(_ *framework.Workload, cands []Candidate) {
-	permute(cands, func(a, b *Candidate) int {
+func byOrder(a, b *Candidate) int { return int(a.order) - int(b.order) }
+
+// rank returns the candidates in the order selection sees them: tier,
+// score, capacity, name; order stands for the name. Ranking is a large part
+// of a decision at thousands of clusters, so when the four fit in one
+// integer, as they do for any real fleet, integers are sorted instead.
+func rank(cands []*Candidate) []*Candidate {
+	if ranked, ok := rankPacked(cands); ok {
+		return ranked
+	}
+	ranked := slices.Clone(cands)
+	rankByFields(ranked)
+	return ranked
+}
+
+// valueRange is the smallest and largest of a set of values.
+type valueRange struct{ lo, hi int64 }
+
+func (r *valueRange) add(v int64) {
+	r.lo, r.hi = min(r.lo, v), max(r.hi, v)
+}
+
+// width is how many bits v-lo takes for any v in the range.
+func (r valueRange) width() int { return bits.Len64(uint64(r.hi) - uint64(r.lo)) }
+
+// rankPacked ranks by one integer per candidate: tier, inverted score,
+// inverted capacity and order, each offset by its minimum, side by side.
+// It reports false when they need more than 64 bits.
+func rankPacked(cands []*Candidate) ([]*Candidate, bool) {
+	if len(cands) < 2 {
+		return slices.Clone(cands), true
+	}
+	first := cands[0]
+	tiers := valueRange{int64(first.tier), int64(first.tier)}
+	scores := valueRange{first.Score, first.Score}
+	capacities := valueRange{first.capacity, first.capacity}
+	orders := valueRange{int64(first.order), int64(first.order)}
+	for _, c := range cands[1:] {
+		tiers.add(int64(c.tier))
+		scores.add(c.Score)
+		capacities.add(c.capacity)
+		orders.add(int64(c.order))
+	}
+	orderBits := orders.width()
+	capacityBits := orderBits + capacities.width()
+	scoreBits := capacityBits + scores.width()
+	if scoreBits+tiers.width() > 64 {
+		return nil, false
+	}
+	keys := make([]uint64, len(cands))
+	// Orders are unique, so each key leads back to its candidate.
+	atOrder := make([]int32, orders.hi-orders.lo+1)
+	for i, c := range cands {
+		keys[i] = (uint64(c.tier)-uint64(tiers.lo))<<scoreBits |
+			(uint64(scores.hi)-uint64(c.Score))<<capacityBits |
+			(uint64(capacities.hi)-uint64(c.capacity))<<orderBits |
+			(uint64(c.order) - uint64(orders.lo))
+		atOrder[int64(c.order)-orders.lo] = int32(i)
+	}
+	slices.Sort(keys)
+	ranked := make([]*Candidate, len(cands))
+	for i, k := range keys {
+		ranked[i] = cands[atOrder[k&(1<<orderBits-1)]]
+	}
+	return ranked, true
+}
+
+// rankByFields is rank comparing field by field, for any values.
+func rankByFields(cands []*Candidate) {
+	slices.SortFunc(cands, func(a, b *Candidate) int {
 		switch {
 		case a.tier != b.tier:
-			return a.tier - b.tier
+			return int(a.tier - b.tier)
 		case a.Score != b.Score:
 			return cmp64(b.Score, a.Score)
 		case a.capacity != b.capacity:
 			return cmp64(b.capacity, a.capacity)
 		}
-		return strings.Compare(a.Name, b.Name)
+		return byOrder(a, b)
 	})
-}
-
-// permute sorts by index and moves each (large) candidate once.
-func permute(cands []Candidate, cmp func(a, b *Candidate) int) {
-	sorted := true
-	for i := 1; i < len(cands) && sorted; i++ {
-		sorted = cmp(&cands[i-1], &cands[i]) <= 0
-	}
-	if sorted {
-		return
-	}
-	idx := make([]int32, len(cands))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int { return cmp(&cands[a], &cands[b]) })
-	out := make([]Candidate, len(cands))
-	for i, j := range idx {
-		out[i] = cands[j]
-	}
-	copy(cands, out)
 }
 
 func cmp64(a, b int64) int {
@@ -137,9 +216,40 @@ func cmp64(a, b int64) int {
 	return 0
 }
 
-// decide selects clusters and divides replicas among them.
-func decide(w *framework.Workload, cands []Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
-	rank(w, cands)
+// chosenByName lists the chosen candidates in name order, given every
+// feasible one in name order.
+func chosenByName(byName []*Candidate) []*Candidate {
+	out := make([]*Candidate, 0, len(byName))
+	for _, c := range byName {
+		if c.chosen {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// markAssigned records the decision on the candidates. Both lists are in
+// name order (the targets once sorted), so they merge in one pass.
+func markAssigned(byName []*Candidate, out []framework.TargetCluster) {
+	byTarget := func(a, b framework.TargetCluster) int { return strings.Compare(a.Name, b.Name) }
+	if !slices.IsSortedFunc(out, byTarget) {
+		out = slices.SortedFunc(slices.Values(out), byTarget)
+	}
+	j := 0
+	for _, t := range out {
+		for j < len(byName) && byName[j].Name < t.Name {
+			j++
+		}
+		if j < len(byName) && byName[j].Name == t.Name {
+			byName[j].Assigned, byName[j].Selected = t.Replicas, true
+		}
+	}
+}
+
+// decide selects clusters and divides replicas among them, given the
+// feasible candidates in name order.
+func decide(w *framework.Workload, byName []*Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
+	ranked := rank(byName)
 	p := w.Placement
 	typ := policyv1alpha1.ReplicaSchedulingTypeDuplicated
 	if p != nil {
@@ -149,9 +259,12 @@ func decide(w *framework.Workload, cands []Candidate, expl *Explanation) ([]fram
 	// Like Karmada, an explicit static weight list overrides spread
 	// constraints; equal weights (no list) still honour them.
 	weightList := static && p.ReplicaScheduling.WeightPreference != nil && len(p.ReplicaScheduling.WeightPreference.StaticWeightList) > 0
-	selected, err := selectClusters(w, cands, typ, weightList, expl)
+	selected, err := selectClusters(w, ranked, typ, weightList, expl)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range selected {
+		c.chosen = true
 	}
 	var out []framework.TargetCluster
 	switch {
@@ -162,22 +275,20 @@ func decide(w *framework.Workload, cands []Candidate, expl *Explanation) ([]fram
 		}
 	case typ == policyv1alpha1.ReplicaSchedulingTypeDuplicated:
 		expl.Strategy = "Duplicated"
-		names := make([]string, len(selected))
-		var short []string
-		for i, c := range selected {
-			names[i] = c.Name
-			if capacity(w, c) < w.Replicas {
-				short = append(short, fmt.Sprintf("%s (room for %d)", c.Name, capacity(w, c)))
+		var short boundedList
+		for _, c := range selected {
+			if c.capacity < w.Replicas {
+				short.add(func() string { return c.Name + " (room for " + strconv.FormatInt(c.capacity, 10) + ")" })
 			}
 		}
-		if len(short) > 0 {
-			expl.Division += fmt.Sprintf("Not all %d replicas fit in %d clusters, the rest will stay Pending there: %s. ", w.Replicas, len(short), listSome(short))
+		if short.n > 0 {
+			expl.Division += fmt.Sprintf("Not all %d replicas fit in %d clusters, the rest will stay Pending there: %s. ", w.Replicas, short.n, short.String())
 		}
-		out = toTargets(division.Duplicated(w.Replicas, names))
+		out = duplicate(w.Replicas, chosenByName(byName))
 	case static:
-		out = divideStatic(w, selected, expl)
+		out = divideStatic(w, selected, chosenByName(byName), expl)
 	default:
-		out, err = divideDynamic(w, selected, expl)
+		out, err = divideDynamic(w, selected, chosenByName(byName), expl)
 		if err != nil {
 			return nil, err
 		}
@@ -185,15 +296,21 @@ func decide(w *framework.Workload, cands []Candidate, expl *Explanation) ([]fram
 	if out, err = checkSkew(w, out, selected, expl); err != nil {
 		return nil, err
 	}
-	assigned := make(map[string]int64, len(out))
-	for _, t := range out {
-		assigned[t.Name] = t.Replicas
-	}
-	for i := range cands {
-		cands[i].Assigned = assigned[cands[i].Name]
-		_, cands[i].Selected = assigned[cands[i].Name]
-	}
+	markAssigned(byName, out)
 	return out, nil
+}
+
+// duplicate gives every cluster all replicas, as division.Duplicated does,
+// without its copies and sort: the clusters are in name order already.
+func duplicate(replicas int64, byName []*Candidate) []framework.TargetCluster {
+	out := make([]framework.TargetCluster, 0, len(byName))
+	if replicas <= 0 {
+		return out
+	}
+	for _, c := range byName {
+		out = append(out, framework.TargetCluster{Name: c.Name, Replicas: replicas})
+	}
+	return out
 }
 
 // listSome joins at most 20 items, so explanations stay readable and
@@ -207,10 +324,31 @@ func listSome(items []string) string {
 
 const listLimit = 20
 
+// boundedList is listSome for lists built one item at a time: it renders
+// only the items that will be shown and counts the others.
+type boundedList struct {
+	shown []string
+	n     int
+}
+
+func (l *boundedList) add(render func() string) {
+	if l.n < listLimit {
+		l.shown = append(l.shown, render())
+	}
+	l.n++
+}
+
+func (l *boundedList) String() string {
+	if l.n <= listLimit {
+		return strings.Join(l.shown, ", ")
+	}
+	return strings.Join(l.shown, ", ") + fmt.Sprintf(" and %d more", l.n-listLimit)
+}
+
 func listSomeAssignment(a division.Assignment) string {
 	parts := make([]string, 0, min(len(a), listLimit))
 	for _, p := range a[:min(len(a), listLimit)] {
-		parts = append(parts, fmt.Sprintf("%s:%d", p.Name, p.Seats))
+		parts = append(parts, p.Name+":"+strconv.FormatInt(p.Seats, 10))
 	}
 	if len(a) > listLimit {
 		return strings.Join(parts, ", ") + fmt.Sprintf(" and %d more", len(a)-listLimit)
@@ -234,57 +372,84 @@ func toTargets(a division.Assignment) []framework.TargetCluster {
 	return out
 }
 
+// weightRules is a static weight list prepared for many clusters: rules
+// naming clusters are indexed by name, the others matched per cluster.
+type weightRules struct {
+	empty    bool
+	byName   map[string]int64
+	matchers []*affinity.Matcher
+	weights  []int64
+}
+
+func newWeightRules(rules []policyv1alpha1.StaticClusterWeight) *weightRules {
+	r := &weightRules{empty: len(rules) == 0}
+	named := 0
+	for j := range rules {
+		if ns, ok := affinity.OnlyNames(&rules[j].TargetCluster); ok {
+			named += len(ns)
+		}
+	}
+	r.byName = make(map[string]int64, named)
+	for j := range rules {
+		if ns, ok := affinity.OnlyNames(&rules[j].TargetCluster); ok {
+			for _, n := range ns {
+				r.byName[n] = max(r.byName[n], rules[j].Weight)
+			}
+			continue
+		}
+		r.matchers = append(r.matchers, affinity.Compile(&rules[j].TargetCluster))
+		r.weights = append(r.weights, rules[j].Weight)
+	}
+	return r
+}
+
+// weight is the largest weight of the rules the cluster matches; with no
+// rules every cluster weighs 1.
+func (r *weightRules) weight(c *Candidate) int64 {
+	var w int64
+	if r.empty {
+		w = 1
+	}
+	w = max(w, r.byName[c.Name])
+	for j, m := range r.matchers {
+		if m.Matches(c.info.Cluster) {
+			w = max(w, r.weights[j])
+		}
+	}
+	return w
+}
+
 // divideStatic applies the static weight list: each cluster takes the
 // largest weight of the rules it matches; no rule means no replicas.
-func divideStatic(w *framework.Workload, selected []Candidate, expl *Explanation) []framework.TargetCluster {
-	names := make([]string, len(selected))
-	weights := make([]int64, len(selected))
+// selected is in rank order, chosen the same clusters in name order.
+func divideStatic(w *framework.Workload, selected, chosen []*Candidate, expl *Explanation) []framework.TargetCluster {
 	var rules []policyv1alpha1.StaticClusterWeight
 	if wp := w.Placement.ReplicaScheduling.WeightPreference; wp != nil {
 		rules = wp.StaticWeightList
 	}
-	// Rules naming clusters are indexed; the others are matched per cluster.
-	byRuleName := map[string]int64{}
-	var matchers []*affinity.Matcher
-	var weightsOf []int64
-	for j := range rules {
-		m := affinity.Compile(&rules[j].TargetCluster)
-		if ns, ok := m.OnlyNames(); ok {
-			for n := range ns {
-				byRuleName[n] = max(byRuleName[n], rules[j].Weight)
-			}
-			continue
-		}
-		matchers = append(matchers, m)
-		weightsOf = append(weightsOf, rules[j].Weight)
+	wr := newWeightRules(rules)
+	names := make([]string, len(chosen))
+	weights := make([]int64, len(chosen))
+	for i, c := range chosen {
+		names[i], weights[i] = c.Name, wr.weight(c)
 	}
-	parts := make([]string, 0, len(selected))
-	for i, c := range selected {
-		names[i] = c.Name
-		if len(rules) == 0 {
-			weights[i] = 1
-		}
-		weights[i] = max(weights[i], byRuleName[c.Name])
-		for j, m := range matchers {
-			if m.Matches(c.info.Cluster) {
-				weights[i] = max(weights[i], weightsOf[j])
-			}
-		}
-		if len(parts) <= listLimit {
-			parts = append(parts, fmt.Sprintf("%s=%d", c.Name, weights[i]))
-		}
+	// The explanation lists weights in rank order.
+	parts := make([]string, 0, min(len(selected), listLimit+1))
+	for _, c := range selected[:min(len(selected), listLimit+1)] {
+		parts = append(parts, c.Name+"="+strconv.FormatInt(wr.weight(c), 10))
 	}
 	a := division.Static(w.Replicas, names, weights, w.UID)
 	expl.Strategy = "Divided by static weights"
 	expl.Division += fmt.Sprintf("Webster/Sainte-Laguë apportionment of %d replicas over %d weights (%s) gives %s.", w.Replicas, len(names), listSome(parts), listSomeAssignment(a))
-	room := make(map[string]int64, len(selected))
-	for _, c := range selected {
-		room[c.Name] = capacity(w, c)
-	}
+	// a is in name order too, a subset of chosen.
 	var short []string
+	j := 0
 	for _, t := range a {
-		if room[t.Name] < t.Seats {
-			short = append(short, fmt.Sprintf("%s (room for %d of %d)", t.Name, room[t.Name], t.Seats))
+		for j < len(chosen) && chosen[j].Name != t.Name {
+			j++
+		}
+		if j < len(chosen) && chosen[j].capacity < t.Seats {
+			short = append(short, fmt.Sprintf("%s (room for %d of %d)", t.Name, chosen[j].capacity, t.Seats))
 		}
 	}
 	if len(short) > 0 {
@@ -294,8 +459,9 @@ func divideStatic(w *framework.Workload, selected []Candidate, expl *Explanation
 }
 
 // divideDynamic divides by free capacity (dynamic weights or aggregated),
-// filling overflow tiers in order.
-func divideDynamic(w *framework.Workload, selected []Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
+// filling overflow tiers in order. selected is in rank order, chosen the
+// same clusters in name order.
+func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
 	aggregated := w.Placement.ReplicaScheduling != nil && w.Placement.ReplicaScheduling.ReplicaDivisionPreference == policyv1alpha1.ReplicaDivisionPreferenceAggregated
 	expl.Strategy = "Divided by available replicas"
 	if aggregated {
@@ -304,33 +470,45 @@ func divideDynamic(w *framework.Workload, selected []Candidate, expl *Explanatio
 	if w.Fresh {
 		expl.Strategy += " (fresh rebalance)"
 	}
-	maxTier := 0
+	maxTier := int32(0)
 	for _, c := range selected {
 		maxTier = max(maxTier, c.tier)
 	}
+	// Aggregation breaks ties by rank; otherwise the division does not
+	// depend on the order, and name order spares it a sort.
+	order := chosen
+	if aggregated {
+		order = selected
+	}
+	free := func(c *Candidate) int64 {
+		if c.Available < 0 {
+			return w.Replicas
+		}
+		return c.Available
+	}
 	remaining := w.Replicas
-	var result []framework.TargetCluster
-	for t := 0; t <= maxTier && remaining > 0; t++ {
-		var tierCands []division.Candidate
+	result := make([]framework.TargetCluster, 0, len(selected))
+	for t := int32(0); t <= maxTier && remaining > 0; t++ {
+		tierCands := make([]division.Candidate, 0, len(order))
 		var room int64
-		var parts []string
-		for _, c := range selected {
-			if c.tier != t {
-				continue
-			}
-			prev, _ := w.PreviousReplicas(c.Name)
-			free := c.Available
-			if free < 0 {
-				free = w.Replicas
-			}
-			tierCands = append(tierCands, division.Candidate{Name: c.Name, Allocatable: free, Previous: prev})
-			room += free + prev
-			if len(parts) <= listLimit {
-				parts = append(parts, fmt.Sprintf("%s free=%d had=%d", c.Name, free, prev))
+		for _, c := range order {
+			if c.tier == t {
+				tierCands = append(tierCands, division.Candidate{Name: c.Name, Allocatable: free(c), Previous: c.previous})
+				room += free(c) + c.previous
 			}
 		}
 		if len(tierCands) == 0 {
 			continue
+		}
+		// The explanation lists the tier's clusters in rank order.
+		var parts []string
+		for _, c := range selected {
+			if c.tier == t {
+				parts = append(parts, c.Name+" free="+strconv.FormatInt(free(c), 10)+" had="+strconv.FormatInt(c.previous, 10))
+				if len(parts) > listLimit {
+					break
+				}
+			}
 		}
 		want := min(remaining, room)
 		if t == maxTier {
@@ -347,7 +525,9 @@ func divideDynamic(w *framework.Workload, selected []Candidate, expl *Explanatio
 			return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity for %d replicas: %v", w.Replicas, err)}
 		}
 		expl.Division += fmt.Sprintf("Tier %d: %d replicas over %s gives %s. ", t, want, listSome(parts), listSomeAssignment(a))
-		result = append(result, toTargets(a)...)
+		for _, p := range a {
+			result = append(result, framework.TargetCluster{Name: p.Name, Replicas: p.Seats})
+		}
 		remaining -= a.Total()
 	}
 	if remaining > 0 {

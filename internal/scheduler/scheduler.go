@@ -24,6 +24,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	"kurator.dev/kurator/internal/scheduler/framework"
@@ -90,16 +92,27 @@ type Explanation struct {
 type Candidate struct {
 	Name     string
 	Feasible bool
-	Reasons  []string
-	Score    int64
+	Selected bool
+	// chosen marks the clusters selection kept, so they can be listed in
+	// name order without sorting. Unexported fields sit where they pack
+	// best: a decision allocates one Candidate per cluster.
+	chosen bool
+	// Reasons why the cluster was rejected. Clusters rejected for the same
+	// reason share one slice: treat it as read-only.
+	Reasons []string
+	Score   int64
 	// Available is how many replicas it could run (-1: not estimated).
 	Available int64
 	Assigned  int64
-	Selected  bool
-	tier      int
 	// capacity is free room plus what the workload runs there already.
 	capacity int64
+	// previous is what the decision in force gives the cluster.
+	previous int64
 	info     *framework.ClusterInfo
+	tier     int32
+	// order is the cluster's position in the snapshot sorted by name: the
+	// last tie-break of every ranking, compared as an integer.
+	order int32
 }
 
 type term struct {
@@ -155,60 +168,120 @@ func (s *Scheduler) Schedule(ctx context.Context, snap *framework.Snapshot, w *f
 func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, w *framework.Workload, t term) (*Result, error) {
 	state := framework.NewCycleState(w, t.affinity, t.overflow)
 	res := &Result{}
-	fit := &FitError{Total: len(snap.Clusters), Reasons: map[string][]string{}}
-	// Explanation entries stay in snapshot order; feasible ones are ranked
-	// separately and written back in place.
+	// Explanation entries are filled in snapshot order and put in name order
+	// at the end; until then the feasible ones are worked on in place,
+	// through pointers, so no candidate is copied.
 	all := make([]Candidate, len(snap.Clusters))
-	feasibleAt := make([]int, 0, len(snap.Clusters))
+	res.Explanation.Candidates = all
+	var rejected rejections
+	feasible := make([]*Candidate, 0, len(snap.Clusters))
+	// Snapshots usually come sorted by name, which this pass confirms.
+	sorted := true
 	for i, c := range snap.Clusters {
-		all[i] = Candidate{Name: c.Name(), Available: -1, info: c}
+		all[i] = Candidate{Name: c.Name(), Available: -1, info: c, order: int32(i)}
+		if i > 0 && all[i-1].Name > all[i].Name {
+			sorted = false
+		}
 		if !c.Cluster.DeletionTimestamp.IsZero() {
-			all[i].Reasons = []string{"cluster is being deleted"}
-			fit.Reasons["cluster is being deleted"] = append(fit.Reasons["cluster is being deleted"], c.Name())
+			all[i].Reasons = rejected.of(deletingReason)
 			continue
 		}
 		if st := s.fw.RunFilters(ctx, state, c); !st.IsSuccess() {
-			msg := st.Message()
 			if st.Code == framework.Error {
-				res.Explanation.Candidates = all
-				return res, errors.New(msg)
+				return res, errors.New(st.Message())
 			}
-			all[i].Reasons = []string{msg}
-			fit.Reasons[msg] = append(fit.Reasons[msg], c.Name())
+			all[i].Reasons = rejected.ofStatus(st)
 			continue
 		}
-		feasibleAt = append(feasibleAt, i)
+		feasible = append(feasible, &all[i])
 	}
-	res.Explanation.Candidates = all
-	if len(feasibleAt) == 0 {
+	if !sorted {
+		numberByName(all)
+	}
+	if len(feasible) == 0 {
+		fit := newFitError(all)
 		sortCandidates(all)
 		return res, fit
 	}
-	cands := make([]Candidate, len(feasibleAt))
-	for j, i := range feasibleAt {
-		c := snap.Clusters[i]
-		score, st := s.fw.RunScores(ctx, state, c)
+	need := newDemand(w)
+	for _, c := range feasible {
+		score, st := s.fw.RunScores(ctx, state, c.info)
 		if !st.IsSuccess() {
+			// A failed scoring leaves no candidate half scored.
+			for _, f := range feasible {
+				f.Feasible, f.Score, f.Available, f.tier, f.capacity, f.previous = false, 0, -1, 0, 0, 0
+			}
 			return res, errors.New(st.Message())
 		}
-		cands[j] = Candidate{Name: c.Name(), Feasible: true, Score: score, Available: available(w, c), tier: tier(state, c), info: c, capacity: math.MaxInt32}
-		if cands[j].Available >= 0 {
-			prev, _ := w.PreviousReplicas(c.Name())
-			cands[j].capacity = cands[j].Available + prev
+		c.Feasible, c.Score, c.Available, c.tier, c.capacity = true, score, need.available(c.info), tier(state, c.info), math.MaxInt32
+		c.previous, _ = w.PreviousReplicas(c.Name)
+		if c.Available >= 0 {
+			c.capacity = c.Available + c.previous
 		}
 	}
-	decision, err := decide(w, cands, &res.Explanation)
-	pos := make(map[string]int, len(feasibleAt))
-	for _, i := range feasibleAt {
-		pos[all[i].Name] = i
+	if !sorted {
+		slices.SortFunc(feasible, byOrder)
 	}
-	for _, c := range cands {
-		all[pos[c.Name]] = c
-	}
+	decision, err := decide(w, feasible, &res.Explanation)
 	sortCandidates(all)
 	if err != nil {
 		return res, err
 	}
 	res.Clusters = decision
 	return res, nil
+}
+
+const deletingReason = "cluster is being deleted"
+
+// rejections interns rejection reasons: every cluster rejected for the same
+// reason gets the same one-element Reasons slice, and a status a plugin
+// shares between clusters is rendered once.
+type rejections struct {
+	last        *framework.Status
+	lastReasons []string
+	byMessage   map[string][]string
+}
+
+func (r *rejections) ofStatus(st *framework.Status) []string {
+	if st != r.last {
+		r.last, r.lastReasons = st, r.of(st.Message())
+	}
+	return r.lastReasons
+}
+
+func (r *rejections) of(msg string) []string {
+	rs, ok := r.byMessage[msg]
+	if !ok {
+		if r.byMessage == nil {
+			r.byMessage = map[string][]string{}
+		}
+		// A full slice: appending to it copies, never touching other clusters.
+		rs = []string{msg}
+		r.byMessage[msg] = rs
+	}
+	return rs
+}
+
+// newFitError groups the rejected clusters by reason, in snapshot order. It
+// is only built when no cluster fits.
+func newFitError(all []Candidate) *FitError {
+	fit := &FitError{Total: len(all), Reasons: map[string][]string{}}
+	for _, c := range all {
+		if len(c.Reasons) > 0 {
+			fit.Reasons[c.Reasons[0]] = append(fit.Reasons[c.Reasons[0]], c.Name)
+		}
+	}
+	return fit
+}
+
+// numberByName sets each candidate's order to its position by name.
+func numberByName(all []Candidate) {
+	byName := make([]int32, len(all))
+	for i := range byName {
+		byName[i] = int32(i)
+	}
+	slices.SortFunc(byName, func(a, b int32) int { return strings.Compare(all[a].Name, all[b].Name) })
+	for pos, i := range byName {
+		all[i].order = int32(pos)
+	}
 }

@@ -65,7 +65,7 @@ func constraintName(sc policyv1alpha1.SpreadConstraint) string {
 // hold and by score; the best minGroups..maxGroups are taken, the best
 // cluster of each first, then the rest up to the cluster constraint's
 // maxGroups.
-func selectClusters(w *framework.Workload, ranked []Candidate, typ policyv1alpha1.ReplicaSchedulingType, ignoreSpread bool, expl *Explanation) ([]Candidate, error) {
+func selectClusters(w *framework.Workload, ranked []*Candidate, typ policyv1alpha1.ReplicaSchedulingType, ignoreSpread bool, expl *Explanation) ([]*Candidate, error) {
 	var constraints []policyv1alpha1.SpreadConstraint
 	if w.Placement != nil {
 		constraints = w.Placement.SpreadConstraints
@@ -107,7 +107,7 @@ func selectClusters(w *framework.Workload, ranked []Candidate, typ policyv1alpha
 		chosen = swapForCapacity(w, chosen, rest)
 		var room int64
 		for _, c := range chosen {
-			room += capacity(w, c)
+			room += c.capacity
 		}
 		if room < w.Replicas {
 			return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity when selecting %d clusters: room for %d of %d replicas", need, room, w.Replicas)}
@@ -118,18 +118,18 @@ func selectClusters(w *framework.Workload, ranked []Candidate, typ policyv1alpha
 
 // swapForCapacity replaces the lowest-ranked chosen clusters by unchosen
 // ones with more room while the chosen set cannot hold the replicas.
-func swapForCapacity(w *framework.Workload, chosen, rest []Candidate) []Candidate {
+func swapForCapacity(w *framework.Workload, chosen, rest []*Candidate) []*Candidate {
 	room := func() int64 {
 		var n int64
 		for _, c := range chosen {
-			n += capacity(w, c)
+			n += c.capacity
 		}
 		return n
 	}
 	for i := len(chosen) - 1; i >= 0 && room() < w.Replicas; i-- {
 		best := -1
 		for j, r := range rest {
-			if capacity(w, r) > capacity(w, chosen[i]) && (best < 0 || capacity(w, r) > capacity(w, rest[best])) {
+			if r.capacity > chosen[i].capacity && (best < 0 || r.capacity > rest[best].capacity) {
 				best = j
 			}
 		}
@@ -142,11 +142,11 @@ func swapForCapacity(w *framework.Workload, chosen, rest []Candidate) []Candidat
 
 type group struct {
 	key      string
-	clusters []Candidate
+	clusters []*Candidate
 	value    int64
 }
 
-func selectGroups(w *framework.Workload, ranked []Candidate, sc policyv1alpha1.SpreadConstraint, clusterC *policyv1alpha1.SpreadConstraint, divided bool, expl *Explanation) ([]Candidate, error) {
+func selectGroups(w *framework.Workload, ranked []*Candidate, sc policyv1alpha1.SpreadConstraint, clusterC *policyv1alpha1.SpreadConstraint, divided bool, expl *Explanation) ([]*Candidate, error) {
 	var groups []*group
 	index := map[string]*group{}
 	for _, c := range ranked {
@@ -178,14 +178,16 @@ func selectGroups(w *framework.Workload, ranked []Candidate, sc policyv1alpha1.S
 	}
 	groups = groups[:n]
 	keys := make([]string, n)
-	// The best cluster of every chosen group first, then the others by rank.
-	var first, others []Candidate
+	// The best cluster of every chosen group first, then the others by rank
+	// (appended to first, which has room for them).
+	first := make([]*Candidate, 0, len(ranked))
+	var others []*Candidate
 	for i, g := range groups {
 		keys[i] = g.key
 		first = append(first, g.clusters[0])
 		others = append(others, g.clusters[1:]...)
 	}
-	rank(w, others)
+	others = rank(others)
 	expl.Division += fmt.Sprintf("Spread by %s: chose %s. ", constraintName(sc), strings.Join(keys, ", "))
 	out := append(first, others...)
 	if clusterC != nil && clusterC.MaxGroups > 0 && len(out) > int(clusterC.MaxGroups) {
@@ -194,7 +196,7 @@ func selectGroups(w *framework.Workload, ranked []Candidate, sc policyv1alpha1.S
 	if divided {
 		var room int64
 		for _, c := range out {
-			room += capacity(w, c)
+			room += c.capacity
 		}
 		if room < w.Replicas {
 			return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity in the chosen %s groups: room for %d of %d replicas", constraintName(sc), room, w.Replicas)}
@@ -216,7 +218,7 @@ func groupValue(w *framework.Workload, g *group, divided bool, minGroups int64) 
 	if !divided {
 		var fits int64
 		for _, c := range g.clusters {
-			if w.Replicas == 0 || capacity(w, c) >= w.Replicas {
+			if w.Replicas == 0 || c.capacity >= w.Replicas {
 				fits++
 			}
 		}
@@ -225,7 +227,7 @@ func groupValue(w *framework.Workload, g *group, divided bool, minGroups int64) 
 	target := (w.Replicas + minGroups - 1) / minGroups
 	var sum int64
 	for _, c := range g.clusters {
-		sum += capacity(w, c)
+		sum += c.capacity
 		if sum >= target {
 			return target*unit + avg
 		}
@@ -236,7 +238,7 @@ func groupValue(w *framework.Workload, g *group, divided bool, minGroups int64) 
 // checkSkew enforces maxSkew: the replicas of the most and least loaded
 // groups may differ by at most that much. Replicas move from the largest to
 // the smallest group (to its cluster with the most room) until they do.
-func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, selected []Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
+func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, selected []*Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
 	if w.Placement == nil || w.Replicas == 0 || w.Placement.ReplicaSchedulingType() != policyv1alpha1.ReplicaSchedulingTypeDivided ||
 		!slices.ContainsFunc(w.Placement.SpreadConstraints, func(sc policyv1alpha1.SpreadConstraint) bool { return sc.MaxSkew > 0 }) {
 		return assigned, nil

@@ -80,12 +80,13 @@ func Compile(a *policyv1alpha1.ClusterAffinity) *Matcher {
 }
 
 // OnlyNames returns the cluster names when the affinity selects by name
-// alone, so callers can index it.
-func (m *Matcher) OnlyNames() (map[string]bool, bool) {
-	if m.all || m.invalid || m.exclude != nil || m.selector != nil || len(m.fields) > 0 || m.names == nil {
+// alone, so callers can index it without compiling it.
+func OnlyNames(a *policyv1alpha1.ClusterAffinity) ([]string, bool) {
+	if a == nil || a.LabelSelector != nil || len(a.ExcludeClusters) > 0 || len(a.ClusterNames) == 0 ||
+		(a.FieldSelector != nil && len(a.FieldSelector.MatchExpressions) > 0) {
 		return nil, false
 	}
-	return m.names, true
+	return a.ClusterNames, true
 }
 
 // Matches reports whether the cluster satisfies the affinity.

@@ -53,9 +53,9 @@ func (a Assignment) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// compact drops zero entries; parties must be sorted by name.
+// compact drops zero entries, in place; parties must be sorted by name.
 func compact(parties []Party) Assignment {
-	out := make(Assignment, 0, len(parties))
+	out := parties[:0]
 	for _, p := range parties {
 		if p.Seats > 0 {
 			out = append(out, Party{Name: p.Name, Seats: p.Seats})
@@ -89,7 +89,7 @@ func Static(replicas int64, names []string, weights []int64, uid string) Assignm
 			parties = append(parties, Party{Name: n, Votes: 1})
 		}
 	}
-	return compact(Webster(replicas, parties, uid))
+	return compact(apportion(replicas, parties, uid))
 }
 
 // Dynamic divides by free capacity in Karmada's steady mode: a scale-up
@@ -157,7 +157,7 @@ func scaleUp(delta int64, cands []Candidate, aggregated bool, uid string) (Assig
 	}
 	// Webster's result is sorted by name; so is the previous decision once
 	// sorted, and the two merge in one pass.
-	added := Webster(delta, parties, uid)
+	added := apportion(delta, parties, uid)
 	prev := make([]Party, 0, len(cands))
 	for _, c := range cands {
 		if c.Previous > 0 {
@@ -205,7 +205,7 @@ func scaleDown(replicas int64, cands []Candidate, aggregated bool, uid string) A
 	for _, c := range order {
 		parties = append(parties, Party{Name: c.Name, Votes: c.Previous})
 	}
-	return compact(Webster(replicas, parties, uid))
+	return compact(apportion(replicas, parties, uid))
 }
 
 func used(c Candidate) int {

@@ -46,7 +46,12 @@ type Party struct {
 // and corrects it, so the cost grows with the number of parties, not seats;
 // the result is exactly that of the seat-by-seat method.
 func Webster(seats int64, parties []Party, uid string) []Party {
-	out := slices.Clone(parties)
+	return apportion(seats, slices.Clone(parties), uid)
+}
+
+// apportion is Webster on parties the caller hands over: they are sorted
+// and given their seats in place, sparing the strategies a copy.
+func apportion(seats int64, out []Party, uid string) []Party {
 	if !slices.IsSortedFunc(out, byName) {
 		slices.SortFunc(out, byName)
 	}
@@ -66,8 +71,8 @@ func Webster(seats int64, parties []Party, uid string) []Party {
 		}
 		return out
 	}
-	next := &slotHeap{s: s, max: true}
-	last := &slotHeap{s: s, max: false}
+	next := &slotHeap{s: s, max: true, idx: make([]int, 0, len(out))}
+	last := &slotHeap{s: s, max: false, idx: make([]int, 0, len(out))}
 	for i := range out {
 		if out[i].Votes > 0 {
 			next.idx = append(next.idx, i)
@@ -214,7 +219,8 @@ type slotHeap struct {
 	s   *slotState
 	max bool
 	idx []int
-	pos map[int]int
+	// pos is each party's place in idx, -1 when absent.
+	pos []int
 }
 
 func (h *slotHeap) Len() int { return len(h.idx) }
@@ -242,31 +248,35 @@ func (h *slotHeap) Pop() any {
 	x := h.idx[n]
 	h.idx = h.idx[:n]
 	if h.pos != nil {
-		delete(h.pos, x)
+		h.pos[x] = -1
 	}
 	return x
 }
 
-// positions are built lazily: the common path (estimate exact, no
-// corrections) never needs them.
-func (h *slotHeap) index() map[int]int {
+// position returns where party i is in the heap. Positions are built
+// lazily: the common path (estimate exact, no corrections) never needs them.
+func (h *slotHeap) position(i int) (int, bool) {
 	if h.pos == nil {
-		h.pos = make(map[int]int, len(h.idx))
-		for p, i := range h.idx {
-			h.pos[i] = p
+		h.pos = make([]int, len(h.s.parties))
+		for j := range h.pos {
+			h.pos[j] = -1
+		}
+		for p, j := range h.idx {
+			h.pos[j] = p
 		}
 	}
-	return h.pos
+	p := h.pos[i]
+	return p, p >= 0
 }
 
 func (h *slotHeap) fix(i int) {
-	if p, ok := h.index()[i]; ok {
+	if p, ok := h.position(i); ok {
 		heap.Fix(h, p)
 	}
 }
 
 func (h *slotHeap) upsert(i int) {
-	if p, ok := h.index()[i]; ok {
+	if p, ok := h.position(i); ok {
 		heap.Fix(h, p)
 		return
 	}
@@ -274,7 +284,7 @@ func (h *slotHeap) upsert(i int) {
 }
 
 func (h *slotHeap) remove(i int) {
-	if p, ok := h.index()[i]; ok {
+	if p, ok := h.position(i); ok {
 		heap.Remove(h, p)
 	}
 }

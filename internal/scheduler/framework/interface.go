@@ -267,11 +267,15 @@ func New(r Registry, c Config) (*Framework, error) {
 }
 
 // RunFilters returns nil if every filter passes, else the first failure
-// with its plugin named.
+// with its plugin named. A plugin may return one status for many clusters
+// (and from concurrent decisions) by naming itself in it: such a status is
+// never written to, and must not be by callers either.
 func (f *Framework) RunFilters(ctx context.Context, state *CycleState, c *ClusterInfo) *Status {
 	for _, p := range f.Filters {
 		if s := p.Filter(ctx, state, c); !s.IsSuccess() {
-			s.Plugin = p.Name()
+			if s.Plugin == "" {
+				s.Plugin = p.Name()
+			}
 			return s
 		}
 	}

@@ -19,6 +19,7 @@ package apienablement
 
 import (
 	"context"
+	"strings"
 
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
@@ -39,12 +40,8 @@ func (Plugin) Name() string { return Name }
 // the previous decision always pass, so a discovery hiccup never evicts.
 func (Plugin) Filter(_ context.Context, s *framework.CycleState, c *framework.ClusterInfo) *framework.Status {
 	w := s.Workload
-	if _, ok := w.PreviousReplicas(c.Name()); ok {
-		return nil
-	}
-	gv := w.GVK.GroupVersion().String()
 	for _, e := range c.Cluster.Status.APIEnablements {
-		if e.GroupVersion != gv {
+		if !isGroupVersion(e.GroupVersion, w.GVK.Group, w.GVK.Version) {
 			continue
 		}
 		for _, r := range e.Resources {
@@ -53,5 +50,17 @@ func (Plugin) Filter(_ context.Context, s *framework.CycleState, c *framework.Cl
 			}
 		}
 	}
-	return framework.NewStatus(framework.Unschedulable, "cluster does not serve "+w.GVK.Kind+" in "+gv)
+	if _, ok := w.PreviousReplicas(c.Name()); ok {
+		return nil
+	}
+	return framework.NewStatus(framework.Unschedulable, "cluster does not serve "+w.GVK.Kind+" in "+w.GVK.GroupVersion().String())
+}
+
+// isGroupVersion reports whether gv is "group/version" ("version" for the
+// core group) without building that string for every cluster.
+func isGroupVersion(gv, group, version string) bool {
+	if group == "" {
+		return gv == version
+	}
+	return len(gv) == len(group)+1+len(version) && strings.HasPrefix(gv, group) && gv[len(group)] == '/' && strings.HasSuffix(gv, version)
 }

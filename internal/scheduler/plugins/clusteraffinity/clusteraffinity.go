@@ -47,8 +47,12 @@ func (Plugin) Filter(_ context.Context, s *framework.CycleState, c *framework.Cl
 			return nil
 		}
 	}
-	return framework.NewStatus(framework.Unschedulable, "cluster does not match the placement's cluster affinity")
+	return noMatch
 }
+
+// noMatch is shared by every rejected cluster: with Plugin set, the
+// framework leaves it as it is.
+var noMatch = &framework.Status{Code: framework.Unschedulable, Plugin: Name, Reasons: []string{"cluster does not match the placement's cluster affinity"}}
 
 // Score is the share of preferred-term weight the cluster matches, 0..100.
 func (Plugin) Score(_ context.Context, s *framework.CycleState, c *framework.ClusterInfo) (int64, *framework.Status) {

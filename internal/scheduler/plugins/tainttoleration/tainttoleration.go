@@ -42,6 +42,9 @@ func (Plugin) Name() string { return Name }
 // pass: evicting them is the failover controller's decision, not the
 // scheduler's.
 func (Plugin) Filter(_ context.Context, s *framework.CycleState, c *framework.ClusterInfo) *framework.Status {
+	if len(c.Cluster.Spec.Taints) == 0 {
+		return nil
+	}
 	if _, ok := s.Workload.PreviousReplicas(c.Name()); ok {
 		return nil
 	}
