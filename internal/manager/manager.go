@@ -147,7 +147,7 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	}
 	det := &detector.Detector{
 		Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Cache: mgr.GetCache(), Dynamic: dyn, Mapper: mgr.GetRESTMapper(),
-		Recorder: mgr.GetEventRecorder("detector"), Workers: 16,
+		Recorder: mgr.GetEventRecorder("detector"), Workers: 48,
 	}
 	if err := mgr.Add(det); err != nil {
 		return err

@@ -409,14 +409,14 @@ func watchScheduled(b *testing.B, ctx context.Context, f *framework.Fleet, ns st
 
 // BenchmarkControlPlaneWriteCeiling measures how many binding writes per
 // second the control plane's API server accepts on this machine with
-// nothing else acting on them (the controller-manager is stopped): 32
+// nothing else acting on them (the controller-manager is stopped): 96
 // writers, each changing one of 200 bindings in turn. It is the ceiling
 // every end-to-end figure above lives under: scheduling a binding takes
 // two such writes (the decision and its status).
 func BenchmarkControlPlaneWriteCeiling(b *testing.B) {
 	f, ctx := startFleet(b)
 	c := fastClient(b, f)
-	const ns, bindings, writers, window = "bench-writes", 200, 32, 5 * time.Second
+	const ns, bindings, writers, window = "bench-writes", 200, 96, 5 * time.Second
 	createNamespace(b, ctx, c, ns)
 	if err := f.StopControllerManager(); err != nil {
 		b.Fatal(err)

@@ -126,7 +126,7 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, templates Templat
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).
 			For(r.NewBinding(), builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{},
 				predicate.AnnotationChangedPredicate{}, predicate.LabelChangedPredicate{}, deletionChanged))).
-			WithOptions(controller.Options{MaxConcurrentReconciles: 16}).
+			WithOptions(controller.Options{MaxConcurrentReconciles: 48}).
 			Watches(&workv1alpha1.Work{}, lowPriority(workToBinding(cluster))).
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
@@ -400,6 +400,12 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding
 func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Binding, works []workv1alpha1.Work, failures map[string]string) (time.Duration, error) {
 	// Every target cluster counts, those only dependent bindings ask for too.
 	spec, status := &workv1alpha2.ResourceBindingSpec{Clusters: Targets(b.BindingSpec())}, b.BindingStatus()
+	if len(spec.Clusters) == 0 && apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionScheduled) == nil &&
+		apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionFullyApplied) == nil {
+		// A new binding the scheduler has not decided yet: nothing to
+		// summarise, and the decision wakes this controller again.
+		return 0, nil
+	}
 	before := ownedStatus(status)
 	byNS := map[string]*workv1alpha1.Work{}
 	for i := range works {
@@ -445,7 +451,7 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		r.settling.forget(key)
 		return 0, nil
 	}
-	if sameRendering(before.Conditions, after.Conditions) && r.awaitingReport(ctx, spec.Clusters, byNS) > 0 {
+	if sameRendering(before.Conditions, after.Conditions) && r.awaitingReport(ctx, spec.Clusters, byNS, failures) > 0 {
 		if wait := r.settling.wait(key, r.Clock.Now()); wait > 0 {
 			return wait, nil
 		}

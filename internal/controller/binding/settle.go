@@ -33,7 +33,10 @@ import (
 // Works just written to report, before it is written with them pending.
 // Writing it as each cluster reports cost up to one binding status write
 // per cluster and decision, the largest share of a fan-out's API writes.
-const statusSettle = 5 * time.Second
+// Members report within a second when the control plane is idle; under a
+// burst of thousands of objects, reports take several seconds, and a short
+// deadline would bring the per-cluster writes back.
+const statusSettle = 15 * time.Second
 
 // settling remembers, per binding, since when its status write has been
 // held back waiting for Work reports. The zero value is ready to use; it
@@ -69,15 +72,18 @@ func (s *settling) forget(key string) {
 	delete(s.since, key)
 }
 
-// awaitingReport counts the target clusters whose Work exists but has not
-// reported on its current spec yet, on clusters that are Ready: those
-// report shortly. A cluster that is not Ready does not report until it
-// returns, so it is not waited for.
-func (r *Reconciler) awaitingReport(ctx context.Context, targets []workv1alpha2.TargetCluster, byNS map[string]*workv1alpha1.Work) int {
+// awaitingReport counts the target clusters, on clusters that are Ready,
+// whose Work has not reported on its current spec yet: those report
+// shortly. A Work missing from the cache was just created (a Work that
+// could not be rendered is in failures). A cluster that is not Ready does
+// not report until it returns, so it is not waited for.
+func (r *Reconciler) awaitingReport(ctx context.Context, targets []workv1alpha2.TargetCluster, byNS map[string]*workv1alpha1.Work, failures map[string]string) int {
 	n := 0
 	for _, t := range targets {
-		w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]
-		if w == nil || current(w) {
+		if _, failed := failures[t.Name]; failed {
+			continue
+		}
+		if w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]; w != nil && current(w) {
 			continue
 		}
 		if c := r.cluster(ctx, t.Name); c != nil && apimeta.IsStatusConditionTrue(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) {

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -213,14 +214,60 @@ func (d *Detector) watch(gvk schema.GroupVersionKind) error {
 // update (the binding controller aggregating the members' status, say)
 // keeps the generation, labels and annotations, and is dropped. Kinds
 // without a generation (ConfigMaps, Secrets) pass every update.
+//
+// The detector's own claim (labels and annotations naming the policy) is
+// dropped too: the reconcile that wrote it has bound the template already,
+// and a second pass, before the new binding reaches the cache, would try to
+// create it again.
 func templateChanged(oldObj, newObj any) bool {
 	o, ok1 := oldObj.(*unstructured.Unstructured)
 	n, ok2 := newObj.(*unstructured.Unstructured)
-	if !ok1 || !ok2 || n.GetGeneration() == 0 {
+	if !ok1 || !ok2 {
+		return true
+	}
+	if claimOnly(o, n) {
+		return false
+	}
+	if n.GetGeneration() == 0 {
 		return true
 	}
 	return o.GetGeneration() != n.GetGeneration() || !maps.Equal(o.GetLabels(), n.GetLabels()) ||
 		!maps.Equal(o.GetAnnotations(), n.GetAnnotations()) || !o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp())
+}
+
+// claimKeys are the labels and annotations the detector's claim writes.
+var claimKeys = []string{
+	policyv1alpha1.PropagationPolicyPermanentIDLabel, policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel,
+	policyv1alpha1.PropagationPolicyNamespaceAnnotation, policyv1alpha1.PropagationPolicyNameAnnotation,
+	policyv1alpha1.ClusterPropagationPolicyNameAnnotation,
+}
+
+// claimOnly reports whether n differs from o in claim labels and
+// annotations and nothing else.
+func claimOnly(o, n *unstructured.Unstructured) bool {
+	claimed := false
+	for _, k := range claimKeys {
+		if o.GetLabels()[k] != n.GetLabels()[k] || o.GetAnnotations()[k] != n.GetAnnotations()[k] {
+			claimed = true
+		}
+	}
+	if !claimed {
+		return false
+	}
+	strip := func(u *unstructured.Unstructured) map[string]any {
+		c := u.DeepCopy()
+		c.SetResourceVersion("")
+		c.SetManagedFields(nil)
+		labels, annotations := c.GetLabels(), c.GetAnnotations()
+		for _, k := range claimKeys {
+			delete(labels, k)
+			delete(annotations, k)
+		}
+		c.SetLabels(labels)
+		c.SetAnnotations(annotations)
+		return c.Object
+	}
+	return equality.Semantic.DeepEqual(strip(o), strip(n))
 }
 
 // Template returns a template from the detector's informers, which watch

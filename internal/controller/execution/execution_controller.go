@@ -74,7 +74,7 @@ const staleRetry = time.Second
 // DefaultOptions returns the defaults.
 func DefaultOptions() Options {
 	return Options{NotReadyRetry: 10 * time.Second, ConflictRetry: 30 * time.Second, PollInterval: 5 * time.Second,
-		SyncTimeout: 5 * time.Second, MaxConcurrentReconciles: 32}
+		SyncTimeout: 5 * time.Second, MaxConcurrentReconciles: 64}
 }
 
 // Reconciler applies one Work per request.

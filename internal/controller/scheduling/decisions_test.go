@@ -16,38 +16,23 @@ limitations under the License.
 
 package scheduling
 
-import (
-	"testing"
-	"time"
+import "testing"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-)
-
-func TestDecisionsRememberTheGenerationAndStatusWritten(t *testing.T) {
+func TestDecisionsRememberTheGenerationDecided(t *testing.T) {
 	var d decisions
-	at := metav1.NewTime(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
-	status := schedulingStatus{SchedulerObservedGeneration: 2, LastScheduledTime: &at,
-		Conditions: []metav1.Condition{{Type: "Scheduled", Status: metav1.ConditionTrue, ObservedGeneration: 2}}}
-	if d.decided("ns/a", 2) || d.wrote("ns/a", 2, status) {
+	if d.decided("ns/a", 2) {
 		t.Fatal("nothing was recorded yet")
 	}
-	d.record("ns/a", 2, status)
+	d.record("ns/a", 2)
 	if !d.decided("ns/a", 2) || d.decided("ns/a", 3) || d.decided("ns/b", 2) {
 		t.Fatal("decided must hold for the recorded binding and generation only")
 	}
-	later := metav1.NewTime(at.Add(time.Minute))
-	restamped := status
-	restamped.LastScheduledTime = &later
-	if !d.wrote("ns/a", 2, restamped) {
-		t.Error("the same decision stamped with another time counts as written")
-	}
-	changed := status
-	changed.SchedulerObservedAffinityName = "backup"
-	if d.wrote("ns/a", 2, changed) || d.wrote("ns/a", 3, status) {
-		t.Error("another status or generation is not written yet")
+	d.record("ns/a", 3)
+	if d.decided("ns/a", 2) || !d.decided("ns/a", 3) {
+		t.Error("a later decision replaces the earlier one")
 	}
 	d.forget("ns/a")
-	if d.decided("ns/a", 2) {
+	if d.decided("ns/a", 3) {
 		t.Error("forget drops the record")
 	}
 }

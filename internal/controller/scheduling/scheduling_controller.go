@@ -108,7 +108,7 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 		// writes of this controller and of the binding controller must not
 		// re-run the scheduler.
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-			WithOptions(controller.Options{MaxConcurrentReconciles: 32}).
+			WithOptions(controller.Options{MaxConcurrentReconciles: 96}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
 			Complete(r); err != nil {
 			return err
@@ -330,6 +330,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 	var unsched *scheduler.UnschedulableError
 	requeue := time.Duration(0)
 	wasOK := apimeta.IsStatusConditionTrue(status.Conditions, workv1alpha2.ConditionScheduled)
+	previousAffinity := status.SchedulerObservedAffinityName
 	switch {
 	case schedErr == nil:
 		// The time of the decision in force: re-running the scheduler
@@ -350,21 +351,32 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonSchedulerError, truncate(schedErr.Error())
 		requeue = 10 * time.Second
 	}
+	key := client.ObjectKeyFromObject(b).String()
+	// The same decision again for the same generation: its status is
+	// written already, maybe not yet in the cache read. Re-running
+	// (duplicated placements re-run on every cluster change) changes
+	// nothing but scores, and the explanation is that of the decision in
+	// force.
+	sameDecision := schedErr == nil && res.AffinityName == previousAffinity && (r.decided.decided(key, b.GetGeneration()) ||
+		(wasOK && status.SchedulerObservedGeneration == b.GetGeneration()))
+	if sameDecision {
+		r.decided.record(key, b.GetGeneration())
+		return ctrl.Result{}, nil
+	}
 	status.SchedulerObservedGeneration = b.GetGeneration()
 	apimeta.SetStatusCondition(&status.Conditions, cond)
 	if res != nil {
 		status.SchedulingExplanation = scenario.Explain(res.Explanation)
 	}
 	after := owned(status)
-	key := client.ObjectKeyFromObject(b).String()
-	if !equality.Semantic.DeepEqual(before, after) && !r.decided.wrote(key, b.GetGeneration(), after) {
+	if !equality.Semantic.DeepEqual(before, after) {
 		if err := patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, "kurator-scheduler"); err != nil {
 			r.decided.forget(key)
 			return ctrl.Result{}, err
 		}
 	}
 	if schedErr == nil {
-		r.decided.record(key, b.GetGeneration(), after)
+		r.decided.record(key, b.GetGeneration())
 	} else {
 		r.decided.forget(key)
 	}
