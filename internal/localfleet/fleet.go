@@ -119,7 +119,19 @@ func (f *Fleet) clusterProcess(c localcluster.Config, bin string) process {
 		Env:     goRuntimeEnv(c.Role),
 		PIDFile: filepath.Join(dir, "cluster.pid"),
 		LogFile: filepath.Join(dir, "cluster.log"),
+		Nice:    memberNice(c.Role),
 	}
+}
+
+// memberNice gives member clusters a lower CPU priority than the control
+// plane and the controller-manager. Members stand in for clusters that run
+// on machines of their own; on one laptop, a member starting hundreds of
+// pods would otherwise slow the control plane that is being exercised.
+func memberNice(role localcluster.Role) int {
+	if role == localcluster.RoleControlPlane {
+		return 0
+	}
+	return 5
 }
 
 // goRuntimeEnv keeps each cluster process's heap modest (the Go runtime

@@ -36,6 +36,8 @@ type process struct {
 	Env     []string
 	PIDFile string
 	LogFile string
+	// Nice lowers the process's CPU priority (0 keeps it).
+	Nice int
 }
 
 // running reports the pid of the process if it is alive and really is this
@@ -94,6 +96,15 @@ func (p process) start(dieWithParent bool) (exited <-chan error, err error) {
 	if err := os.WriteFile(p.PIDFile, []byte(strconv.Itoa(cmd.Process.Pid)), 0o600); err != nil {
 		_ = cmd.Process.Kill()
 		return nil, err
+	}
+	if p.Nice != 0 {
+		// The whole process group, which is every thread of the new
+		// session: Linux keeps a nice value per thread, and threads the
+		// process starts later inherit it.
+		if err := syscall.Setpriority(syscall.PRIO_PGRP, cmd.Process.Pid, p.Nice); err != nil {
+			_ = cmd.Process.Kill()
+			return nil, fmt.Errorf("lower the priority of %s: %w", p.Name, err)
+		}
 	}
 	ch := make(chan error, 1)
 	go func() { ch <- cmd.Wait() }()

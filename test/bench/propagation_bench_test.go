@@ -43,6 +43,7 @@ import (
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/localfleet"
 	"kurator.dev/kurator/internal/patch"
@@ -214,6 +215,7 @@ func propagationLatency(b *testing.B, gap time.Duration) {
 		b.Fatal(err)
 	}
 	watch := watchMembers(b, ctx, f, ns, targets, "Deployment")
+	stages := watchStages(b, ctx, f, ns)
 	created := map[string]time.Time{}
 	names := make([]string, n)
 	for i := range n {
@@ -245,6 +247,121 @@ func propagationLatency(b *testing.B, gap time.Duration) {
 	b.ReportMetric(float64(percentile(lat, 0.5).Milliseconds()), "ms-p50")
 	b.ReportMetric(float64(percentile(lat, 0.99).Milliseconds()), "ms-p99")
 	b.ReportMetric(float64(slices.Max(lat).Milliseconds()), "ms-max")
+	// Where the time goes: the median time from creation to each stage,
+	// as seen by watches on the control plane.
+	for _, stage := range []string{stageBound, stageScheduled, stageWorks} {
+		var d []time.Duration
+		for _, name := range names {
+			if at, ok := stages.at(name, stage); ok {
+				d = append(d, at.Sub(created[name]))
+			}
+		}
+		if len(d) > 0 {
+			b.ReportMetric(float64(percentile(d, 0.5).Milliseconds()), "ms-p50-"+stage)
+		}
+	}
+}
+
+// The stages of a template on its way to the members.
+const (
+	stageBound     = "bound"     // its ResourceBinding exists
+	stageScheduled = "scheduled" // the binding has a decision
+	stageWorks     = "works"     // a Work exists for every cluster decided
+)
+
+// stageTimes records when each template of a namespace first reached each
+// stage, by watching bindings and Works in the control plane.
+type stageTimes struct {
+	mu    sync.Mutex
+	first map[string]map[string]time.Time // template -> stage -> time
+	works map[string]int                  // template -> Works seen
+	want  map[string]int                  // template -> clusters decided
+}
+
+func (s *stageTimes) mark(template, stage string, now time.Time) {
+	if s.first[template] == nil {
+		s.first[template] = map[string]time.Time{}
+	}
+	if _, ok := s.first[template][stage]; !ok {
+		s.first[template][stage] = now
+	}
+}
+
+func (s *stageTimes) at(template, stage string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.first[template][stage]
+	return t, ok
+}
+
+func watchStages(b *testing.B, ctx context.Context, f *framework.Fleet, ns string) *stageTimes {
+	cfg, err := clientcmd.BuildConfigFromFlags("", f.Layout().ClusterKubeconfig(localfleet.ControlPlaneName))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &stageTimes{first: map[string]map[string]time.Time{}, works: map[string]int{}, want: map[string]int{}}
+	onBinding := func(obj any) {
+		u, ok := obj.(*unstructured.Unstructured)
+		if !ok {
+			return
+		}
+		template, _, _ := unstructured.NestedString(u.Object, "spec", "resource", "name")
+		clusters, _, _ := unstructured.NestedSlice(u.Object, "spec", "clusters")
+		now := time.Now()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.mark(template, stageBound, now)
+		if len(clusters) > 0 {
+			s.mark(template, stageScheduled, now)
+			s.want[template] = len(clusters)
+		}
+	}
+	onWork := func(obj any) {
+		u, ok := obj.(*unstructured.Unstructured)
+		if !ok || u.GetLabels()[workv1alpha1.BindingNamespaceLabel] != ns {
+			return
+		}
+		manifests, _, _ := unstructured.NestedSlice(u.Object, "spec", "workload", "manifests")
+		if len(manifests) == 0 {
+			return
+		}
+		m, _ := manifests[0].(map[string]any)
+		template, _, _ := unstructured.NestedString(m, "metadata", "name")
+		now := time.Now()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.works[template]++
+		if s.works[template] >= s.want[template] && s.want[template] > 0 {
+			s.mark(template, stageWorks, now)
+		}
+	}
+	bindings := dynamicinformer.NewFilteredDynamicSharedInformerFactory(dyn, 0, ns, nil)
+	works := dynamicinformer.NewDynamicSharedInformerFactory(dyn, 0)
+	for _, h := range []struct {
+		inf toolscache.SharedIndexInformer
+		fn  func(any)
+		upd bool
+	}{
+		{bindings.ForResource(workv1alpha2.SchemeGroupVersion.WithResource("resourcebindings")).Informer(), onBinding, true},
+		{works.ForResource(workv1alpha1.SchemeGroupVersion.WithResource("works")).Informer(), onWork, false},
+	} {
+		handler := toolscache.ResourceEventHandlerFuncs{AddFunc: h.fn}
+		if h.upd {
+			handler.UpdateFunc = func(_, obj any) { h.fn(obj) }
+		}
+		if _, err := h.inf.AddEventHandler(handler); err != nil {
+			b.Fatal(err)
+		}
+	}
+	bindings.Start(ctx.Done())
+	works.Start(ctx.Done())
+	bindings.WaitForCacheSync(ctx.Done())
+	works.WaitForCacheSync(ctx.Done())
+	return s
 }
 
 // BenchmarkConfigMapFanout: 1,000 ConfigMaps created at once, duplicated to

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -50,10 +51,28 @@ func (d *Detector) reconcile(ctx context.Context, k key) error {
 	if err != nil || !ok {
 		return err
 	}
-	u, err = d.claim(ctx, u, cand)
-	if err != nil {
+	if u.GetGeneration() > 0 {
+		// The binding records the template's generation, which the claim
+		// does not change: claim and bind at once, one API round trip
+		// less before the template is on its way.
+		var g errgroup.Group
+		g.Go(func() error {
+			_, err := d.claim(ctx, u, cand)
+			return err
+		})
+		g.Go(func() error { return d.bind(ctx, u, cand) })
+		return g.Wait()
+	}
+	// Without a generation the version is the resourceVersion, which the
+	// claim changes: bind what the claim returned.
+	if u, err = d.claim(ctx, u, cand); err != nil {
 		return err
 	}
+	return d.bind(ctx, u, cand)
+}
+
+// bind creates or updates the template's binding.
+func (d *Detector) bind(ctx context.Context, u *unstructured.Unstructured, cand policy) error {
 	spec, err := d.bindingSpec(ctx, u, cand)
 	if err != nil {
 		d.Recorder.Eventf(u, nil, corev1.EventTypeWarning, "BindingFailed", "Propagate", "%v", err)
