@@ -423,6 +423,14 @@ func BenchmarkBindingScheduling(b *testing.B) {
 	c := fastClient(b, f)
 	const ns, n = "bench-schedule", 1000
 	createNamespace(b, ctx, c, ns)
+	// As in a real fleet, a policy selects the bindings' kind, so the
+	// binding controller finds templates in the detector's informers
+	// instead of asking the API server for each (these have none).
+	pp := &policyv1alpha1.PropagationPolicy{ObjectMeta: metav1.ObjectMeta{Name: "deployments", Namespace: ns}, Spec: policyv1alpha1.PropagationSpec{
+		ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment"}}}}
+	if err := c.Create(ctx, pp); err != nil {
+		b.Fatal(err)
+	}
 	if err := f.StopControllerManager(); err != nil {
 		b.Fatal(err)
 	}

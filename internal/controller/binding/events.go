@@ -38,7 +38,7 @@ var deletionChanged = predicate.Funcs{
 // statusCoalescing is how long a Work's status change waits before its
 // binding is reconciled, so that the Works of several clusters reporting
 // at about the same time make one binding status write, not one each.
-const statusCoalescing = 200 * time.Millisecond
+const statusCoalescing = 500 * time.Millisecond
 
 // lowPriority enqueues the requests of fn after statusCoalescing, behind
 // every request of normal priority (new decisions, template changes), when

@@ -87,7 +87,9 @@ type Reconciler struct {
 
 	members  *memberCache
 	statuses statusMemo
-	queue    atomic.Pointer[workqueue.TypedRateLimitingInterface[reconcile.Request]]
+	// availability tells a recovery from the end of a first rollout.
+	availability availability
+	queue        atomic.Pointer[workqueue.TypedRateLimitingInterface[reconcile.Request]]
 }
 
 // scope is the state of one reconcile.
@@ -139,6 +141,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		if client.IgnoreNotFound(err) == nil {
 			r.members.release(cluster, req.NamespacedName)
 			r.statuses.forget(req.NamespacedName)
+			r.availability.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -275,7 +278,8 @@ func (r *Reconciler) worksOfCluster(ctx context.Context, obj client.Object) []re
 // StatusCoalescing is how long a change of a member object waits before
 // its Work is reconciled: the changes of a rollout (replicas, then ready,
 // then available) within it become one status write instead of several.
-const StatusCoalescing = 300 * time.Millisecond
+// Drift is corrected by the same reconcile, well within its 10 s bound.
+const StatusCoalescing = time.Second
 
 // enqueue is called for changes of member objects. They are queued at low
 // priority and after StatusCoalescing: applying new and changed Works comes

@@ -109,9 +109,10 @@ func (r *Reconciler) writeStatus(ctx context.Context, s *scope) error {
 
 // recordTransitions emits an event per condition transition, never for a
 // condition that kept its status and reason. The first success of a new
-// Work is not an event (the binding's FullyApplied condition says it, and
-// an event per Work and cluster would double the writes of a fan-out);
-// failures, and recoveries from them, are.
+// Work, and the end of its rollout, are not events (the binding's
+// FullyApplied condition and the template's status say them, and an event
+// per Work and cluster would double the writes of a fan-out); failures, and
+// recoveries from them, are.
 func (r *Reconciler) recordTransitions(before, after *workv1alpha1.Work) {
 	changed := func(condType string) (now, was *metav1.Condition) {
 		now = apimeta.FindStatusCondition(after.Status.Conditions, condType)
@@ -128,8 +129,11 @@ func (r *Reconciler) recordTransitions(before, after *workv1alpha1.Work) {
 			r.Recorder.Eventf(after, nil, corev1.EventTypeNormal, workv1alpha1.ReasonAppliedSuccessful, "Apply", "%s", c.Message)
 		}
 	}
-	if c, was := changed(workv1alpha1.ConditionAvailable); c != nil && c.Status == metav1.ConditionTrue && was != nil {
+	if c, was := changed(workv1alpha1.ConditionAvailable); c != nil && c.Status == metav1.ConditionTrue && was != nil &&
+		r.availability.observe(client.ObjectKeyFromObject(after), after.Generation, true) {
 		r.Recorder.Eventf(after, nil, corev1.EventTypeNormal, "Available", "Observe", "%s", c.Message)
+	} else if apimeta.IsStatusConditionTrue(after.Status.Conditions, workv1alpha1.ConditionAvailable) {
+		r.availability.observe(client.ObjectKeyFromObject(after), after.Generation, true)
 	}
 	if c, _ := changed(workv1alpha1.ConditionDispatching); c != nil {
 		if c.Status == metav1.ConditionFalse {

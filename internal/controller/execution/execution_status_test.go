@@ -26,6 +26,8 @@ import (
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
 
@@ -57,6 +59,8 @@ func TestConditionsAndTransitionEvents(t *testing.T) {
 		{
 			name: "recovering from a failure is announced",
 			before: func(r *Reconciler, w *workv1alpha1.Work) {
+				// It had been available at this generation.
+				r.availability.observe(client.ObjectKeyFromObject(w), w.Generation, true)
 				r.setApplied(w, &applyResult{statuses: statusOf(unknown), failures: []string{"boom"}})
 				r.setAvailable(w, statusOf(unknown), 1)
 			},
@@ -66,6 +70,17 @@ func TestConditionsAndTransitionEvents(t *testing.T) {
 			},
 			wantConds: map[string]string{"Applied": "True/AppliedSuccessful", "Available": "True/AllHealthy"},
 			want:      []string{"Normal AppliedSuccessful 1 manifest(s) applied", "Normal Available all applied objects are healthy"},
+		},
+		{
+			name: "the end of a first rollout is silent",
+			before: func(r *Reconciler, w *workv1alpha1.Work) {
+				r.setApplied(w, &applyResult{statuses: statusOf(healthy)})
+				r.setAvailable(w, statusOf(unknown), 1)
+			},
+			after: func(r *Reconciler, w *workv1alpha1.Work) {
+				r.setAvailable(w, statusOf(healthy), 1)
+			},
+			wantConds: map[string]string{"Applied": "True/AppliedSuccessful", "Available": "True/AllHealthy"},
 		},
 		{
 			name: "a resync that changes nothing is silent",

@@ -79,3 +79,34 @@ func (m *statusMemo) forget(key types.NamespacedName) {
 	defer m.mu.Unlock()
 	delete(m.written, key)
 }
+
+// availability remembers, per Work, the generation at which it was last
+// Available, so that becoming Available again (a recovery) is an event and
+// the end of every first rollout is not: on a fan-out of Deployments that
+// was one event per Work. The zero value is ready to use.
+type availability struct {
+	mu         sync.Mutex
+	generation map[types.NamespacedName]int64
+}
+
+// observe records whether the Work is Available now and reports whether it
+// had been Available before at this generation.
+func (a *availability) observe(key types.NamespacedName, generation int64, available bool) (wasBefore bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	g, ok := a.generation[key]
+	wasBefore = ok && g == generation
+	if available {
+		if a.generation == nil {
+			a.generation = map[types.NamespacedName]int64{}
+		}
+		a.generation[key] = generation
+	}
+	return wasBefore
+}
+
+func (a *availability) forget(key types.NamespacedName) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.generation, key)
+}
