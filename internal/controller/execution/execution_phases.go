@@ -73,7 +73,6 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 		gvrs = append(gvrs, t.gvr)
 	}
 	mc.watch(s.key(), gvrs)
-	res.watched = mc.synced(ctx, gvrs, r.Options.SyncTimeout)
 
 	for _, t := range targets {
 		st := workv1alpha1.ManifestStatus{Identifier: t.id, Health: workv1alpha1.ResourceUnknown}
@@ -92,6 +91,10 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 		}
 		res.statuses = append(res.statuses, st)
 	}
+	// The first Work of a kind in a member starts its informer: applying
+	// does not wait for it to list (objects missing from the cache are
+	// read), only the verdict on whether drift is watched does.
+	res.watched = mc.synced(ctx, gvrs, r.Options.SyncTimeout)
 	// Without every manifest resolved, a missing one may only be
 	// unresolvable for now: pruning it would delete a live object.
 	if complete {
