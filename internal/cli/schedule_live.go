@@ -33,11 +33,13 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/overrides"
+	"kurator.dev/kurator/internal/placement"
 	"kurator.dev/kurator/internal/scenario"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 	"kurator.dev/kurator/internal/scheduler/framework"
@@ -112,10 +114,25 @@ func runScheduleLive(ctx context.Context, streams genericiooptions.IOStreams, hu
 	})
 }
 
-// useLiveState gives the scenario the binding in force for its template
-// and the fleet's override policies.
+// useLiveState gives the scenario the binding in force for its template,
+// the fleet's override policies, and, for a policy that targets a Fleet,
+// that fleet's clusters and default placement (as the detector does).
 func useLiveState(ctx context.Context, hub client.Reader, sc *scenario.Scenario) error {
 	ns, name := sc.BindingKey()
+	if fleetName := sc.PolicyLabels[fleetv1alpha1.LabelFleetName]; fleetName != "" {
+		fleetNS := sc.PolicyLabels[fleetv1alpha1.LabelFleetNamespace]
+		if fleetNS == "" {
+			fleetNS = sc.PolicyNamespace
+		}
+		if fleetNS == "" {
+			fleetNS = ns
+		}
+		fleet := &fleetv1alpha1.Fleet{}
+		if err := hub.Get(ctx, client.ObjectKey{Namespace: fleetNS, Name: fleetName}, fleet); err != nil {
+			return fmt.Errorf("policy %s targets fleet %s/%s: %w", sc.PolicyName, fleetNS, fleetName, err)
+		}
+		sc.Policy.Placement = *placement.ForFleet(sc.Policy.Placement, fleet)
+	}
 	var live workv1alpha2.Binding = &workv1alpha2.ResourceBinding{}
 	if ns == "" {
 		live = &workv1alpha2.ClusterResourceBinding{}

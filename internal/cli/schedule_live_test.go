@@ -32,8 +32,12 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/yaml"
 
+	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/scenario"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 	kscheme "kurator.dev/kurator/internal/scheme"
@@ -43,7 +47,7 @@ import (
 // its Clusters as the control plane would hold them (ready, their APIs
 // discovered, no what-if annotation) and a node lister returning the
 // nodes the scenario's annotation describes.
-func liveFleetOf(t *testing.T, path string) (client.Reader, nodeLister, *atomic.Int32) {
+func liveFleetOf(t *testing.T, path string, edits ...func([]client.Object) []client.Object) (client.Reader, nodeLister, *atomic.Int32) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -71,7 +75,67 @@ func liveFleetOf(t *testing.T, path string) (client.Reader, nodeLister, *atomic.
 		calls.Add(1)
 		return nodes[c.Name], nil
 	}
+	for _, edit := range edits {
+		objs = edit(objs)
+	}
 	return fake.NewClientBuilder().WithScheme(kscheme.Scheme).WithObjects(objs...).Build(), lister, calls
+}
+
+// A policy that targets a Fleet is placed within the fleet's clusters, with
+// the fleet's default placement filling what it leaves unset, as the
+// detector places it.
+func TestScheduleLiveAppliesTheFleet(t *testing.T) {
+	inFleet := map[string]bool{"cluster-hangzhou": true, "cluster-frankfurt": true}
+	hub, nodes, _ := liveFleetOf(t, "../../examples/scenarios/nginx-weighted.yaml", func(objs []client.Object) []client.Object {
+		for _, o := range objs {
+			if inFleet[o.GetName()] {
+				o.SetLabels(map[string]string{fleetv1alpha1.LabelFleetName: "edge"})
+			}
+		}
+		return append(objs, &fleetv1alpha1.Fleet{ObjectMeta: metav1.ObjectMeta{Name: "edge", Namespace: "default"},
+			Spec: fleetv1alpha1.FleetSpec{Placement: &policyv1alpha1.Placement{ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{
+				ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided, ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceAggregated}}}})
+	})
+	data := []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: nginx, namespace: default}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: nginx}}
+  template:
+    metadata: {labels: {app: nginx}}
+    spec: {containers: [{name: nginx, image: nginx:1.25}]}
+---
+apiVersion: policy.karmada.io/v1alpha1
+kind: PropagationPolicy
+metadata:
+  name: to-edge
+  namespace: default
+  labels: {fleet.kurator.dev/name: edge}
+spec:
+  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: nginx}]
+`)
+	var out, errOut bytes.Buffer
+	streams := genericiooptions.IOStreams{Out: &out, ErrOut: &errOut}
+	if err := runScheduleLive(context.Background(), streams, hub, nodes, "policy.yaml", data, outputYAML); err != nil {
+		t.Fatalf("live: %v\n%s", err, errOut.String())
+	}
+	var rb workv1alpha2.ResourceBinding
+	if err := yaml.Unmarshal([]byte(strings.SplitN(out.String(), "\n---", 2)[0]), &rb); err != nil {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	// Aggregated, from the fleet: all 4 replicas in one cluster of the fleet.
+	if len(rb.Spec.Clusters) != 1 || !inFleet[rb.Spec.Clusters[0].Name] || rb.Spec.Clusters[0].Replicas != 4 {
+		t.Fatalf("want the 4 replicas in one cluster of fleet edge, got %+v\n%s", rb.Spec.Clusters, out.String())
+	}
+
+	// A policy naming a fleet that does not exist is an error, not a
+	// placement over every cluster.
+	missing := bytes.Replace(data, []byte("fleet.kurator.dev/name: edge"), []byte("fleet.kurator.dev/name: nowhere"), 1)
+	err := runScheduleLive(context.Background(), streams, hub, nodes, "policy.yaml", missing, outputYAML)
+	if err == nil || !strings.Contains(err.Error(), "targets fleet default/nowhere") {
+		t.Fatalf("want an error naming the missing fleet, got %v", err)
+	}
 }
 
 // transitionTime matches a condition's lastTransitionTime in YAML or JSON.

@@ -76,7 +76,9 @@ type Scenario struct {
 	PolicyKind      string
 	PolicyName      string
 	PolicyNamespace string
-	Policy          *policyv1alpha1.PropagationSpec
+	// PolicyLabels say, among others, whether the policy targets a Fleet.
+	PolicyLabels map[string]string
+	Policy       *policyv1alpha1.PropagationSpec
 	// Previous, if given, holds the decision in force in spec.clusters.
 	Previous *workv1alpha2.ResourceBinding
 	// Overrides are the OverridePolicies (Namespace set) and
@@ -138,7 +140,7 @@ func (s *Scenario) add(i int, raw []byte) error {
 		if err := strict(p); err != nil {
 			return err
 		}
-		s.PolicyKind, s.PolicyName, s.PolicyNamespace, s.Policy = tm.Kind, p.Name, p.Namespace, &p.Spec
+		s.PolicyKind, s.PolicyName, s.PolicyNamespace, s.PolicyLabels, s.Policy = tm.Kind, p.Name, p.Namespace, p.Labels, &p.Spec
 	case tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() && tm.Kind == "OverridePolicy":
 		p := &policyv1alpha1.OverridePolicy{}
 		if err := strict(p); err != nil {

@@ -34,6 +34,7 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/interpreter"
+	fleetplacement "kurator.dev/kurator/internal/placement"
 	"kurator.dev/kurator/internal/policymatch"
 )
 
@@ -202,7 +203,7 @@ func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured
 		if err := d.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, fleet); err != nil {
 			return spec, fmt.Errorf("policy %s targets fleet %s/%s: %w", p.Name, ns, name, err)
 		}
-		placement = fleetPlacement(*placement, fleet)
+		placement = fleetplacement.ForFleet(*placement, fleet)
 	}
 	spec.Placement = placement
 	r, err := interpreter.Interpret(u)

@@ -13,7 +13,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-package detector
+// Package placement holds placement rules shared by the detector and the
+// what-if scheduler: how a policy that targets a Fleet is placed.
+package placement
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -22,10 +24,10 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 )
 
-// fleetPlacement confines a policy's placement to a fleet's clusters and
-// fills whatever the policy leaves unset from the fleet's default placement.
-// The fleet's clusters carry the label fleet.kurator.dev/name.
-func fleetPlacement(policy policyv1alpha1.Placement, fleet *fleetv1alpha1.Fleet) *policyv1alpha1.Placement {
+// ForFleet confines a policy's placement to a fleet's clusters and fills
+// whatever the policy leaves unset from the fleet's default placement. The
+// fleet's clusters carry the label fleet.kurator.dev/name.
+func ForFleet(policy policyv1alpha1.Placement, fleet *fleetv1alpha1.Fleet) *policyv1alpha1.Placement {
 	out := policy.DeepCopy()
 	var def policyv1alpha1.Placement
 	if fleet.Spec.Placement != nil {

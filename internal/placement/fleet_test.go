@@ -13,7 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-package detector
+package placement
 
 import (
 	"testing"
@@ -36,7 +36,7 @@ func TestFleetPlacement(t *testing.T) {
 	divided := &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided}
 
 	// A policy that says only how to divide gets the fleet's affinity and spread.
-	got := fleetPlacement(policyv1alpha1.Placement{ReplicaScheduling: divided}, fleet)
+	got := ForFleet(policyv1alpha1.Placement{ReplicaScheduling: divided}, fleet)
 	if got.ClusterAffinity == nil || len(got.ClusterAffinity.Preferred) != 1 || got.ClusterAffinity.LabelSelector.MatchLabels[fleetv1alpha1.LabelFleetName] != "global-production" {
 		t.Fatalf("affinity %+v", got.ClusterAffinity)
 	}
@@ -49,7 +49,7 @@ func TestFleetPlacement(t *testing.T) {
 		ClusterAffinity:   &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-frankfurt"}, LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"env": "production"}}},
 		SpreadConstraints: []policyv1alpha1.SpreadConstraint{{MaxGroups: 1, MinGroups: 1}},
 	}
-	got = fleetPlacement(own, fleet)
+	got = ForFleet(own, fleet)
 	if got.ClusterAffinity.ClusterNames[0] != "cluster-frankfurt" || got.ClusterAffinity.LabelSelector.MatchLabels["env"] != "production" ||
 		got.ClusterAffinity.LabelSelector.MatchLabels[fleetv1alpha1.LabelFleetName] != "global-production" || got.SpreadConstraints[0].MaxGroups != 1 {
 		t.Fatalf("got %+v", got)
@@ -60,7 +60,7 @@ func TestFleetPlacement(t *testing.T) {
 
 	// Ordered terms are each confined to the fleet.
 	terms := policyv1alpha1.Placement{ClusterAffinities: []policyv1alpha1.ClusterAffinityTerm{{AffinityName: "a"}, {AffinityName: "b"}}}
-	got = fleetPlacement(terms, fleet)
+	got = ForFleet(terms, fleet)
 	for _, term := range got.ClusterAffinities {
 		if term.LabelSelector.MatchLabels[fleetv1alpha1.LabelFleetName] != "global-production" {
 			t.Fatalf("term %s not confined", term.AffinityName)
