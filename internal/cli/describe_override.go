@@ -39,7 +39,6 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/render"
 )
 
@@ -230,7 +229,7 @@ func failuresOf(bindings []workv1alpha2.ResourceBinding, id string) []overrideFa
 	var out []overrideFailure
 	for i := range bindings {
 		b := &bindings[i]
-		c := apimeta.FindStatusCondition(b.Status.Conditions, binding.ConditionRendered)
+		c := apimeta.FindStatusCondition(b.Status.Conditions, workv1alpha2.ConditionRendered)
 		if c == nil || c.Status != metav1.ConditionFalse || !strings.Contains(c.Message, mention) {
 			continue
 		}
@@ -251,7 +250,7 @@ func overrideEvents(items []eventsv1.Event, uid types.UID, id string) []eventsv1
 	mention := "policy " + id + ":"
 	var out []eventsv1.Event
 	for _, e := range items {
-		if (uid != "" && e.Regarding.UID == uid) || (e.Reason == binding.ReasonOverrideFailed && strings.Contains(e.Note, mention)) {
+		if (uid != "" && e.Regarding.UID == uid) || (e.Reason == workv1alpha2.BindingReasonOverrideFailed && strings.Contains(e.Note, mention)) {
 			out = append(out, e)
 		}
 	}

@@ -39,7 +39,6 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/overrides"
 	"kurator.dev/kurator/internal/render"
 	"kurator.dev/kurator/internal/scheme"
@@ -79,7 +78,7 @@ func renderedWork(t *testing.T, b *workv1alpha2.ResourceBinding, cluster string,
 		t.Fatal(err)
 	}
 	return &workv1alpha1.Work{
-		ObjectMeta: metav1.ObjectMeta{Name: binding.WorkName(b), Namespace: workv1alpha1.ExecutionNamespace(cluster),
+		ObjectMeta: metav1.ObjectMeta{Name: workv1alpha2.WorkName(b), Namespace: workv1alpha1.ExecutionNamespace(cluster),
 			Labels: map[string]string{workv1alpha1.BindingNamespaceLabel: b.Namespace, workv1alpha1.BindingNameLabel: b.Name}},
 		Spec: workv1alpha1.WorkSpec{Workload: workv1alpha1.WorkloadTemplate{Manifests: []workv1alpha1.Manifest{{RawExtension: runtime.RawExtension{Raw: raw}}}}},
 	}
@@ -95,7 +94,7 @@ func TestOverrideUsage(t *testing.T) {
 			Clusters: []workv1alpha2.TargetCluster{{Name: "cluster-frankfurt"}, {Name: "cluster-hangzhou"}, {Name: "cluster-shanghai"}, {Name: "cluster-tokyo"}},
 		},
 		Status: workv1alpha2.ResourceBindingStatus{Conditions: []metav1.Condition{{
-			Type: binding.ConditionRendered, Status: metav1.ConditionFalse, Reason: binding.ReasonOverrideFailed,
+			Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionFalse, Reason: workv1alpha2.BindingReasonOverrideFailed,
 			Message: "cluster-shanghai: policy other: overrideRules[0]: plaintext[0]: boom; cluster-tokyo: policy default/cross-cloud-config: overrideRules[2]: imageOverrider[0]: bad",
 		}}},
 	}
@@ -118,8 +117,8 @@ func TestOverrideUsage(t *testing.T) {
 		renderedWork(t, b, "cluster-shanghai", seed), // no rule for shanghai: no annotation
 		otherNSWork,
 		renderedWork(t, &workv1alpha2.ResourceBinding{ObjectMeta: metav1.ObjectMeta{Name: "x", Namespace: "default"}}, "cluster-frankfurt", cop),
-		event("e1", binding.ReasonOverrideFailed, b.Status.Conditions[0].Message, "rb-uid", time.Minute),
-		event("e2", binding.ReasonOverrideFailed, "cluster-shanghai: policy other: boom", "rb-uid", 2*time.Minute),
+		event("e1", workv1alpha2.BindingReasonOverrideFailed, b.Status.Conditions[0].Message, "rb-uid", time.Minute),
+		event("e2", workv1alpha2.BindingReasonOverrideFailed, "cluster-shanghai: policy other: boom", "rb-uid", 2*time.Minute),
 		event("e3", "Scheduled", "Scheduled to cluster-hangzhou", "rb-uid", 3*time.Minute),
 		event("e4", "Updated", "about the policy itself", "op-uid", 4*time.Minute),
 	).Build()

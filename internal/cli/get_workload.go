@@ -33,7 +33,6 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/binding"
 )
 
 // workloadOptions are the flags of 'get workload'.
@@ -192,7 +191,7 @@ func renderedManifest(ctx context.Context, c client.Client, bindings []workv1alp
 		return nil, fmt.Errorf("%s cannot be rendered for cluster %s: %s", what, cluster, msg)
 	}
 	w := &workv1alpha1.Work{}
-	key := client.ObjectKey{Namespace: workv1alpha1.ExecutionNamespace(cluster), Name: binding.WorkName(b)}
+	key := client.ObjectKey{Namespace: workv1alpha1.ExecutionNamespace(cluster), Name: workv1alpha2.WorkName(b)}
 	if err := c.Get(ctx, key, w); err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil, fmt.Errorf("%s has no Work in cluster %s yet (%s/%s): the binding controller has not rendered it", what, cluster, key.Namespace, key.Name)
@@ -227,7 +226,7 @@ func contains(list []string, s string) bool {
 // Rendered condition ("cluster: error; cluster2: error"), else the
 // OverrideFailed message of its aggregated status.
 func renderFailure(b *workv1alpha2.ResourceBinding, cluster string) string {
-	if c := apimeta.FindStatusCondition(b.Status.Conditions, binding.ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
+	if c := apimeta.FindStatusCondition(b.Status.Conditions, workv1alpha2.ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
 		others := make([]string, 0, len(b.Spec.Clusters))
 		for _, t := range b.Spec.Clusters {
 			if t.Name != cluster {
@@ -240,7 +239,7 @@ func renderFailure(b *workv1alpha2.ResourceBinding, cluster string) string {
 	}
 	for _, s := range b.Status.AggregatedStatus {
 		if s.ClusterName == cluster && !s.Applied {
-			if msg, ok := strings.CutPrefix(s.AppliedMessage, binding.ReasonOverrideFailed+": "); ok {
+			if msg, ok := strings.CutPrefix(s.AppliedMessage, workv1alpha2.BindingReasonOverrideFailed+": "); ok {
 				return msg
 			}
 		}

@@ -32,7 +32,6 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/scheme"
 )
 
@@ -54,7 +53,7 @@ func workloadFixture(t *testing.T) client.Client {
 			Clusters: []workv1alpha2.TargetCluster{{Name: "cluster-frankfurt", Replicas: 2}, {Name: "cluster-hangzhou", Replicas: 6}, {Name: "cluster-shanghai", Replicas: 2}},
 		},
 		Status: workv1alpha2.ResourceBindingStatus{
-			Conditions: []metav1.Condition{{Type: binding.ConditionRendered, Status: metav1.ConditionFalse, Reason: binding.ReasonOverrideFailed,
+			Conditions: []metav1.Condition{{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionFalse, Reason: workv1alpha2.BindingReasonOverrideFailed,
 				Message: `cluster-frankfurt: policy default/mirror: overrideRules[1]: plaintext[0]: path "/spec/x": missing; really`}},
 			AggregatedStatus: []workv1alpha2.AggregatedStatusItem{{ClusterName: "cluster-hangzhou", Applied: true, Health: workv1alpha2.ResourceHealthy,
 				Status: &runtime.RawExtension{Raw: []byte(`{"readyReplicas": 6}`)}}},
@@ -68,7 +67,7 @@ func workloadFixture(t *testing.T) client.Client {
 		},
 	}
 	work := &workv1alpha1.Work{
-		ObjectMeta: metav1.ObjectMeta{Name: binding.WorkName(b), Namespace: "karmada-es-cluster-hangzhou"},
+		ObjectMeta: metav1.ObjectMeta{Name: workv1alpha2.WorkName(b), Namespace: "karmada-es-cluster-hangzhou"},
 		Spec: workv1alpha1.WorkSpec{Workload: workv1alpha1.WorkloadTemplate{Manifests: []workv1alpha1.Manifest{
 			{RawExtension: runtime.RawExtension{Raw: []byte(hangzhouManifest)}}}}},
 	}
@@ -227,7 +226,7 @@ func TestRenderFailureFallsBackToTheAggregatedStatus(t *testing.T) {
 	b := &workv1alpha2.ResourceBinding{
 		Spec: workv1alpha2.ResourceBindingSpec{Clusters: []workv1alpha2.TargetCluster{{Name: "a"}, {Name: "b"}}},
 		Status: workv1alpha2.ResourceBindingStatus{AggregatedStatus: []workv1alpha2.AggregatedStatusItem{
-			{ClusterName: "a", AppliedMessage: binding.ReasonOverrideFailed + ": policy p: boom"},
+			{ClusterName: "a", AppliedMessage: workv1alpha2.BindingReasonOverrideFailed + ": policy p: boom"},
 			{ClusterName: "b", AppliedMessage: "ConflictExists: not ours"},
 		}},
 	}

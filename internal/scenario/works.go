@@ -26,7 +26,6 @@ import (
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/render"
 )
 
@@ -69,7 +68,7 @@ func (s *Scenario) Works(rb *workv1alpha2.ResourceBinding) ([]*workv1alpha1.Work
 		works = append(works, &workv1alpha1.Work{
 			TypeMeta: metav1.TypeMeta{APIVersion: workv1alpha1.SchemeGroupVersion.String(), Kind: "Work"},
 			ObjectMeta: metav1.ObjectMeta{
-				Name: binding.WorkName(rb), Namespace: workv1alpha1.ExecutionNamespace(target.Name),
+				Name: workv1alpha2.WorkName(rb), Namespace: workv1alpha1.ExecutionNamespace(target.Name),
 				Labels: map[string]string{workv1alpha1.BindingNamespaceLabel: rb.Namespace, workv1alpha1.BindingNameLabel: rb.Name},
 			},
 			Spec: workv1alpha1.WorkSpec{Workload: workv1alpha1.WorkloadTemplate{
@@ -77,10 +76,10 @@ func (s *Scenario) Works(rb *workv1alpha2.ResourceBinding) ([]*workv1alpha1.Work
 			}},
 		})
 	}
-	cond := metav1.Condition{Type: binding.ConditionRendered, Status: metav1.ConditionTrue, Reason: "RenderSucceeded",
+	cond := metav1.Condition{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionTrue, Reason: "RenderSucceeded",
 		Message: fmt.Sprintf("rendered for all %d clusters", len(rb.Spec.Clusters))}
 	if len(failures) > 0 {
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, binding.ReasonOverrideFailed, render.FailureMessage(failures)
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonOverrideFailed, render.FailureMessage(failures)
 	}
 	apimeta.SetStatusCondition(&rb.Status.Conditions, cond)
 	if len(failures) > 0 {

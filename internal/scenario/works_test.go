@@ -28,7 +28,6 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/render"
 	"kurator.dev/kurator/internal/scheduler"
 )
@@ -114,7 +113,7 @@ func TestSeed03CrossCloudOverride(t *testing.T) {
 	}
 	got := map[string]rendered{}
 	for _, w := range works {
-		if w.Name != binding.WorkName(rb) || w.Kind != "Work" || w.Labels[workv1alpha1.BindingNameLabel] != "global-app-deployment" ||
+		if w.Name != workv1alpha2.WorkName(rb) || w.Kind != "Work" || w.Labels[workv1alpha1.BindingNameLabel] != "global-app-deployment" ||
 			w.Labels[workv1alpha1.BindingNamespaceLabel] != "default" {
 			t.Fatalf("Work %s/%s (kind %q, labels %v) is not named and labelled as the binding controller does", w.Namespace, w.Name, w.Kind, w.Labels)
 		}
@@ -134,7 +133,7 @@ func TestSeed03CrossCloudOverride(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("rendered manifests by execution namespace (-want +got):\n%s", d)
 	}
-	c := apimeta.FindStatusCondition(rb.Status.Conditions, binding.ConditionRendered)
+	c := apimeta.FindStatusCondition(rb.Status.Conditions, workv1alpha2.ConditionRendered)
 	if c == nil || c.Status != "True" || c.Message != "rendered for all 3 clusters" {
 		t.Fatalf("Rendered condition %+v", c)
 	}
@@ -208,8 +207,8 @@ spec:
 	if len(works) != 1 || works[0].Namespace != "karmada-es-cluster-hangzhou" {
 		t.Fatalf("want only hangzhou's Work, got %d", len(works))
 	}
-	c := apimeta.FindStatusCondition(rb.Status.Conditions, binding.ConditionRendered)
-	if c == nil || c.Status != "False" || c.Reason != binding.ReasonOverrideFailed || !strings.HasPrefix(c.Message, "cluster-shanghai: policy default/broken") {
+	c := apimeta.FindStatusCondition(rb.Status.Conditions, workv1alpha2.ConditionRendered)
+	if c == nil || c.Status != "False" || c.Reason != workv1alpha2.BindingReasonOverrideFailed || !strings.HasPrefix(c.Message, "cluster-shanghai: policy default/broken") {
 		t.Fatalf("Rendered condition %+v", c)
 	}
 }

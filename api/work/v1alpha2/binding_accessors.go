@@ -16,6 +16,7 @@ limitations under the License.
 package v1alpha2
 
 import (
+	"hash/fnv"
 	"strconv"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -80,3 +81,15 @@ func TemplateVersion(template metav1.Object) string {
 // ran before it. The binding controller keeps sending them that many until
 // the new placement is healthy everywhere, then removes the annotation.
 const FailbackFromAnnotation = "kurator.dev/failback-from"
+
+// WorkName is the name of a binding's Work in every execution namespace;
+// the hash keeps bindings of equal names in different namespaces apart.
+func WorkName(b metav1.Object) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(b.GetNamespace() + "/" + b.GetName()))
+	name := b.GetName()
+	if len(name) > 240 {
+		name = name[:240]
+	}
+	return name + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
+}

@@ -53,6 +53,11 @@ const (
 	// ConditionFullyApplied is True when the resource was applied to every
 	// cluster of the scheduling result.
 	ConditionFullyApplied = "FullyApplied"
+	// ConditionRendered is False, with reason OverrideFailed and the
+	// failing clusters and errors in its message, when the manifest of some
+	// target cluster cannot be rendered; those clusters keep their previous
+	// copy.
+	ConditionRendered = "Rendered"
 )
 
 // Reasons of the Scheduled condition.
@@ -68,6 +73,22 @@ const (
 	// BindingReasonSchedulerError means scheduling failed for another
 	// reason; the previous scheduling result is kept.
 	BindingReasonSchedulerError = "SchedulerError"
+)
+
+// Reasons of the Rendered and FullyApplied conditions.
+const (
+	// BindingReasonRenderSucceeded: every target cluster's manifest was
+	// rendered.
+	BindingReasonRenderSucceeded = "RenderSucceeded"
+	// BindingReasonOverrideFailed: an override policy could not be applied
+	// for at least one target cluster (a False Rendered condition).
+	BindingReasonOverrideFailed = "OverrideFailed"
+	// BindingReasonFullyAppliedSuccess: every target cluster applied the
+	// resource.
+	BindingReasonFullyAppliedSuccess = "FullyAppliedSuccess"
+	// BindingReasonFullyAppliedFailed: some target cluster has not applied
+	// the resource (yet).
+	BindingReasonFullyAppliedFailed = "FullyAppliedFailed"
 )
 
 // Reasons of graceful eviction tasks.

@@ -22,8 +22,6 @@ package binding
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
-	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -56,22 +54,13 @@ import (
 	"kurator.dev/kurator/internal/render"
 )
 
-// ConditionRendered on a binding is False, with reason OverrideFailed and
-// the failing clusters and errors in its message, when the manifest of some
-// target cluster cannot be rendered; those clusters keep their previous
-// copy.
-const ConditionRendered = "Rendered"
-
-// ReasonOverrideFailed is the reason of a False Rendered condition.
-const ReasonOverrideFailed = "OverrideFailed"
-
 // renderedCondition summarises the render failures of one pass.
 func renderedCondition(failures map[string]string, clusters int, generation int64) metav1.Condition {
 	if len(failures) == 0 {
-		return metav1.Condition{Type: ConditionRendered, Status: metav1.ConditionTrue, Reason: "RenderSucceeded",
+		return metav1.Condition{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonRenderSucceeded,
 			Message: fmt.Sprintf("rendered for all %d clusters", clusters), ObservedGeneration: generation}
 	}
-	return metav1.Condition{Type: ConditionRendered, Status: metav1.ConditionFalse, Reason: ReasonOverrideFailed,
+	return metav1.Condition{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionFalse, Reason: workv1alpha2.BindingReasonOverrideFailed,
 		Message: render.FailureMessage(failures), ObservedGeneration: generation}
 }
 
@@ -219,18 +208,6 @@ func (r *Reconciler) template(ctx context.Context, b workv1alpha2.Binding) (*uns
 	return u, err
 }
 
-// WorkName is the name of a binding's Work in every execution namespace;
-// the hash keeps bindings of equal names in different namespaces apart.
-func WorkName(b workv1alpha2.Binding) string {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(b.GetNamespace() + "/" + b.GetName()))
-	name := b.GetName()
-	if len(name) > 240 {
-		name = name[:240]
-	}
-	return name + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
-}
-
 func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv1alpha1.Work, error) {
 	var list workv1alpha1.WorkList
 	err := r.Client.List(ctx, &list, client.MatchingLabels{workv1alpha1.BindingNamespaceLabel: b.GetNamespace(), workv1alpha1.BindingNameLabel: b.GetName()})
@@ -248,7 +225,7 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 		return nil, nil, err
 	}
 	var previous string
-	if c := apimeta.FindStatusCondition(b.BindingStatus().Conditions, ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
+	if c := apimeta.FindStatusCondition(b.BindingStatus().Conditions, workv1alpha2.ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
 		previous = c.Message
 	}
 	failures, written = map[string]string{}, map[string]int64{}
@@ -306,7 +283,7 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 	}
 	// An event only when the failures change, not on every pass.
 	if msg := render.FailureMessage(failures); msg != "" && msg != previous {
-		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, ReasonOverrideFailed, "Render", "%s", msg)
+		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, workv1alpha2.BindingReasonOverrideFailed, "Render", "%s", msg)
 	}
 	for i := range existing {
 		w := &existing[i]
@@ -336,7 +313,7 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 	if err != nil {
 		return 0, err
 	}
-	w := &workv1alpha1.Work{ObjectMeta: metav1.ObjectMeta{Name: WorkName(b), Namespace: ns}}
+	w := &workv1alpha1.Work{ObjectMeta: metav1.ObjectMeta{Name: workv1alpha2.WorkName(b), Namespace: ns}}
 	// A patch, not an update: the execution controller writes the Work's
 	// status concurrently.
 	_, err = controllerutil.CreateOrPatch(ctx, r.Client, w, func() error {
@@ -429,7 +406,7 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 			}
 		}
 		if msg, failed := failures[t.Name]; failed {
-			item.Applied, item.AppliedMessage = false, ReasonOverrideFailed+": "+msg
+			item.Applied, item.AppliedMessage = false, workv1alpha2.BindingReasonOverrideFailed+": "+msg
 		}
 		if item.Applied {
 			applied++
@@ -437,10 +414,10 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		items = append(items, item)
 	}
 	status.AggregatedStatus = items
-	cond := metav1.Condition{Type: workv1alpha2.ConditionFullyApplied, Status: metav1.ConditionTrue, Reason: "FullyAppliedSuccess",
+	cond := metav1.Condition{Type: workv1alpha2.ConditionFullyApplied, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonFullyAppliedSuccess,
 		Message: fmt.Sprintf("applied to all %d clusters", len(spec.Clusters)), ObservedGeneration: b.GetGeneration()}
 	if applied < len(spec.Clusters) || len(spec.Clusters) == 0 {
-		cond.Status, cond.Reason = metav1.ConditionFalse, "FullyAppliedFailed"
+		cond.Status, cond.Reason = metav1.ConditionFalse, workv1alpha2.BindingReasonFullyAppliedFailed
 		cond.Message = fmt.Sprintf("applied to %d of %d clusters", applied, len(spec.Clusters))
 	}
 	apimeta.SetStatusCondition(&status.Conditions, cond)
@@ -471,7 +448,7 @@ func ownedStatus(s *workv1alpha2.ResourceBindingStatus) bindingStatus {
 	if out.AggregatedStatus == nil {
 		out.AggregatedStatus = []workv1alpha2.AggregatedStatusItem{}
 	}
-	for _, t := range []string{workv1alpha2.ConditionFullyApplied, ConditionRendered} {
+	for _, t := range []string{workv1alpha2.ConditionFullyApplied, workv1alpha2.ConditionRendered} {
 		if c := apimeta.FindStatusCondition(s.Conditions, t); c != nil {
 			out.Conditions = append(out.Conditions, *c)
 		}

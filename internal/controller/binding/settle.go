@@ -97,7 +97,7 @@ func (r *Reconciler) awaitingReport(ctx context.Context, targets []workv1alpha2.
 // back status write hides no render failure or recovery.
 func sameRendering(before, after []metav1.Condition) bool {
 	failure := func(conds []metav1.Condition) string {
-		if c := apimeta.FindStatusCondition(conds, ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
+		if c := apimeta.FindStatusCondition(conds, workv1alpha2.ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
 			return c.Reason + ": " + c.Message
 		}
 		return ""

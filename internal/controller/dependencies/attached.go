@@ -31,7 +31,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/interpreter"
 )
 
@@ -94,8 +93,8 @@ func changes(rb *workv1alpha2.ResourceBinding, obj *metav1.PartialObjectMetadata
 		body["spec"] = map[string]any{"requiredBy": requiredBy}
 	}
 	// A binding of the dependency's own policy is kept by the detector.
-	if v := templateVersion(obj); rb.Spec.Placement == nil && rb.Annotations[detector.TemplateGenerationAnnotation] != v {
-		body["metadata"] = map[string]any{"annotations": map[string]string{detector.TemplateGenerationAnnotation: v}}
+	if v := templateVersion(obj); rb.Spec.Placement == nil && rb.Annotations[workv1alpha2.TemplateVersionAnnotation] != v {
+		body["metadata"] = map[string]any{"annotations": map[string]string{workv1alpha2.TemplateVersionAnnotation: v}}
 	}
 	return body, len(body) > 0
 }
@@ -108,7 +107,7 @@ func attachedBinding(dependent *workv1alpha2.ResourceBinding, d interpreter.Depe
 	return &workv1alpha2.ResourceBinding{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: workv1alpha2.BindingName(d.Name, d.Kind), Namespace: d.Namespace,
-			Annotations: map[string]string{detector.TemplateGenerationAnnotation: templateVersion(obj)},
+			Annotations: map[string]string{workv1alpha2.TemplateVersionAnnotation: templateVersion(obj)},
 			OwnerReferences: []metav1.OwnerReference{{
 				APIVersion: d.APIVersion, Kind: d.Kind, Name: d.Name, UID: obj.UID,
 				Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false),

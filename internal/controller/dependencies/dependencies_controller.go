@@ -52,7 +52,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/patch"
 )
@@ -72,7 +71,7 @@ const (
 )
 
 // templateVersion is the value of the detector's template annotation
-// (detector.TemplateGenerationAnnotation) on an attached binding: its
+// (workv1alpha2.TemplateVersionAnnotation) on an attached binding: its
 // dependency's resourceVersion, as "rv-" and the version (ConfigMaps and
 // Secrets have no generation). Every change of the dependency changes it,
 // which makes the binding controller render it again.
@@ -150,7 +149,7 @@ var bindingChanged = predicate.Funcs{
 	UpdateFunc: func(e event.UpdateEvent) bool {
 		o, n := e.ObjectOld, e.ObjectNew
 		return o.GetGeneration() != n.GetGeneration() || !o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp()) ||
-			o.GetAnnotations()[detector.TemplateGenerationAnnotation] != n.GetAnnotations()[detector.TemplateGenerationAnnotation]
+			o.GetAnnotations()[workv1alpha2.TemplateVersionAnnotation] != n.GetAnnotations()[workv1alpha2.TemplateVersionAnnotation]
 	},
 }
 

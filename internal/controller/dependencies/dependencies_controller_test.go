@@ -35,7 +35,6 @@ import (
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/scheme"
 )
 
@@ -146,7 +145,7 @@ func TestAttachedBindingFollowsTheWorkload(t *testing.T) {
 	if err := f.client.Get(context.Background(), types.NamespacedName{Namespace: "ns", Name: "conf"}, cm); err != nil {
 		t.Fatal(err)
 	}
-	if got := attached.Annotations[detector.TemplateGenerationAnnotation]; got != "rv-"+cm.ResourceVersion {
+	if got := attached.Annotations[workv1alpha2.TemplateVersionAnnotation]; got != "rv-"+cm.ResourceVersion {
 		t.Fatalf("template annotation %q, want rv-%s", got, cm.ResourceVersion)
 	}
 	cm.Data = map[string]string{"mode": "green"}
@@ -157,7 +156,7 @@ func TestAttachedBindingFollowsTheWorkload(t *testing.T) {
 		t.Fatalf("the ConfigMap maps to %v, want the workload's binding", reqs)
 	}
 	f.reconcile(f.key)
-	if got := f.binding("conf-configmap").Annotations[detector.TemplateGenerationAnnotation]; got != "rv-"+cm.ResourceVersion {
+	if got := f.binding("conf-configmap").Annotations[workv1alpha2.TemplateVersionAnnotation]; got != "rv-"+cm.ResourceVersion {
 		t.Fatalf("template annotation %q after the change, want rv-%s", got, cm.ResourceVersion)
 	}
 
@@ -228,7 +227,7 @@ func TestOwnBindingIsSharedNotDeleted(t *testing.T) {
 	if len(rb.Spec.RequiredBy) != 2 || rb.Spec.RequiredBy[0].Name != "api-deployment" || rb.Spec.RequiredBy[1].Name != "web-deployment" {
 		t.Fatalf("requiredBy of the shared binding: %+v", rb.Spec.RequiredBy)
 	}
-	if len(rb.Spec.Clusters) != 1 || rb.Spec.Clusters[0].Name != "z" || rb.Annotations[detector.TemplateGenerationAnnotation] != "" {
+	if len(rb.Spec.Clusters) != 1 || rb.Spec.Clusters[0].Name != "z" || rb.Annotations[workv1alpha2.TemplateVersionAnnotation] != "" {
 		t.Fatalf("the binding of the ConfigMap's own policy was changed beyond requiredBy: %+v", rb)
 	}
 

@@ -41,7 +41,6 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/membercluster"
 )
 
@@ -190,7 +189,7 @@ func (d *Descheduler) unschedulable(ctx context.Context, rb *workv1alpha2.Resour
 // would be counted twice.
 func (d *Descheduler) podSelector(ctx context.Context, rb *workv1alpha2.ResourceBinding, t workv1alpha2.TargetCluster) (labels.Selector, bool, error) {
 	w := &workv1alpha1.Work{}
-	key := client.ObjectKey{Namespace: workv1alpha1.ExecutionNamespace(t.Name), Name: binding.WorkName(rb)}
+	key := client.ObjectKey{Namespace: workv1alpha1.ExecutionNamespace(t.Name), Name: workv1alpha2.WorkName(rb)}
 	if err := d.Client.Get(ctx, key, w); err != nil {
 		return nil, false, client.IgnoreNotFound(err)
 	}

@@ -38,9 +38,6 @@ import (
 	"kurator.dev/kurator/internal/policymatch"
 )
 
-// TemplateGenerationAnnotation on a binding is its template's version.
-const TemplateGenerationAnnotation = workv1alpha2.TemplateVersionAnnotation
-
 // reconcile claims one template and maintains its binding.
 func (d *Detector) reconcile(ctx context.Context, k key) error {
 	u, err := d.template(k)
@@ -285,7 +282,7 @@ func (d *Detector) upsertBindingOnce(ctx context.Context, reader client.Reader, 
 	if annotations == nil {
 		annotations = map[string]string{}
 	}
-	annotations[TemplateGenerationAnnotation] = workv1alpha2.TemplateVersion(u)
+	annotations[workv1alpha2.TemplateVersionAnnotation] = workv1alpha2.TemplateVersion(u)
 	// The policy's failback window travels with the binding.
 	if w, ok := p.Annotations[policyv1alpha1.FailbackAnnotation]; ok {
 		annotations[policyv1alpha1.FailbackAnnotation] = w

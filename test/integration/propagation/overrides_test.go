@@ -29,7 +29,7 @@ import (
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
-	bindingctrl "kurator.dev/kurator/internal/controller/binding"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/render"
 )
 
@@ -165,10 +165,10 @@ func TestBrokenOverrideKeepsThePreviousCopy(t *testing.T) {
 	g.Expect(fleet.ControlPlane.Create(t.Context(), broken)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		rb := binding(g, ns, "web-deployment")
-		c := apimeta.FindStatusCondition(rb.Status.Conditions, bindingctrl.ConditionRendered)
+		c := apimeta.FindStatusCondition(rb.Status.Conditions, workv1alpha2.ConditionRendered)
 		g.Expect(c).NotTo(BeNil())
 		g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
-		g.Expect(c.Reason).To(Equal(bindingctrl.ReasonOverrideFailed))
+		g.Expect(c.Reason).To(Equal(workv1alpha2.BindingReasonOverrideFailed))
 		g.Expect(c.Message).To(And(ContainSubstring("cluster-shanghai"), ContainSubstring("policy "+ns+"/broken"), ContainSubstring("/spec/template/spec/nodeName/missing")))
 		g.Expect(c.Message).NotTo(ContainSubstring("cluster-hangzhou"))
 	}).WithTimeout(20 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
@@ -189,7 +189,7 @@ func TestBrokenOverrideKeepsThePreviousCopy(t *testing.T) {
 		for _, item := range rb.Status.AggregatedStatus {
 			if item.ClusterName == "cluster-shanghai" {
 				g.Expect(item.Applied).To(BeFalse())
-				g.Expect(item.AppliedMessage).To(HavePrefix(bindingctrl.ReasonOverrideFailed))
+				g.Expect(item.AppliedMessage).To(HavePrefix(workv1alpha2.BindingReasonOverrideFailed))
 			}
 		}
 	}).WithTimeout(10 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
@@ -198,6 +198,6 @@ func TestBrokenOverrideKeepsThePreviousCopy(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(image(g, "cluster-shanghai")).To(Equal("nginx:1.26"))
 		rb := binding(g, ns, "web-deployment")
-		g.Expect(apimeta.IsStatusConditionTrue(rb.Status.Conditions, bindingctrl.ConditionRendered)).To(BeTrue())
+		g.Expect(apimeta.IsStatusConditionTrue(rb.Status.Conditions, workv1alpha2.ConditionRendered)).To(BeTrue())
 	}).WithTimeout(30 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
 }
