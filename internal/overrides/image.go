@@ -201,3 +201,41 @@ func OverrideImage(ref string, o policyv1alpha1.ImageOverrider) (string, error) 
 	}
 	return out, nil
 }
+
+func applyImage(obj map[string]interface{}, o policyv1alpha1.ImageOverrider) error {
+	if o.Predicate != nil {
+		ref, err := getString(obj, o.Predicate.Path)
+		if err != nil {
+			return err
+		}
+		out, err := OverrideImage(ref, o)
+		if err != nil {
+			return fmt.Errorf("path %q: %w", o.Predicate.Path, err)
+		}
+		return setExisting(obj, o.Predicate.Path, out)
+	}
+	list, err := containers(obj)
+	if err != nil {
+		return err
+	}
+	for i, c := range list {
+		m, ok := c.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("container %d is %T, not an object", i, c)
+		}
+		v, ok := m["image"]
+		if !ok {
+			continue
+		}
+		ref, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("container %d: image is %T, not a string", i, v)
+		}
+		out, err := OverrideImage(ref, o)
+		if err != nil {
+			return fmt.Errorf("container %d: %w", i, err)
+		}
+		m["image"] = out
+	}
+	return nil
+}
