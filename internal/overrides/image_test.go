@@ -142,3 +142,73 @@ func TestOverrideImage(t *testing.T) {
 		})
 	}
 }
+
+func TestImageOverrider(t *testing.T) {
+	tests := []overriderCase{
+		{
+			name: "image registry replace all containers not init",
+			obj:  deploymentYAML,
+			rule: `{imageOverrider: [{component: Registry, operator: replace, value: mirror.io}]}`,
+			want: map[string]interface{}{
+				"/spec/template/spec/containers/0/image":     "mirror.io/library/nginx:1.25",
+				"/spec/template/spec/containers/1/image":     "mirror.io/envoy@sha256:abababababababababababababababababababababababababababababababab",
+				"/spec/template/spec/initContainers/0/image": "busybox:1.36",
+			},
+		},
+		{
+			name: "image tag add",
+			obj:  deploymentYAML,
+			rule: `{imageOverrider: [{component: Tag, operator: add, value: "-alpine"}]}`,
+			want: map[string]interface{}{
+				"/spec/template/spec/containers/0/image": "docker.io/library/nginx:1.25-alpine",
+				"/spec/template/spec/containers/1/image": "envoy:-alpine@sha256:abababababababababababababababababababababababababababababababab",
+			},
+			wantErr: "",
+		},
+		{
+			name: "image tag remove drops digest",
+			obj:  deploymentYAML,
+			rule: `{imageOverrider: [{component: Tag, operator: remove}]}`,
+			want: map[string]interface{}{
+				"/spec/template/spec/containers/0/image": "docker.io/library/nginx",
+				"/spec/template/spec/containers/1/image": "envoy",
+			},
+		},
+		{
+			name: "image repository add and registry remove in order",
+			obj:  deploymentYAML,
+			rule: `{imageOverrider: [{component: Repository, operator: add, value: "-x"}, {component: Registry, operator: remove}]}`,
+			want: map[string]interface{}{
+				"/spec/template/spec/containers/0/image": "library/nginx-x:1.25",
+			},
+		},
+		{
+			name: "image predicate on init container",
+			obj:  deploymentYAML,
+			rule: `{imageOverrider: [{predicate: {path: /spec/template/spec/initContainers/0/image}, component: Registry, operator: add, value: r.io}]}`,
+			want: map[string]interface{}{
+				"/spec/template/spec/initContainers/0/image": "r.io/busybox:1.36",
+				"/spec/template/spec/containers/0/image":     "docker.io/library/nginx:1.25",
+			},
+		},
+		{
+			name:    "image predicate missing path",
+			obj:     deploymentYAML,
+			rule:    `{imageOverrider: [{predicate: {path: /spec/template/spec/containers/5/image}, component: Tag, operator: replace, value: x}]}`,
+			wantErr: "imageOverrider[0]",
+		},
+		{
+			name:    "image predicate not a string",
+			obj:     deploymentYAML,
+			rule:    `{imageOverrider: [{predicate: {path: /spec/replicas}, component: Tag, operator: replace, value: x}]}`,
+			wantErr: "not a string",
+		},
+		{
+			name: "image on a ConfigMap is a no-op",
+			obj:  configMapYAML,
+			rule: `{imageOverrider: [{component: Tag, operator: replace, value: x}]}`,
+			want: map[string]interface{}{"/data/number": "not json {"},
+		},
+	}
+	runOverriderCases(t, tests)
+}
