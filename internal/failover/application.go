@@ -16,9 +16,9 @@ limitations under the License.
 package failover
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,65 +31,69 @@ import (
 // longer than its failover.application.decisionConditions.tolerationSeconds.
 const ReasonApplicationFailure = "ApplicationFailure"
 
-// UnhealthySince remembers, per binding and cluster, since when a workload
-// has been unhealthy. Healthy resets the timer; Unknown (a member that
-// cannot report, or a status not yet collected) neither starts nor resets
-// it, so a flapping report cannot postpone a failover for ever.
-type UnhealthySince struct {
-	mu     sync.Mutex
-	timers map[string]map[string]time.Time
-}
-
-// Observe records the health of each target cluster of a binding and
-// returns, per cluster, since when it has been unhealthy (only the
-// unhealthy ones). Clusters that are no longer targets are forgotten.
-func (u *UnhealthySince) Observe(binding string, items []workv1alpha2.AggregatedStatusItem, targets []workv1alpha2.TargetCluster, now time.Time) map[string]time.Time {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.timers == nil {
-		u.timers = map[string]map[string]time.Time{}
-	}
-	timers := u.timers[binding]
-	if timers == nil {
-		timers = map[string]time.Time{}
-	}
+// ObserveHealth folds the health the binding reports for its target
+// clusters into the unhealthy timers (since, cluster to the time it turned
+// unhealthy) and returns the new timers. Healthy resets a cluster's timer;
+// Unknown (a member that cannot report, or a status not yet collected)
+// neither starts nor resets it, so a flapping report cannot postpone a
+// failover for ever. Clusters that are no longer targets are dropped.
+func ObserveHealth(since map[string]time.Time, items []workv1alpha2.AggregatedStatusItem, targets []workv1alpha2.TargetCluster, now time.Time) map[string]time.Time {
 	health := map[string]workv1alpha2.ResourceHealth{}
 	for _, it := range items {
 		health[it.ClusterName] = it.Health
 	}
 	next := map[string]time.Time{}
 	for _, t := range targets {
+		old, timing := since[t.Name]
 		switch health[t.Name] {
 		case workv1alpha2.ResourceUnhealthy:
-			if since, ok := timers[t.Name]; ok {
-				next[t.Name] = since
-			} else {
-				next[t.Name] = now
+			if !timing {
+				old = now
 			}
+			next[t.Name] = old
 		case workv1alpha2.ResourceHealthy:
 		default:
-			if since, ok := timers[t.Name]; ok {
-				next[t.Name] = since
+			if timing {
+				next[t.Name] = old
 			}
 		}
 	}
-	if len(next) == 0 {
-		delete(u.timers, binding)
-	} else {
-		u.timers[binding] = next
-	}
-	out := make(map[string]time.Time, len(next))
-	for k, v := range next {
-		out[k] = v
-	}
-	return out
+	return next
 }
 
-// Forget drops a binding's timers.
-func (u *UnhealthySince) Forget(binding string) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	delete(u.timers, binding)
+// EncodeUnhealthySince is the value of the binding's
+// UnhealthySinceAnnotation for the timers ("" for none), to the second.
+func EncodeUnhealthySince(since map[string]time.Time) string {
+	if len(since) == 0 {
+		return ""
+	}
+	out := make(map[string]string, len(since))
+	for c, t := range since {
+		out[c] = t.UTC().Format(time.RFC3339)
+	}
+	raw, _ := json.Marshal(out) // a map of strings always encodes
+	return string(raw)
+}
+
+// DecodeUnhealthySince reads the binding's UnhealthySinceAnnotation. A
+// value that does not parse (edited by hand) counts as no timers: they
+// start again.
+func DecodeUnhealthySince(b metav1.Object) map[string]time.Time {
+	raw, ok := b.GetAnnotations()[workv1alpha2.UnhealthySinceAnnotation]
+	if !ok {
+		return nil
+	}
+	var in map[string]string
+	if err := json.Unmarshal([]byte(raw), &in); err != nil {
+		return nil
+	}
+	out := make(map[string]time.Time, len(in))
+	for c, v := range in {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			out[c] = t
+		}
+	}
+	return out
 }
 
 // ApplicationToleration is how long a workload may stay unhealthy on a

@@ -34,7 +34,14 @@ func items(h map[string]workv1alpha2.ResourceHealth) []workv1alpha2.AggregatedSt
 }
 
 func TestUnknownHealthDoesNotResetTheTimer(t *testing.T) {
-	var u UnhealthySince
+	// The timers go through the binding's annotation between steps, as
+	// they do between reconciles (and across restarts).
+	rb := &workv1alpha2.ResourceBinding{}
+	observe := func(h map[string]workv1alpha2.ResourceHealth, targets []workv1alpha2.TargetCluster, at int64) map[string]time.Time {
+		got := ObserveHealth(DecodeUnhealthySince(rb), items(h), targets, time.Unix(at, 0))
+		rb.Annotations = map[string]string{workv1alpha2.UnhealthySinceAnnotation: EncodeUnhealthySince(got)}
+		return got
+	}
 	targets := []workv1alpha2.TargetCluster{{Name: "a"}, {Name: "b"}}
 	const bad, good, unknown = workv1alpha2.ResourceUnhealthy, workv1alpha2.ResourceHealthy, workv1alpha2.ResourceUnknown
 	steps := []struct {
@@ -49,7 +56,7 @@ func TestUnknownHealthDoesNotResetTheTimer(t *testing.T) {
 		{at: 40, health: map[string]workv1alpha2.ResourceHealth{"a": good, "b": bad}, want: map[string]int64{"b": 30}},
 	}
 	for _, s := range steps {
-		got := u.Observe("ns/rb", items(s.health), targets, time.Unix(s.at, 0))
+		got := observe(s.health, targets, s.at)
 		if len(got) != len(s.want) {
 			t.Fatalf("at %d: %v, want %v", s.at, got, s.want)
 		}
@@ -60,7 +67,7 @@ func TestUnknownHealthDoesNotResetTheTimer(t *testing.T) {
 		}
 	}
 	// A cluster that is no longer a target is forgotten.
-	if got := u.Observe("ns/rb", items(map[string]workv1alpha2.ResourceHealth{"b": bad}), targets[:1], time.Unix(50, 0)); len(got) != 0 {
+	if got := observe(map[string]workv1alpha2.ResourceHealth{"b": bad}, targets[:1], 50); len(got) != 0 {
 		t.Fatalf("timers of a cluster no longer targeted: %v", got)
 	}
 }

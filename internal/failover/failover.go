@@ -92,9 +92,12 @@ func Untolerated(targets []workv1alpha2.TargetCluster, clusters map[string]*karm
 // ToleratedForever reports whether the tolerations tolerate taint with no
 // time limit.
 func ToleratedForever(tolerations []corev1.Toleration, taint *corev1.Taint) bool {
-	now := time.Now()
-	wait, ok := toleratedFor(tolerations, taint, now)
-	return ok && wait == 0
+	for i := range tolerations {
+		if tolerations[i].TolerationSeconds == nil && tolerations[i].ToleratesTaint(klog.Background(), taint, false) {
+			return true
+		}
+	}
+	return false
 }
 
 // toleratedFor reports whether taint is tolerated at now, and for how much

@@ -31,6 +31,7 @@ import (
 	"kurator.dev/kurator/internal/controller/appfailover"
 	"kurator.dev/kurator/internal/controller/attachedcluster"
 	"kurator.dev/kurator/internal/controller/binding"
+	"kurator.dev/kurator/internal/controller/bindingstatus"
 	"kurator.dev/kurator/internal/controller/cluster"
 	"kurator.dev/kurator/internal/controller/dependencies"
 	"kurator.dev/kurator/internal/controller/descheduler"
@@ -39,6 +40,7 @@ import (
 	"kurator.dev/kurator/internal/controller/fleet"
 	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/resourcetemplate"
 	"kurator.dev/kurator/internal/scheme"
 )
 
@@ -163,8 +165,12 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
-	if err := (&appfailover.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("application-failover")}).SetupWithManager(mgr); err != nil {
+	if err := (&appfailover.Reconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
 		return err
 	}
-	return binding.SetupWithManager(mgr, dyn, det, mgr.GetEventRecorder("binding"))
+	templates := &resourcetemplate.Reader{Source: det, Dynamic: dyn, Mapper: mgr.GetRESTMapper()}
+	if err := binding.SetupWithManager(mgr, templates, mgr.GetEventRecorder("binding")); err != nil {
+		return err
+	}
+	return bindingstatus.SetupWithManager(mgr, dyn, templates)
 }

@@ -22,9 +22,7 @@ package render
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -216,20 +214,4 @@ func reviseReplicas(m *unstructured.Unstructured, b workv1alpha2.Binding, target
 		}
 	}
 	return unstructured.SetNestedField(m.Object, int64(0), "spec", "completions")
-}
-
-// FailureMessage lists render failures by cluster name, in order:
-// "cluster: error; cluster2: error", as the binding's Rendered condition
-// and 'kurator schedule' report them.
-func FailureMessage(failures map[string]string) string {
-	names := make([]string, 0, len(failures))
-	for n := range failures {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = n + ": " + failures[n]
-	}
-	return strings.Join(parts, "; ")
 }

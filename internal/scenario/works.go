@@ -26,6 +26,7 @@ import (
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/render"
 )
 
@@ -37,7 +38,7 @@ type RenderError struct {
 }
 
 func (e *RenderError) Error() string {
-	return "override failed for " + render.FailureMessage(e.Failures)
+	return "override failed for " + propagation.FailureMessage(e.Failures)
 }
 
 // Works renders the template for every cluster of rb's decision, with the
@@ -76,12 +77,7 @@ func (s *Scenario) Works(rb *workv1alpha2.ResourceBinding) ([]*workv1alpha1.Work
 			}},
 		})
 	}
-	cond := metav1.Condition{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionTrue, Reason: "RenderSucceeded",
-		Message: fmt.Sprintf("rendered for all %d clusters", len(rb.Spec.Clusters))}
-	if len(failures) > 0 {
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonOverrideFailed, render.FailureMessage(failures)
-	}
-	apimeta.SetStatusCondition(&rb.Status.Conditions, cond)
+	apimeta.SetStatusCondition(&rb.Status.Conditions, propagation.RenderedCondition(failures, len(rb.Spec.Clusters), rb.Generation))
 	if len(failures) > 0 {
 		return works, &RenderError{Failures: failures}
 	}

@@ -40,6 +40,11 @@ const (
 	// WorkAnnotation names, as <namespace>/<name>, the Work a member object
 	// was applied from.
 	WorkAnnotation = "kurator.dev/work"
+	// BindingGenerationAnnotation on a Work is the generation of its
+	// binding the Work was last written for. With the Work's status for
+	// its own generation it tells that a member runs what the binding's
+	// current decision asks of it.
+	BindingGenerationAnnotation = "kurator.dev/binding-generation"
 )
 
 // Reasons of the Work conditions.

@@ -93,3 +93,28 @@ func WorkName(b metav1.Object) string {
 	}
 	return name + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
 }
+
+// UnhealthySinceAnnotation on a ResourceBinding with application failover
+// holds, as JSON (cluster name to an RFC 3339 time), since when the workload
+// has been unhealthy on each target cluster where it is. The application
+// failover controller is its only writer; the scheduler evicts a cluster
+// once its time is older than the policy's tolerationSeconds. Kept on the
+// object, the timers survive a restart of the controllers.
+const UnhealthySinceAnnotation = "failover.kurator.dev/unhealthy-since"
+
+// UnschedulableReplicasAnnotation on a ResourceBinding holds, as JSON
+// (UnschedulableReplicas), the replicas the descheduler found unschedulable
+// in target clusters for the decision of one generation. The descheduler is
+// its only writer; the scheduler takes them off those clusters and places
+// them elsewhere, once, while the binding still has that generation.
+const UnschedulableReplicasAnnotation = "descheduler.kurator.dev/unschedulable-replicas"
+
+// UnschedulableReplicas is the value of UnschedulableReplicasAnnotation.
+// +kubebuilder:object:generate=false
+type UnschedulableReplicas struct {
+	// Generation is the binding's generation (its decision) the count was
+	// made for.
+	Generation int64 `json:"generation"`
+	// Replicas maps a target cluster to its unschedulable replicas.
+	Replicas map[string]int32 `json:"replicas"`
+}

@@ -13,20 +13,20 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-// Package appfailover moves a workload off a cluster where it stays
-// unhealthy longer than its policy's failover.application tolerates
-// (Karmada's application failover). The scheduler then places its replicas
-// elsewhere, avoiding that cluster while the eviction task lasts.
+// Package appfailover times how long a workload stays unhealthy on each
+// cluster, for the bindings whose policy has failover.application
+// (Karmada's application failover). It records the timers on the binding
+// (workv1alpha2.UnhealthySinceAnnotation), its only write; the scheduler
+// evicts a cluster whose timer is older than the policy tolerates and
+// places the replicas elsewhere.
 package appfailover
 
 import (
 	"context"
-	"strings"
+	"encoding/json"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/client-go/tools/events"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -36,13 +36,10 @@ import (
 	"kurator.dev/kurator/internal/failover"
 )
 
-// Reconciler watches the health the binding controller aggregates.
+// Reconciler watches the health the binding status controller aggregates.
 type Reconciler struct {
-	Client   client.Client
-	Recorder events.EventRecorder
-	Clock    clock.PassiveClock
-
-	timers failover.UnhealthySince
+	Client client.Client
+	Clock  clock.PassiveClock
 }
 
 // SetupWithManager registers the controller for ResourceBindings.
@@ -58,42 +55,35 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 
 // +kubebuilder:rbac:groups=work.karmada.io,resources=resourcebindings,verbs=get;list;watch;patch
 
-// Reconcile times the unhealthy clusters of one binding and evicts the
-// workload from those past its toleration.
+// Reconcile brings the binding's unhealthy timers up to date with the
+// health of its target clusters.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	rb := &workv1alpha2.ResourceBinding{}
 	if err := r.Client.Get(ctx, req.NamespacedName, rb); err != nil {
-		if apierrors.IsNotFound(err) {
-			r.timers.Forget(req.String())
-		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	toleration, on := failover.ApplicationToleration(&rb.Spec)
-	if !on || !rb.DeletionTimestamp.IsZero() {
-		r.timers.Forget(req.String())
+	var since map[string]time.Time
+	if _, on := failover.ApplicationToleration(&rb.Spec); on && rb.DeletionTimestamp.IsZero() {
+		since = failover.ObserveHealth(failover.DecodeUnhealthySince(rb), rb.Status.AggregatedStatus, rb.Spec.Clusters, r.Clock.Now())
+	}
+	value, had := rb.Annotations[workv1alpha2.UnhealthySinceAnnotation]
+	next := failover.EncodeUnhealthySince(since)
+	if next == value && (next != "" || !had) {
 		return ctrl.Result{}, nil
 	}
-	now := r.Clock.Now()
-	since := r.timers.Observe(req.String(), rb.Status.AggregatedStatus, rb.Spec.Clusters, now)
-	expired, next := failover.ExpiredClusters(since, toleration, now)
-	if len(expired) == 0 {
-		return ctrl.Result{RequeueAfter: next}, nil
+	// This controller is the annotation's only writer: a merge patch of
+	// that one key needs no lock.
+	var patched any = next
+	if next == "" {
+		patched = nil
 	}
-	before := rb.DeepCopy()
-	evicted := failover.EvictApplication(&rb.Spec, expired, now)
-	if len(evicted) == 0 {
-		return ctrl.Result{RequeueAfter: next}, nil
-	}
-	// Conditional on the version read: the scheduler and the binding
-	// controller write these fields too.
-	if err := r.Client.Patch(ctx, rb, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
-		if apierrors.IsConflict(err) {
-			return ctrl.Result{RequeueAfter: 50 * time.Millisecond}, nil
-		}
+	body, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]any{workv1alpha2.UnhealthySinceAnnotation: patched}}})
+	if err != nil {
 		return ctrl.Result{}, err
 	}
-	r.Recorder.Eventf(rb, nil, corev1.EventTypeWarning, failover.ReasonApplicationFailure, "Evict",
-		"Moving the workload off %s: unhealthy for more than %s", strings.Join(evicted, ", "), toleration)
-	ctrl.LoggerFrom(ctx).Info("Application failover", "clusters", evicted, "toleration", toleration)
-	return ctrl.Result{RequeueAfter: next}, nil
+	if err := r.Client.Patch(ctx, rb, client.RawPatch(types.MergePatchType, body)); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	ctrl.LoggerFrom(ctx).V(2).Info("Unhealthy timers updated", "unhealthySince", next)
+	return ctrl.Result{}, nil
 }

@@ -17,15 +17,14 @@ package binding
 
 import (
 	"context"
-	"time"
 
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/priorityqueue"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
 
 // deletionChanged passes the update that starts a binding's deletion.
@@ -35,29 +34,20 @@ var deletionChanged = predicate.Funcs{
 	},
 }
 
-// statusCoalescing is how long a Work's status change waits before its
-// binding is reconciled, so that the Works of several clusters reporting
-// at about the same time make one binding status write, not one each.
-const statusCoalescing = 500 * time.Millisecond
+// workDeleted passes the deletion of a Work: a binding being deleted
+// waits for its Works to go.
+var workDeleted = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	UpdateFunc:  func(event.UpdateEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+}
 
-// lowPriority enqueues the requests of fn after statusCoalescing, behind
-// every request of normal priority (new decisions, template changes), when
-// the controller's queue is a priority queue.
-func lowPriority(fn handler.MapFunc) handler.EventHandler {
-	add := func(ctx context.Context, obj client.Object, q queue) {
-		reqs := fn(ctx, obj)
-		if pq, ok := q.(priorityqueue.PriorityQueue[reconcile.Request]); ok {
-			pq.AddWithOpts(priorityqueue.AddOpts{Priority: ptr.To(handler.LowPriority), After: statusCoalescing}, reqs...)
-			return
+func workToBinding(cluster bool) handler.MapFunc {
+	return func(_ context.Context, obj client.Object) []reconcile.Request {
+		ns, name := obj.GetLabels()[workv1alpha1.BindingNamespaceLabel], obj.GetLabels()[workv1alpha1.BindingNameLabel]
+		if name == "" || (ns == "") != cluster {
+			return nil
 		}
-		for _, r := range reqs {
-			q.AddAfter(r, statusCoalescing)
-		}
-	}
-	return handler.Funcs{
-		CreateFunc:  func(ctx context.Context, e event.CreateEvent, q queue) { add(ctx, e.Object, q) },
-		UpdateFunc:  func(ctx context.Context, e event.UpdateEvent, q queue) { add(ctx, e.ObjectNew, q) },
-		DeleteFunc:  func(ctx context.Context, e event.DeleteEvent, q queue) { add(ctx, e.Object, q) },
-		GenericFunc: func(ctx context.Context, e event.GenericEvent, q queue) { add(ctx, e.Object, q) },
+		return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}}}
 	}
 }

@@ -13,10 +13,11 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-// Package descheduler moves the replicas of dynamically divided workloads
+// Package descheduler finds the replicas of dynamically divided workloads
 // that stay Pending in a member (the member cannot fit them, whatever its
-// summary said) to clusters that have room, as Karmada's descheduler does:
-// it lowers that cluster's share, and the scheduler places the difference
+// summary said), as Karmada's descheduler does. It records them on the
+// binding (workv1alpha2.UnschedulableReplicasAnnotation, its only write);
+// the scheduler then lowers that cluster's share and places the difference
 // where capacity is, the crowded cluster having none.
 package descheduler
 
@@ -28,10 +29,10 @@ import (
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -133,21 +134,22 @@ func (d *Descheduler) deschedule(ctx context.Context, rb *workv1alpha2.ResourceB
 	if len(lower) == 0 {
 		return nil
 	}
-	before := rb.DeepCopy()
-	var kept []workv1alpha2.TargetCluster
-	for _, t := range rb.Spec.Clusters {
-		t.Replicas -= lower[t.Name]
-		if t.Replicas > 0 {
-			kept = append(kept, t)
-		}
-	}
-	rb.Spec.Clusters = kept
-	// Conditional on the version read: the scheduler writes the decision.
-	if err := d.Client.Patch(ctx, rb, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
-		if apierrors.IsConflict(err) {
-			return nil // the next pass looks again
-		}
+	found := workv1alpha2.UnschedulableReplicas{Generation: rb.Generation, Replicas: lower}
+	raw, err := json.Marshal(found)
+	if err != nil {
 		return err
+	}
+	if rb.Annotations[workv1alpha2.UnschedulableReplicasAnnotation] == string(raw) {
+		return nil // found before, and the scheduler could place them nowhere else
+	}
+	// The descheduler is the annotation's only writer: a merge patch of that
+	// one key needs no lock.
+	body, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{workv1alpha2.UnschedulableReplicasAnnotation: string(raw)}}})
+	if err != nil {
+		return err
+	}
+	if err := d.Client.Patch(ctx, rb, client.RawPatch(types.MergePatchType, body)); err != nil {
+		return client.IgnoreNotFound(err)
 	}
 	for cluster, n := range lower {
 		d.Recorder.Eventf(rb, nil, corev1.EventTypeNormal, "Deschedule", "Deschedule",

@@ -46,6 +46,7 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/patch"
@@ -104,12 +105,14 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 		}
 		// Decisions are independent (reservations are locked), so several
 		// run at once; Karmada has a single scheduling worker.
-		// Only spec changes (the generation) need a decision: the status
-		// writes of this controller and of the binding controller must not
-		// re-run the scheduler.
-		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Only spec changes (the generation) and the findings of the
+		// application failover and the descheduler need a decision: status
+		// writes must not re-run the scheduler. Works report to a binding
+		// that waits for a healthy replacement (evictions, failback).
+		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding(), builder.WithPredicates(decisionInputChanged)).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 96}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
+			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(r.evictingBindingOfWork)).
 			Complete(r); err != nil {
 			return err
 		}
@@ -118,6 +121,7 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 }
 
 // +kubebuilder:rbac:groups=work.karmada.io,resources=resourcebindings;resourcebindings/status;clusterresourcebindings;clusterresourcebindings/status,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=work.karmada.io,resources=works,verbs=get;list;watch
 
 // Reconcile makes a decision for one binding when it needs one.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -133,6 +137,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if !b.GetDeletionTimestamp().IsZero() || spec.Placement == nil || (spec.Suspension != nil && spec.Suspension.Scheduling != nil && *spec.Suspension.Scheduling) {
 		return ctrl.Result{}, nil
 	}
+	log := ctrl.LoggerFrom(ctx)
+	wrote, purgeLeft, err := r.finishEvictions(ctx, b)
+	if err != nil || wrote {
+		// The write wakes this binding again, with the tasks it left.
+		return ctrl.Result{RequeueAfter: purgeLeft}, err
+	}
 	placementJSON, err := json.Marshal(spec.Placement)
 	if err != nil {
 		return ctrl.Result{}, err
@@ -142,22 +152,27 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	evicted, tolerationLeft := r.evict(b, infos)
+	unhealthyEvicted, unhealthyLeft := r.evictUnhealthy(b)
+	evicted = evicted || unhealthyEvicted
+	waitFor := shortest(shortest(tolerationLeft, unhealthyLeft), purgeLeft)
 	snap := &framework.Snapshot{Clusters: withReservations(withoutEvicted(infos, spec), r.reserved.others(req.String()))}
 	var extra map[string]string
 	w := workload(b)
+	descheduled := withoutUnschedulable(w, b)
 	decided := r.decided.decided(req.String(), b.GetGeneration())
-	if !evicted && !needsScheduling(b, string(placementJSON), infos, decided) {
+	if !evicted && !descheduled && !needsScheduling(b, string(placementJSON), infos, decided) {
 		fb, wait := r.failback(ctx, b, snap)
 		if fb == nil {
-			return ctrl.Result{RequeueAfter: shortest(tolerationLeft, wait)}, nil
+			return ctrl.Result{RequeueAfter: shortest(waitFor, wait)}, nil
 		}
 		w, extra = fb.workload, fb.annotations
 		r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Failback", "Schedule", "Failing back to %s", describe(fb.clusters))
 	}
+	log.V(4).Info("Scheduling", "replicas", w.Replicas, "evicted", evicted, "descheduled", descheduled, "failback", extra != nil)
 	res, schedErr := r.Scheduler.Schedule(ctx, snap, w)
 	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted, extra)
-	if err == nil && tolerationLeft > 0 && (result.RequeueAfter == 0 || tolerationLeft < result.RequeueAfter) {
-		result.RequeueAfter = tolerationLeft
+	if err == nil {
+		result.RequeueAfter = shortest(result.RequeueAfter, waitFor)
 	}
 	return result, err
 }

@@ -14,15 +14,17 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package binding
+package bindingstatus
 
 import (
 	"context"
+	"maps"
+	"strings"
 	"sync"
 	"time"
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
@@ -86,21 +88,26 @@ func (r *Reconciler) awaitingReport(ctx context.Context, targets []workv1alpha2.
 		if w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]; w != nil && current(w) {
 			continue
 		}
-		if c := r.cluster(ctx, t.Name); c != nil && apimeta.IsStatusConditionTrue(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) {
+		c := &karmadaclusterv1alpha1.Cluster{}
+		if err := r.Client.Get(ctx, client.ObjectKey{Name: t.Name}, c); err == nil && apimeta.IsStatusConditionTrue(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) {
 			n++
 		}
 	}
 	return n
 }
 
-// sameRendering reports whether render failures are unchanged, so a held-
-// back status write hides no render failure or recovery.
-func sameRendering(before, after []metav1.Condition) bool {
-	failure := func(conds []metav1.Condition) string {
-		if c := apimeta.FindStatusCondition(conds, workv1alpha2.ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
-			return c.Reason + ": " + c.Message
+// sameRendering reports whether the clusters reported as failing to
+// render, and their errors, are unchanged, so a held-back status write hides
+// no render failure or recovery.
+func sameRendering(before, after []workv1alpha2.AggregatedStatusItem) bool {
+	failures := func(items []workv1alpha2.AggregatedStatusItem) map[string]string {
+		out := map[string]string{}
+		for _, it := range items {
+			if !it.Applied && strings.HasPrefix(it.AppliedMessage, workv1alpha2.BindingReasonOverrideFailed+": ") {
+				out[it.ClusterName] = it.AppliedMessage
+			}
 		}
-		return ""
+		return out
 	}
-	return failure(before) == failure(after)
+	return maps.Equal(failures(before), failures(after))
 }

@@ -14,13 +14,13 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package binding
+package bindingstatus
 
 import (
 	"testing"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
 func TestSettlingHoldsBackForAtMostTheSettleTime(t *testing.T) {
@@ -49,20 +49,22 @@ func TestSettlingHoldsBackForAtMostTheSettleTime(t *testing.T) {
 }
 
 func TestSameRendering(t *testing.T) {
-	ok := renderedCondition(nil, 3, 1)
-	failed := renderedCondition(map[string]string{"c1": "boom"}, 3, 1)
-	okNextGeneration := renderedCondition(nil, 3, 2)
+	ok := []workv1alpha2.AggregatedStatusItem{{ClusterName: "c1", Applied: true}, {ClusterName: "c2", Applied: true}}
+	failed := []workv1alpha2.AggregatedStatusItem{{ClusterName: "c1", AppliedMessage: "OverrideFailed: boom"}, {ClusterName: "c2", Applied: true}}
+	otherFailure := []workv1alpha2.AggregatedStatusItem{{ClusterName: "c1", AppliedMessage: "OverrideFailed: bang"}, {ClusterName: "c2", Applied: true}}
+	pending := []workv1alpha2.AggregatedStatusItem{{ClusterName: "c1"}, {ClusterName: "c2", AppliedMessage: "not yet"}}
 	for _, tc := range []struct {
 		name          string
-		before, after []metav1.Condition
+		before, after []workv1alpha2.AggregatedStatusItem
 		want          bool
 	}{
-		{"unchanged", []metav1.Condition{ok}, []metav1.Condition{okNextGeneration}, true},
-		{"failure appears", []metav1.Condition{ok}, []metav1.Condition{failed}, false},
-		{"failure clears", []metav1.Condition{failed}, []metav1.Condition{ok}, false},
-		{"first render", nil, []metav1.Condition{ok}, true},
-		{"first render fails", nil, []metav1.Condition{failed}, false},
-		{"same failure", []metav1.Condition{failed}, []metav1.Condition{failed}, true},
+		{"unchanged", ok, pending, true},
+		{"failure appears", ok, failed, false},
+		{"failure clears", failed, ok, false},
+		{"first render", nil, ok, true},
+		{"first render fails", nil, failed, false},
+		{"same failure", failed, failed, true},
+		{"another failure", failed, otherFailure, false},
 	} {
 		if got := sameRendering(tc.before, tc.after); got != tc.want {
 			t.Errorf("%s: sameRendering = %v, want %v", tc.name, got, tc.want)
