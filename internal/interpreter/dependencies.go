@@ -18,11 +18,7 @@ package interpreter
 import (
 	"sort"
 
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // Dependency is an object a workload needs in the same cluster: a
@@ -35,34 +31,13 @@ type Dependency struct {
 	Name       string
 }
 
-var (
-	daemonSetGK = schema.GroupKind{Group: "apps", Kind: "DaemonSet"}
-	cronJobGK   = schema.GroupKind{Group: "batch", Kind: "CronJob"}
-	podGK       = schema.GroupKind{Kind: "Pod"}
-)
-
-// HasDependencies reports whether Dependencies knows the kind.
-func HasDependencies(gk schema.GroupKind) bool {
-	switch gk {
-	case deploymentGK, statefulSetGK, replicaSetGK, daemonSetGK, jobGK, cronJobGK, podGK:
-		return true
-	}
-	return false
-}
-
-// Dependencies returns what the pods of a workload reference, as Karmada's
-// built-in dependency interpreter does for Deployment, StatefulSet,
-// ReplicaSet, DaemonSet, Job, CronJob and Pod: ConfigMaps and Secrets of
-// volumes (also projected), env and envFrom, image pull Secrets, Secrets
-// named by volume sources, PersistentVolumeClaims of volumes, and the
-// service account unless it is "default". Other kinds have none. The result
-// is sorted by kind then name, without duplicates.
-func Dependencies(obj *unstructured.Unstructured) ([]Dependency, error) {
-	spec, err := podSpecOf(obj)
-	if err != nil || spec == nil {
-		return nil, err
-	}
-	ns := obj.GetNamespace()
+// podDependencies returns what a pod spec references, as Karmada's
+// built-in dependency interpreter does for the kinds that run pods:
+// ConfigMaps and Secrets of volumes (also projected), env and envFrom,
+// image pull Secrets, Secrets named by volume sources,
+// PersistentVolumeClaims of volumes, and the service account unless it is
+// "default". The result is sorted by kind then name, without duplicates.
+func podDependencies(ns string, spec *corev1.PodSpec) []Dependency {
 	seen := map[Dependency]bool{}
 	var out []Dependency
 	add := func(kind, name string) {
@@ -82,56 +57,7 @@ func Dependencies(obj *unstructured.Unstructured) ([]Dependency, error) {
 		}
 		return out[i].Name < out[j].Name
 	})
-	return out, nil
-}
-
-// podSpecOf returns the pod spec of a workload, or nil for other kinds.
-func podSpecOf(obj *unstructured.Unstructured) (*corev1.PodSpec, error) {
-	switch obj.GroupVersionKind().GroupKind() {
-	case deploymentGK:
-		var d appsv1.Deployment
-		if err := convert(obj, &d); err != nil {
-			return nil, err
-		}
-		return &d.Spec.Template.Spec, nil
-	case statefulSetGK:
-		var s appsv1.StatefulSet
-		if err := convert(obj, &s); err != nil {
-			return nil, err
-		}
-		return &s.Spec.Template.Spec, nil
-	case replicaSetGK:
-		var r appsv1.ReplicaSet
-		if err := convert(obj, &r); err != nil {
-			return nil, err
-		}
-		return &r.Spec.Template.Spec, nil
-	case daemonSetGK:
-		var d appsv1.DaemonSet
-		if err := convert(obj, &d); err != nil {
-			return nil, err
-		}
-		return &d.Spec.Template.Spec, nil
-	case jobGK:
-		var j batchv1.Job
-		if err := convert(obj, &j); err != nil {
-			return nil, err
-		}
-		return &j.Spec.Template.Spec, nil
-	case cronJobGK:
-		var c batchv1.CronJob
-		if err := convert(obj, &c); err != nil {
-			return nil, err
-		}
-		return &c.Spec.JobTemplate.Spec.Template.Spec, nil
-	case podGK:
-		var p corev1.Pod
-		if err := convert(obj, &p); err != nil {
-			return nil, err
-		}
-		return &p.Spec, nil
-	}
-	return nil, nil
+	return out
 }
 
 // visitPodSpec calls add(kind, name) for every object the pod spec names.

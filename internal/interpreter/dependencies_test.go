@@ -101,7 +101,8 @@ func TestDependencies(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, err := Dependencies(parse(t, tc.doc))
+			obj := parse(t, tc.doc)
+			got, err := For(obj.GroupVersionKind()).GetDependencies(obj)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,19 +114,20 @@ func TestDependencies(t *testing.T) {
 }
 
 func TestDependenciesOfAnInvalidWorkload(t *testing.T) {
-	_, err := Dependencies(parse(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: 3}}}"))
+	obj := parse(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: 3}}}")
+	_, err := For(obj.GroupVersionKind()).GetDependencies(obj)
 	if err == nil {
 		t.Fatal("a Deployment whose containers are not a list was accepted")
 	}
 }
 
-func TestHasDependencies(t *testing.T) {
+func TestHandlesDependencies(t *testing.T) {
 	for gk, want := range map[schema.GroupKind]bool{
 		{Group: "apps", Kind: "Deployment"}: true, {Group: "batch", Kind: "CronJob"}: true, {Kind: "Pod"}: true,
 		{Kind: "ConfigMap"}: false, {Group: "example.com", Kind: "Pod"}: false,
 	} {
-		if got := HasDependencies(gk); got != want {
-			t.Errorf("HasDependencies(%v) = %v, want %v", gk, got, want)
+		if got := For(gk.WithVersion("v1")).Handles(OperationInterpretDependency); got != want {
+			t.Errorf("For(%v).Handles(OperationInterpretDependency) = %v, want %v", gk, got, want)
 		}
 	}
 }

@@ -13,24 +13,106 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-// Package interpreter reads what scheduling needs from a resource template:
-// how many replicas it has and what one replica asks of a node. Kinds it
-// does not know have no replicas and are propagated whole.
+
+// Package interpreter is the resource interpreter: the one place that
+// knows, per kind, how to read a template's replicas and what one replica
+// asks of a node (GetReplicas), write one cluster's share into it
+// (ReviseReplica), list what it references (GetDependencies), judge a
+// member object's health (InterpretHealth), reflect its status back
+// (ReflectStatus) and sum the members' statuses into the template's
+// (AggregateStatus). The operations follow Karmada's resource interpreter;
+// the Operation names follow its ResourceInterpreterCustomization.
+//
+// Callers ask For(gvk) and get an Interpreter on which every operation
+// answers. Implementations register Operations instead: a struct of
+// optional functions, where a nil one falls back to the next layer. That
+// shape is chosen over an interface because an implementation rarely
+// covers everything: a DaemonSet only has dependencies, and a Karmada
+// customisation scripts only the operations its CRD needs. With optional
+// functions a partial implementation is a literal naming what it does,
+// and whatever it leaves out is answered below it, with no embedding of
+// what it overrides. The layers, top first:
+//
+//  1. a customisation registered on a Registry for the exact
+//     group/version/kind (what a Lua-scripted
+//     ResourceInterpreterCustomization would register: its target is an
+//     apiVersion and a kind);
+//  2. the built-in operations of the group and kind, for every version:
+//     each kind registers itself from its own file (deployment.go, job.go,
+//     ...), so adding a kind is adding a file;
+//  3. the default (default.go): no replicas, no dependencies, healthy once
+//     applied, the whole status reflected, no aggregation.
+//
+// Handles reports whether a kind has an operation of its own (Karmada's
+// HookEnabled), so callers skip work whose default answer is nothing.
+//
+// Every operation is pure: it reads and writes only its arguments, and
+// AggregateStatus takes the time it stamps on conditions, so callers and
+// tests decide the clock.
 package interpreter
 
 import (
-	"fmt"
+	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"kurator.dev/kurator/internal/podresources"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 )
+
+// Interpreter handles one kind; every operation answers, from the kind's
+// own implementation or the default.
+type Interpreter interface {
+	// Handles reports whether the kind implements op itself rather than
+	// falling back to the default.
+	Handles(op Operation) bool
+	// GetReplicas returns the replicas and per-replica requirements of a
+	// template, or nil for a kind whose replicas are not divided across
+	// clusters (it is propagated whole).
+	GetReplicas(obj *unstructured.Unstructured) (*Replicated, error)
+	// ReviseReplica writes one cluster's share of a divided workload into
+	// obj, the manifest being rendered for that cluster.
+	ReviseReplica(obj *unstructured.Unstructured, share Share) error
+	// GetDependencies returns the objects a workload needs in the same
+	// cluster, sorted by kind then name, without duplicates.
+	GetDependencies(obj *unstructured.Unstructured) ([]Dependency, error)
+	// InterpretHealth judges a member object's state.
+	InterpretHealth(obj *unstructured.Unstructured) workv1alpha1.ResourceHealth
+	// ReflectStatus returns what a member object reports to the control
+	// plane in its Work's manifest status, or nil for nothing.
+	ReflectStatus(obj *unstructured.Unstructured) (*runtime.RawExtension, error)
+	// AggregateStatus returns the template's status computed from what its
+	// target clusters report, with now stamped on new conditions, or nil
+	// when the template's status is to be left as it is.
+	AggregateStatus(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error)
+}
+
+// Operation names an operation of the interpreter as Karmada's
+// ResourceInterpreterCustomization does.
+type Operation string
+
+// The operations, with the Interpreter method each names.
+const (
+	OperationInterpretReplica    Operation = "InterpretReplica"    // GetReplicas
+	OperationReviseReplica       Operation = "ReviseReplica"       // ReviseReplica
+	OperationInterpretDependency Operation = "InterpretDependency" // GetDependencies
+	OperationInterpretHealth     Operation = "InterpretHealth"     // InterpretHealth
+	OperationInterpretStatus     Operation = "InterpretStatus"     // ReflectStatus
+	OperationAggregateStatus     Operation = "AggregateStatus"     // AggregateStatus
+)
+
+// Operations implement some operations for a kind; each nil one falls back
+// to the layer below (see the package documentation).
+type Operations struct {
+	GetReplicas     func(obj *unstructured.Unstructured) (*Replicated, error)
+	ReviseReplica   func(obj *unstructured.Unstructured, share Share) error
+	GetDependencies func(obj *unstructured.Unstructured) ([]Dependency, error)
+	InterpretHealth func(obj *unstructured.Unstructured) workv1alpha1.ResourceHealth
+	ReflectStatus   func(obj *unstructured.Unstructured) (*runtime.RawExtension, error)
+	AggregateStatus func(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error)
+}
 
 // Replicated describes a template with replicas.
 type Replicated struct {
@@ -38,77 +120,26 @@ type Replicated struct {
 	Requirements estimator.Requirements
 }
 
-var (
-	deploymentGK  = schema.GroupKind{Group: "apps", Kind: "Deployment"}
-	statefulSetGK = schema.GroupKind{Group: "apps", Kind: "StatefulSet"}
-	replicaSetGK  = schema.GroupKind{Group: "apps", Kind: "ReplicaSet"}
-	jobGK         = schema.GroupKind{Group: "batch", Kind: "Job"}
-)
-
-// IsReplicated reports whether the kind's replicas are divided across
-// clusters (others are duplicated whole).
-func IsReplicated(gk schema.GroupKind) bool {
-	switch gk {
-	case deploymentGK, statefulSetGK, replicaSetGK, jobGK:
-		return true
-	}
-	return false
+// Share is what one cluster receives of a divided workload.
+type Share struct {
+	Cluster  string
+	Replicas int64
+	// Clusters are every target cluster's replicas, for fields divided in
+	// proportion to them (a Job's completions).
+	Clusters []workv1alpha2.TargetCluster
+	// Seed breaks the ties of such divisions alike in every render: the
+	// template's UID.
+	Seed string
 }
 
-// Interpret returns the replicas and per-replica requirements of obj, or
-// nil for a kind without replicas.
-func Interpret(obj *unstructured.Unstructured) (*Replicated, error) {
-	gk := obj.GroupVersionKind().GroupKind()
-	var replicas *int32
-	var tpl corev1.PodTemplateSpec
-	switch gk {
-	case deploymentGK:
-		var d appsv1.Deployment
-		if err := convert(obj, &d); err != nil {
-			return nil, err
-		}
-		replicas, tpl = d.Spec.Replicas, d.Spec.Template
-	case statefulSetGK:
-		var s appsv1.StatefulSet
-		if err := convert(obj, &s); err != nil {
-			return nil, err
-		}
-		replicas, tpl = s.Spec.Replicas, s.Spec.Template
-	case replicaSetGK:
-		var r appsv1.ReplicaSet
-		if err := convert(obj, &r); err != nil {
-			return nil, err
-		}
-		replicas, tpl = r.Spec.Replicas, r.Spec.Template
-	case jobGK:
-		var j batchv1.Job
-		if err := convert(obj, &j); err != nil {
-			return nil, err
-		}
-		// A Job's pods in flight are its parallelism; completions are split
-		// in proportion when it is rendered per cluster.
-		replicas, tpl = j.Spec.Parallelism, j.Spec.Template
-	default:
-		return nil, nil
-	}
-	n := int64(1)
-	if replicas != nil {
-		n = int64(*replicas)
-	}
-	if n < 0 {
-		return nil, fmt.Errorf("%s %s has negative replicas", gk.Kind, obj.GetName())
-	}
-	return &Replicated{Replicas: n, Requirements: estimator.Requirements{
-		Requests:     podresources.Requests(&tpl.Spec),
-		NodeSelector: tpl.Spec.NodeSelector,
-		Affinity:     tpl.Spec.Affinity,
-		Tolerations:  tpl.Spec.Tolerations,
-	}}, nil
-}
-
-func convert(obj *unstructured.Unstructured, into any) error {
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, into); err != nil {
-		return fmt.Errorf("%s %s is not a valid %s: %w", obj.GetKind(), obj.GetName(), obj.GroupVersionKind().GroupVersion(), err)
-	}
-	return nil
+// MemberStatus is what one target cluster reports of the template's copy.
+type MemberStatus struct {
+	Cluster string
+	// Status is the member object's reflected status (see ReflectStatus),
+	// nil when the cluster has not reported on its Work's current spec.
+	Status *runtime.RawExtension
+	Health workv1alpha1.ResourceHealth
+	// Current: the cluster runs a copy rendered from the template's
+	// current generation.
+	Current bool
 }

@@ -44,7 +44,7 @@ const podSpec = `
       - {name: a, image: nginx, resources: {requests: {cpu: 250m, memory: 64Mi}}}
       - {name: b, image: busybox, resources: {requests: {cpu: 250m}}}`
 
-func TestInterpret(t *testing.T) {
+func TestGetReplicas(t *testing.T) {
 	cases := map[string]struct {
 		doc      string
 		replicas int64
@@ -60,7 +60,8 @@ func TestInterpret(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			r, err := Interpret(parse(t, tc.doc))
+			obj := parse(t, tc.doc)
+			r, err := For(obj.GroupVersionKind()).GetReplicas(obj)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,8 +85,9 @@ func TestInterpret(t *testing.T) {
 	}
 }
 
-func TestInterpretRejectsMalformedTemplates(t *testing.T) {
-	_, err := Interpret(parse(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: many"))
+func TestGetReplicasRejectsMalformedTemplates(t *testing.T) {
+	obj := parse(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: many")
+	_, err := For(obj.GroupVersionKind()).GetReplicas(obj)
 	if err == nil {
 		t.Fatal("want an error for replicas: many")
 	}

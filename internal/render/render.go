@@ -32,7 +32,6 @@ import (
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/overrides"
-	"kurator.dev/kurator/internal/scheduler/division"
 )
 
 // controlPlaneOnly are labels and annotations that describe the template in
@@ -185,33 +184,14 @@ func pruneGenerated(m *unstructured.Unstructured) {
 	}
 }
 
-// reviseReplicas writes this cluster's replicas into a divided workload; a
-// Job's completions are split in proportion to its parallelism.
+// reviseReplicas writes this cluster's share into a divided workload; the
+// interpreter knows which fields of the kind hold it.
 func reviseReplicas(m *unstructured.Unstructured, b workv1alpha2.Binding, target workv1alpha2.TargetCluster) error {
 	spec := b.BindingSpec()
-	if spec.Replicas == 0 || spec.Placement == nil || spec.Placement.ReplicaSchedulingType() != policyv1alpha1.ReplicaSchedulingTypeDivided ||
-		!interpreter.IsReplicated(m.GroupVersionKind().GroupKind()) {
+	if spec.Replicas == 0 || spec.Placement == nil || spec.Placement.ReplicaSchedulingType() != policyv1alpha1.ReplicaSchedulingTypeDivided {
 		return nil
 	}
-	if m.GetKind() != "Job" {
-		return unstructured.SetNestedField(m.Object, int64(target.Replicas), "spec", "replicas")
-	}
-	if err := unstructured.SetNestedField(m.Object, int64(target.Replicas), "spec", "parallelism"); err != nil {
-		return err
-	}
-	completions, found, err := unstructured.NestedInt64(m.Object, "spec", "completions")
-	if err != nil || !found {
-		return err
-	}
-	names := make([]string, len(spec.Clusters))
-	weights := make([]int64, len(spec.Clusters))
-	for i, c := range spec.Clusters {
-		names[i], weights[i] = c.Name, int64(c.Replicas)
-	}
-	for _, p := range division.Static(completions, names, weights, string(spec.Resource.UID)) {
-		if p.Name == target.Name {
-			return unstructured.SetNestedField(m.Object, p.Seats, "spec", "completions")
-		}
-	}
-	return unstructured.SetNestedField(m.Object, int64(0), "spec", "completions")
+	return interpreter.For(m.GroupVersionKind()).ReviseReplica(m, interpreter.Share{
+		Cluster: target.Name, Replicas: int64(target.Replicas), Clusters: spec.Clusters, Seed: string(spec.Resource.UID),
+	})
 }

@@ -59,7 +59,7 @@ func (s *Scenario) Build() (*framework.Snapshot, *framework.Workload, error) {
 		GVK:       s.Template.GroupVersionKind(),
 		Placement: &s.Policy.Placement,
 	}
-	r, err := interpreter.Interpret(s.Template)
+	r, err := interpreter.For(s.Template.GroupVersionKind()).GetReplicas(s.Template)
 	if err != nil {
 		return nil, nil, err
 	}

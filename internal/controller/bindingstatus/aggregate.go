@@ -27,62 +27,21 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/interpreter"
 )
 
-// summed lists, per kind, the integer status fields that add up across
-// clusters.
-var summed = map[string][]string{
-	"Deployment":  {"replicas", "readyReplicas", "availableReplicas", "updatedReplicas", "unavailableReplicas", "terminatingReplicas"},
-	"StatefulSet": {"replicas", "readyReplicas", "availableReplicas", "updatedReplicas", "currentReplicas"},
-	"ReplicaSet":  {"replicas", "readyReplicas", "availableReplicas", "fullyLabeledReplicas"},
-	"Job":         {"active", "succeeded", "failed", "ready", "terminating"},
-}
-
-// memberStatus is one cluster's status of the template.
-type memberStatus struct {
-	status      map[string]any
-	healthy     bool
-	sentCurrent bool
-}
-
-// aggregateTemplateStatus writes the sum of the members' status into the
-// template. observedGeneration moves to the template's generation only when
-// every target cluster runs a copy rendered from it and reports it healthy
-// (has observed it and finished rolling out), so 'kubectl rollout status'
-// waits for every member.
+// aggregateTemplateStatus writes into the template the status its
+// interpreter aggregates from what the members report (see
+// interpreter.Interpreter.AggregateStatus), when it changed.
 func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []workv1alpha1.Work) error {
-	fields, ok := summed[tpl.GetKind()]
-	if !ok || len(b.BindingSpec().Clusters) == 0 {
+	in := interpreter.For(tpl.GroupVersionKind())
+	if !in.Handles(interpreter.OperationAggregateStatus) {
+		// Nothing to aggregate: the members' reports need not be read.
 		return nil
 	}
-	members := collect(b, tpl, works)
-	next := tpl.DeepCopy()
-	status, _, _ := unstructured.NestedMap(next.Object, "status")
-	if status == nil {
-		status = map[string]any{}
-	}
-	allCurrent := len(members) == len(b.BindingSpec().Clusters)
-	for _, f := range fields {
-		var sum int64
-		for _, m := range members {
-			sum += intField(m.status, f)
-		}
-		status[f] = sum
-	}
-	for _, m := range members {
-		allCurrent = allCurrent && m.healthy && m.sentCurrent
-	}
-	if allCurrent {
-		status["observedGeneration"] = tpl.GetGeneration()
-	}
-	if tpl.GetKind() == "Job" {
-		jobConditions(status, members, allCurrent)
-	}
-	if err := unstructured.SetNestedMap(next.Object, status, "status"); err != nil {
+	status, err := in.AggregateStatus(tpl, collect(b, tpl, works), r.Clock.Now())
+	if err != nil || status == nil || equality.Semantic.DeepEqual(tpl.Object["status"], any(status)) {
 		return err
-	}
-	if equality.Semantic.DeepEqual(tpl.Object["status"], next.Object["status"]) {
-		return nil
 	}
 	m, err := r.Mapper.RESTMapping(tpl.GroupVersionKind().GroupKind(), tpl.GroupVersionKind().Version)
 	if err != nil {
@@ -98,25 +57,23 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 	return err
 }
 
-// collect reads each target cluster's reported status.
-func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []workv1alpha1.Work) []memberStatus {
+// collect reads what each target cluster reports: its Work's manifest
+// status when the Work's status describes its current spec.
+func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []workv1alpha1.Work) []interpreter.MemberStatus {
 	byNS := map[string]*workv1alpha1.Work{}
 	for i := range works {
 		byNS[works[i].Namespace] = &works[i]
 	}
 	gen := strconv.FormatInt(tpl.GetGeneration(), 10)
-	var out []memberStatus
+	out := make([]interpreter.MemberStatus, 0, len(b.BindingSpec().Clusters))
 	for _, t := range b.BindingSpec().Clusters {
+		member := interpreter.MemberStatus{Cluster: t.Name}
 		w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]
-		if w == nil || !current(w) || len(w.Status.ManifestStatuses) == 0 || w.Status.ManifestStatuses[0].Status == nil {
-			continue
+		if w != nil && current(w) && len(w.Status.ManifestStatuses) > 0 && w.Status.ManifestStatuses[0].Status != nil {
+			ms := w.Status.ManifestStatuses[0]
+			member.Status, member.Health, member.Current = ms.Status, ms.Health, sentGeneration(w) == gen
 		}
-		ms := w.Status.ManifestStatuses[0]
-		var st map[string]any
-		if err := json.Unmarshal(ms.Status.Raw, &st); err != nil {
-			continue
-		}
-		out = append(out, memberStatus{status: st, healthy: ms.Health == workv1alpha1.ResourceHealthy, sentCurrent: sentGeneration(w) == gen})
+		out = append(out, member)
 	}
 	return out
 }
@@ -136,90 +93,4 @@ func sentGeneration(w *workv1alpha1.Work) string {
 		return ""
 	}
 	return m.Metadata.Annotations[workv1alpha1.ResourceTemplateGenerationAnnotation]
-}
-
-func intField(m map[string]any, f string) int64 {
-	switch v := m[f].(type) {
-	case float64:
-		return int64(v)
-	case int64:
-		return v
-	}
-	return 0
-}
-
-// jobConditions marks the Job Complete when every member's Job completed,
-// and Failed when any failed, with the conditions and times the API server
-// requires of a finished Job: SuccessCriteriaMet (or FailureTarget) beside
-// Complete (or Failed), the earliest startTime and the latest completionTime.
-func jobConditions(status map[string]any, members []memberStatus, allCurrent bool) {
-	complete, failed := allCurrent, false
-	var start, end string
-	for _, m := range members {
-		c, f := jobCondition(m.status)
-		complete = complete && c
-		failed = failed || f
-		if t, ok := m.status["startTime"].(string); ok && (start == "" || t < start) {
-			start = t
-		}
-		if t, ok := m.status["completionTime"].(string); ok && t > end {
-			end = t
-		}
-	}
-	if start != "" {
-		status["startTime"] = start
-	}
-	var conds []any
-	now := metav1.Now().UTC().Format("2006-01-02T15:04:05Z")
-	cond := func(t, reason string) map[string]any {
-		return map[string]any{"type": t, "status": "True", "lastTransitionTime": now, "lastProbeTime": now, "reason": reason}
-	}
-	switch {
-	case failed:
-		conds = append(conds, cond("FailureTarget", "FailedInACluster"), cond("Failed", "FailedInACluster"))
-	case complete && end != "":
-		conds = append(conds, cond("SuccessCriteriaMet", "CompletedInAllClusters"), cond("Complete", "CompletedInAllClusters"))
-		status["completionTime"] = end
-	}
-	if old, ok := status["conditions"].([]any); ok && sameTypes(old, conds) {
-		return
-	}
-	if len(conds) > 0 {
-		status["conditions"] = conds
-	} else {
-		delete(status, "conditions")
-	}
-}
-
-func jobCondition(st map[string]any) (complete, failed bool) {
-	conds, _ := st["conditions"].([]any)
-	for _, c := range conds {
-		m, _ := c.(map[string]any)
-		if m["status"] != "True" {
-			continue
-		}
-		switch m["type"] {
-		case "Complete":
-			complete = true
-		case "Failed":
-			failed = true
-		}
-	}
-	return complete, failed
-}
-
-// sameTypes keeps existing conditions (and their timestamps) when the set of
-// true condition types did not change.
-func sameTypes(old, next []any) bool {
-	if len(old) != len(next) {
-		return false
-	}
-	for i := range old {
-		o, _ := old[i].(map[string]any)
-		n, _ := next[i].(map[string]any)
-		if o["type"] != n["type"] {
-			return false
-		}
-	}
-	return true
 }

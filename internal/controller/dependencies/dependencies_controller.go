@@ -248,7 +248,7 @@ func (r *Reconciler) dependencies(ctx context.Context, rb *workv1alpha2.Resource
 	if err != nil {
 		return nil, false, templateError{err}
 	}
-	if !interpreter.HasDependencies(gv.WithKind(ref.Kind).GroupKind()) {
+	if !interpreter.For(gv.WithKind(ref.Kind)).Handles(interpreter.OperationInterpretDependency) {
 		return nil, true, nil
 	}
 	m, err := r.Mapper.RESTMapping(gv.WithKind(ref.Kind).GroupKind(), gv.Version)
@@ -266,7 +266,7 @@ func (r *Reconciler) dependencies(ctx context.Context, rb *workv1alpha2.Resource
 		// A new object of the same name: its binding is being replaced.
 		return nil, false, nil
 	}
-	deps, err := interpreter.Dependencies(tpl)
+	deps, err := interpreter.For(tpl.GroupVersionKind()).GetDependencies(tpl)
 	if err != nil {
 		return nil, false, templateError{err}
 	}

@@ -203,7 +203,7 @@ func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured
 		placement = fleetplacement.ForFleet(*placement, fleet)
 	}
 	spec.Placement = placement
-	r, err := interpreter.Interpret(u)
+	r, err := interpreter.For(u.GroupVersionKind()).GetReplicas(u)
 	if err != nil {
 		return spec, err
 	}

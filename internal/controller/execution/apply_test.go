@@ -25,11 +25,23 @@ import (
 	"github.com/google/go-cmp/cmp"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
+
+// object builds an unstructured object from JSON, as the dynamic client
+// returns it (numbers are int64).
+func object(t *testing.T, js string) *unstructured.Unstructured {
+	t.Helper()
+	u := &unstructured.Unstructured{}
+	if err := u.UnmarshalJSON([]byte(js)); err != nil {
+		t.Fatalf("bad test object: %v", err)
+	}
+	return u
+}
 
 func manifest(js string) workv1alpha1.Manifest {
 	return workv1alpha1.Manifest{RawExtension: runtime.RawExtension{Raw: []byte(js)}}

@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	"kurator.dev/kurator/internal/interpreter"
 )
 
 // applyResult summarises one pass over the manifests.
@@ -83,11 +84,12 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 		case o.conflict != "":
 			res.conflicts = append(res.conflicts, o.conflict)
 		default:
-			status, err := reflectStatus(o.live)
+			in := interpreter.For(o.live.GroupVersionKind())
+			status, err := in.ReflectStatus(o.live)
 			if err != nil {
 				res.failures = append(res.failures, errorText(t.id, err))
 			}
-			st.Status, st.Health = status, health(o.live)
+			st.Status, st.Health = status, in.InterpretHealth(o.live)
 		}
 		res.statuses = append(res.statuses, st)
 	}

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package execution
+package interpreter
 
 import (
 	"testing"
@@ -85,7 +85,8 @@ func TestHealth(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, health(object(t, tc.obj))); diff != "" {
+			obj := object(t, tc.obj)
+			if diff := cmp.Diff(tc.want, For(obj.GroupVersionKind()).InterpretHealth(obj)); diff != "" {
 				t.Errorf("health (-want +got):\n%s", diff)
 			}
 		})
@@ -110,7 +111,8 @@ func TestReflectStatus(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			raw, err := reflectStatus(object(t, tc.obj))
+			obj := object(t, tc.obj)
+			raw, err := For(obj.GroupVersionKind()).ReflectStatus(obj)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,34 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package interpreter
+
+import (
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// A CronJob is propagated whole (each cluster runs every schedule); its
+// Jobs' pods have dependencies.
+func init() {
+	cronJob := podWorkload[batchv1.CronJob](func(c *batchv1.CronJob) (*int32, *corev1.PodSpec) {
+		return nil, &c.Spec.JobTemplate.Spec.Template.Spec
+	})
+	registerBuiltin(schema.GroupKind{Group: "batch", Kind: "CronJob"}, Operations{
+		GetDependencies: cronJob.dependencies,
+	})
+}
