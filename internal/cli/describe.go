@@ -32,6 +32,7 @@ import (
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/eventlist"
 )
 
 func newDescribeCommand(streams genericiooptions.IOStreams) *cobra.Command {
@@ -222,23 +223,7 @@ func eventsFor(items []eventsv1.Event, uid types.UID) []eventsv1.Event {
 			out = append(out, e)
 		}
 	}
-	return recentEvents(out)
-}
-
-// recentEvents sorts events oldest first and keeps the last ten.
-func recentEvents(out []eventsv1.Event) []eventsv1.Event {
-	sort.Slice(out, func(i, j int) bool { return eventTime(out[i]).Before(eventTime(out[j])) })
-	if len(out) > 10 {
-		out = out[len(out)-10:]
-	}
-	return out
-}
-
-func eventTime(e eventsv1.Event) time.Time {
-	if !e.EventTime.IsZero() {
-		return e.EventTime.Time
-	}
-	return e.CreationTimestamp.Time
+	return eventlist.Recent(out)
 }
 
 func printEvents(w io.Writer, events []eventsv1.Event, now time.Time) {
@@ -250,7 +235,7 @@ func printEvents(w io.Writer, events []eventsv1.Event, now time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "  TYPE\tREASON\tAGE\tFROM\tMESSAGE")
 	for _, e := range events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", e.Type, e.Reason, age(metav1.NewTime(eventTime(e)), now), e.ReportingController, e.Note)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", e.Type, e.Reason, age(metav1.NewTime(eventlist.Time(e)), now), e.ReportingController, e.Note)
 	}
 	_ = tw.Flush()
 }

@@ -17,7 +17,6 @@ limitations under the License.
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -27,19 +26,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	eventsv1 "k8s.io/api/events/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
-	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
-	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/render"
+	"kurator.dev/kurator/internal/overrideusage"
 )
 
 func newDescribeOverridePolicyCommand(streams genericiooptions.IOStreams) *cobra.Command {
@@ -85,7 +79,7 @@ it failed to render (Rendered=False) and recent events.`,
 				}
 				kind, ns, uid, spec = "OverridePolicy", p.Namespace, p.UID, &p.Spec
 			}
-			usage, err := overrideUsageOf(cmd.Context(), c, ns, args[0], uid)
+			usage, err := overrideusage.Of(cmd.Context(), c, ns, args[0], uid)
 			if err != nil {
 				return err
 			}
@@ -101,163 +95,7 @@ it failed to render (Rendered=False) and recent events.`,
 	return cmd
 }
 
-// appliedOverride is one template and cluster a policy changed.
-type appliedOverride struct {
-	Template string
-	Cluster  string
-	Rules    []int
-}
-
-// overrideFailure is one cluster of a binding that a policy failed to
-// render.
-type overrideFailure struct {
-	Binding string
-	Cluster string
-	Message string
-}
-
-// overrideUsage is what an override policy did.
-type overrideUsage struct {
-	Applied  []appliedOverride
-	Failures []overrideFailure
-	Events   []eventsv1.Event
-}
-
-// policyID is how the applied annotation and render errors name a policy:
-// namespace/name, or name for a ClusterOverridePolicy.
-func policyID(ns, name string) string {
-	if ns == "" {
-		return name
-	}
-	return ns + "/" + name
-}
-
-// overrideUsageOf reads the Works, bindings and events of the control plane
-// for what the policy ns/name (ns empty: a ClusterOverridePolicy) did.
-func overrideUsageOf(ctx context.Context, c client.Client, ns, name string, uid types.UID) (*overrideUsage, error) {
-	id := policyID(ns, name)
-	var works workv1alpha1.WorkList
-	var workOpts []client.ListOption
-	if ns != "" {
-		// A namespaced policy only changes templates of its namespace.
-		workOpts = append(workOpts, client.MatchingLabels{workv1alpha1.BindingNamespaceLabel: ns})
-	}
-	if err := c.List(ctx, &works, workOpts...); err != nil {
-		return nil, fmt.Errorf("list Works: %w", err)
-	}
-	u := &overrideUsage{Applied: appliedBy(works.Items, id)}
-
-	var bindings []workv1alpha2.ResourceBinding
-	var rbs workv1alpha2.ResourceBindingList
-	var rbOpts []client.ListOption
-	if ns != "" {
-		rbOpts = append(rbOpts, client.InNamespace(ns))
-	}
-	if err := c.List(ctx, &rbs, rbOpts...); err != nil {
-		return nil, fmt.Errorf("list resource bindings: %w", err)
-	}
-	bindings = append(bindings, rbs.Items...)
-	if ns == "" {
-		var crbs workv1alpha2.ClusterResourceBindingList
-		if err := c.List(ctx, &crbs); err != nil {
-			return nil, fmt.Errorf("list cluster resource bindings: %w", err)
-		}
-		for _, crb := range crbs.Items {
-			bindings = append(bindings, workv1alpha2.ResourceBinding{ObjectMeta: crb.ObjectMeta, Spec: crb.Spec, Status: crb.Status})
-		}
-	}
-	u.Failures = failuresOf(bindings, id)
-
-	var evs eventsv1.EventList
-	var evOpts []client.ListOption
-	if ns != "" {
-		evOpts = append(evOpts, client.InNamespace(ns))
-	}
-	// Events are optional: a user allowed to read policies but not events
-	// still gets the rest.
-	if err := c.List(ctx, &evs, evOpts...); err == nil {
-		u.Events = overrideEvents(evs.Items, uid, id)
-	}
-	return u, nil
-}
-
-// appliedBy returns, by template and cluster, the rules of policy id
-// applied to the manifests of works.
-func appliedBy(works []workv1alpha1.Work, id string) []appliedOverride {
-	var out []appliedOverride
-	for _, w := range works {
-		cluster, ok := workv1alpha1.ClusterForExecutionNamespace(w.Namespace)
-		if !ok {
-			continue
-		}
-		for _, m := range w.Spec.Workload.Manifests {
-			obj := &unstructured.Unstructured{}
-			if err := obj.UnmarshalJSON(m.Raw); err != nil {
-				continue
-			}
-			value, ok := obj.GetAnnotations()[render.AppliedOverridesAnnotation]
-			if !ok {
-				continue
-			}
-			entries, err := render.DecodeApplied(value)
-			if err != nil {
-				continue
-			}
-			for _, e := range entries {
-				if e.Policy == id {
-					out = append(out, appliedOverride{
-						Template: obj.GetKind() + " " + strings.TrimPrefix(obj.GetNamespace()+"/"+obj.GetName(), "/"),
-						Cluster:  cluster, Rules: e.Rules,
-					})
-				}
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Template != out[j].Template {
-			return out[i].Template < out[j].Template
-		}
-		return out[i].Cluster < out[j].Cluster
-	})
-	return out
-}
-
-// failuresOf returns the clusters of bindings whose Rendered condition is
-// False because of policy id.
-func failuresOf(bindings []workv1alpha2.ResourceBinding, id string) []overrideFailure {
-	mention := "policy " + id + ":"
-	var out []overrideFailure
-	for i := range bindings {
-		b := &bindings[i]
-		c := apimeta.FindStatusCondition(b.Status.Conditions, workv1alpha2.ConditionRendered)
-		if c == nil || c.Status != metav1.ConditionFalse || !strings.Contains(c.Message, mention) {
-			continue
-		}
-		name := strings.TrimPrefix(b.Namespace+"/"+b.Name, "/")
-		for _, t := range b.Spec.Clusters {
-			if msg := renderFailure(b, t.Name); strings.Contains(msg, mention) {
-				out = append(out, overrideFailure{Binding: name, Cluster: t.Name, Message: msg})
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Binding < out[j].Binding })
-	return out
-}
-
-// overrideEvents are the ten most recent events about the policy itself or
-// about a render that policy id failed.
-func overrideEvents(items []eventsv1.Event, uid types.UID, id string) []eventsv1.Event {
-	mention := "policy " + id + ":"
-	var out []eventsv1.Event
-	for _, e := range items {
-		if (uid != "" && e.Regarding.UID == uid) || (e.Reason == workv1alpha2.BindingReasonOverrideFailed && strings.Contains(e.Note, mention)) {
-			out = append(out, e)
-		}
-	}
-	return recentEvents(out)
-}
-
-func describeOverridePolicy(w io.Writer, kind, ns, name string, spec *policyv1alpha1.OverrideSpec, u *overrideUsage, now time.Time) {
+func describeOverridePolicy(w io.Writer, kind, ns, name string, spec *policyv1alpha1.OverrideSpec, u *overrideusage.Usage, now time.Time) {
 	fmt.Fprintf(w, "Name:         %s\n", name)
 	if ns != "" {
 		fmt.Fprintf(w, "Namespace:    %s\n", ns)

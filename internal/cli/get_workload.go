@@ -25,14 +25,13 @@ import (
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/overrideusage"
 )
 
 // workloadOptions are the flags of 'get workload'.
@@ -187,7 +186,7 @@ func renderedManifest(ctx context.Context, c client.Client, bindings []workv1alp
 	if !contains(placed, cluster) {
 		return nil, fmt.Errorf("%s is not placed on cluster %s (its clusters: %s)", what, cluster, dash(strings.Join(placed, ", ")))
 	}
-	if msg := renderFailure(b, cluster); msg != "" {
+	if msg := overrideusage.RenderFailure(b, cluster); msg != "" {
 		return nil, fmt.Errorf("%s cannot be rendered for cluster %s: %s", what, cluster, msg)
 	}
 	w := &workv1alpha1.Work{}
@@ -219,53 +218,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// renderFailure returns the error that kept the binding controller from
-// rendering b for cluster, or "": this cluster's part of the False
-// Rendered condition ("cluster: error; cluster2: error"), else the
-// OverrideFailed message of its aggregated status.
-func renderFailure(b *workv1alpha2.ResourceBinding, cluster string) string {
-	if c := apimeta.FindStatusCondition(b.Status.Conditions, workv1alpha2.ConditionRendered); c != nil && c.Status == metav1.ConditionFalse {
-		others := make([]string, 0, len(b.Spec.Clusters))
-		for _, t := range b.Spec.Clusters {
-			if t.Name != cluster {
-				others = append(others, t.Name)
-			}
-		}
-		if msg, ok := clusterFailure(c.Message, cluster, others); ok {
-			return msg
-		}
-	}
-	for _, s := range b.Status.AggregatedStatus {
-		if s.ClusterName == cluster && !s.Applied {
-			if msg, ok := strings.CutPrefix(s.AppliedMessage, workv1alpha2.BindingReasonOverrideFailed+": "); ok {
-				return msg
-			}
-		}
-	}
-	return ""
-}
-
-// clusterFailure cuts cluster's error out of a Rendered message
-// "a: error; b: error". An error may itself contain "; ", so a part ends
-// only where another cluster's part begins.
-func clusterFailure(message, cluster string, others []string) (string, bool) {
-	start := -1
-	if strings.HasPrefix(message, cluster+": ") {
-		start = 0
-	} else if i := strings.Index(message, "; "+cluster+": "); i >= 0 {
-		start = i + 2
-	}
-	if start < 0 {
-		return "", false
-	}
-	rest := message[start+len(cluster)+2:]
-	end := len(rest)
-	for _, o := range others {
-		if i := strings.Index(rest, "; "+o+": "); i >= 0 && i < end {
-			end = i
-		}
-	}
-	return rest[:end], true
 }

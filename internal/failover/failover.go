@@ -194,7 +194,7 @@ func HasTask(spec *workv1alpha2.ResourceBindingSpec, cluster string) bool {
 // otherwise it returns how long until the grace period ends. A task with
 // suppressDeletion, or purge mode Never, is never done by itself.
 func TaskDone(t *workv1alpha2.GracefulEvictionTask, replacementHealthy bool, now time.Time) (bool, time.Duration) {
-	if t.PurgeMode == policyv1alpha1.PurgeModeNever || (t.SuppressDeletion != nil && *t.SuppressDeletion) {
+	if !TaskEndsByItself(t) {
 		return false, 0
 	}
 	if t.PurgeMode == policyv1alpha1.PurgeModeDirectly || replacementHealthy {
@@ -213,4 +213,11 @@ func TaskDone(t *workv1alpha2.GracefulEvictionTask, replacementHealthy bool, now
 		return true, 0
 	}
 	return false, left
+}
+
+// TaskEndsByItself reports whether a graceful eviction task ends without a
+// user: purge mode Never and suppressDeletion keep the old copy until
+// someone acts.
+func TaskEndsByItself(t *workv1alpha2.GracefulEvictionTask) bool {
+	return t.PurgeMode != policyv1alpha1.PurgeModeNever && (t.SuppressDeletion == nil || !*t.SuppressDeletion)
 }

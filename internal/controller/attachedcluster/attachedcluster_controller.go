@@ -33,6 +33,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -57,11 +58,17 @@ const ReasonClusterNameConflict = "ClusterNameConflict"
 type Reconciler struct {
 	Client   client.Client
 	Recorder events.EventRecorder
+	// Clock dates the conditions' transitions; SetupWithManager defaults it
+	// to the wall clock.
+	Clock clock.PassiveClock
 }
 
 // SetupWithManager registers the controller; Secrets, Clusters and Fleets map
 // back to the AttachedClusters they concern.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("attachedcluster").
 		For(&clusterv1alpha1.AttachedCluster{}).
@@ -146,14 +153,16 @@ func (r *Reconciler) reconcileKubeconfig(ctx context.Context, ac *clusterv1alpha
 		return "", false, nil
 	}
 	apimeta.SetStatusCondition(&ac.Status.Conditions, metav1.Condition{Type: clusterv1alpha1.ConditionKubeconfigValid, Status: metav1.ConditionTrue,
-		Reason: clusterv1alpha1.ReasonKubeconfigValid, Message: "kubeconfig found and parsed", ObservedGeneration: ac.Generation})
+		Reason: clusterv1alpha1.ReasonKubeconfigValid, Message: "kubeconfig found and parsed", ObservedGeneration: ac.Generation,
+		LastTransitionTime: metav1.NewTime(r.Clock.Now())})
 	ac.Status.APIEndpoint = kcluster.Server
 	return kcluster.Server, true, nil
 }
 
 func (r *Reconciler) invalid(ac *clusterv1alpha1.AttachedCluster, reason, msg string) {
 	for _, t := range []string{clusterv1alpha1.ConditionKubeconfigValid, clusterv1alpha1.ConditionReady} {
-		apimeta.SetStatusCondition(&ac.Status.Conditions, metav1.Condition{Type: t, Status: metav1.ConditionFalse, Reason: reason, Message: msg, ObservedGeneration: ac.Generation})
+		apimeta.SetStatusCondition(&ac.Status.Conditions, metav1.Condition{Type: t, Status: metav1.ConditionFalse, Reason: reason, Message: msg,
+			ObservedGeneration: ac.Generation, LastTransitionTime: metav1.NewTime(r.Clock.Now())})
 	}
 	if ac.Status.Ready {
 		r.Recorder.Eventf(ac, nil, corev1.EventTypeWarning, reason, "Validate", "%s", msg)
@@ -270,7 +279,7 @@ func ownedBy(cluster *karmadaclusterv1alpha1.Cluster, ac *clusterv1alpha1.Attach
 func (r *Reconciler) mirrorHealth(ac *clusterv1alpha1.AttachedCluster, cluster *karmadaclusterv1alpha1.Cluster) {
 	ready := apimeta.FindStatusCondition(cluster.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady)
 	cond := metav1.Condition{Type: clusterv1alpha1.ConditionReady, Status: metav1.ConditionUnknown, Reason: "Probing",
-		Message: "waiting for the first health probe", ObservedGeneration: ac.Generation}
+		Message: "waiting for the first health probe", ObservedGeneration: ac.Generation, LastTransitionTime: metav1.NewTime(r.Clock.Now())}
 	if ready != nil {
 		cond.Status, cond.Message = ready.Status, ready.Message
 		switch {

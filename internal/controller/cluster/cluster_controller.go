@@ -39,6 +39,7 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/message"
 )
 
 // Options tune health probing.
@@ -222,10 +223,11 @@ func (r *Reconciler) collect(ctx context.Context, cluster *karmadaclusterv1alpha
 	return nil
 }
 
-func (r *Reconciler) setReady(cluster *karmadaclusterv1alpha1.Cluster, status metav1.ConditionStatus, reason, message string) {
+func (r *Reconciler) setReady(cluster *karmadaclusterv1alpha1.Cluster, status metav1.ConditionStatus, reason, msg string) {
 	apimeta.SetStatusCondition(&cluster.Status.Conditions, metav1.Condition{
 		Type: karmadaclusterv1alpha1.ClusterConditionReady, Status: status, Reason: reason,
-		Message: truncate(message), ObservedGeneration: cluster.Generation,
+		Message: message.Truncate(msg, message.ConditionMax), ObservedGeneration: cluster.Generation,
+		LastTransitionTime: metav1.NewTime(r.Clock.Now()),
 	})
 }
 
@@ -359,12 +361,4 @@ func errText(err error) string {
 		return "no detail"
 	}
 	return err.Error()
-}
-
-func truncate(s string) string {
-	const limit = 1024
-	if len(s) > limit {
-		return s[:limit-3] + "..."
-	}
-	return s
 }

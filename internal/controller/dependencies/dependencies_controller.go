@@ -32,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -42,6 +41,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -101,6 +101,9 @@ type Reconciler struct {
 	Dynamic  dynamic.Interface
 	Mapper   apimeta.RESTMapper
 	Recorder events.EventRecorder
+	// Clock dates the condition's transitions; SetupWithManager defaults
+	// it to the wall clock.
+	Clock clock.PassiveClock
 
 	refs *references
 }
@@ -109,6 +112,9 @@ type Reconciler struct {
 // metadata only: their content is never needed here.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	r.refs = newReferences()
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &workv1alpha2.ResourceBinding{}, requiredByIndex, func(o client.Object) []string {
 		rb, ok := o.(*workv1alpha2.ResourceBinding)
 		if !ok {
@@ -280,7 +286,7 @@ func (r *Reconciler) setCondition(ctx context.Context, rb *workv1alpha2.Resource
 	conditions := []metav1.Condition{}
 	if want != nil {
 		want.Type, want.ObservedGeneration = ConditionDependenciesDistributed, rb.Generation
-		want.LastTransitionTime = metav1.NewTime(time.Now())
+		want.LastTransitionTime = metav1.NewTime(r.Clock.Now())
 		if have != nil && have.Status == want.Status {
 			if have.Reason == want.Reason && have.Message == want.Message && have.ObservedGeneration == want.ObservedGeneration {
 				return nil

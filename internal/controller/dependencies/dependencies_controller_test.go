@@ -18,6 +18,7 @@ package dependencies
 import (
 	"context"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -29,6 +30,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/tools/events"
+	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -45,6 +47,7 @@ type fixture struct {
 	t      *testing.T
 	client client.Client
 	r      *Reconciler
+	clock  *clocktesting.FakePassiveClock
 	key    types.NamespacedName
 }
 
@@ -82,8 +85,9 @@ func newFixture(t *testing.T, extra ...client.Object) *fixture {
 		WithIndex(&workv1alpha2.ResourceBinding{}, requiredByIndex, func(o client.Object) []string {
 			return requiredByKeys(o.(*workv1alpha2.ResourceBinding))
 		}).Build()
-	r := &Reconciler{Client: c, Reader: c, Dynamic: dyn, Mapper: mapper, Recorder: events.NewFakeRecorder(100), refs: newReferences()}
-	return &fixture{t: t, client: c, r: r, key: client.ObjectKeyFromObject(rb)}
+	clk := clocktesting.NewFakePassiveClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	r := &Reconciler{Client: c, Reader: c, Dynamic: dyn, Mapper: mapper, Recorder: events.NewFakeRecorder(100), Clock: clk, refs: newReferences()}
+	return &fixture{t: t, client: c, r: r, clock: clk, key: client.ObjectKeyFromObject(rb)}
 }
 
 func (f *fixture) reconcile(key types.NamespacedName) {
@@ -165,9 +169,11 @@ func TestAttachedBindingFollowsTheWorkload(t *testing.T) {
 		t.Fatal("a binding was made for a Secret that does not exist")
 	}
 	cond := apimeta.FindStatusCondition(f.binding("web-deployment").Status.Conditions, ConditionDependenciesDistributed)
-	if cond == nil || cond.Status != metav1.ConditionFalse || cond.Reason != ReasonDependencyNotFound || cond.ObservedGeneration != 1 {
+	if cond == nil || cond.Status != metav1.ConditionFalse || cond.Reason != ReasonDependencyNotFound || cond.ObservedGeneration != 1 ||
+		!cond.LastTransitionTime.Time.Equal(f.clock.Now()) {
 		t.Fatalf("condition with a missing Secret: %+v", cond)
 	}
+	f.clock.SetTime(f.clock.Now().Add(time.Minute))
 	// The Secret appears; its creation is mapped to the workload's binding.
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "creds", Namespace: "ns", UID: "creds-uid"}}
 	if err := f.client.Create(context.Background(), secret); err != nil {
@@ -182,8 +188,8 @@ func TestAttachedBindingFollowsTheWorkload(t *testing.T) {
 		t.Fatal("no attached binding for the Secret once it exists")
 	}
 	cond = apimeta.FindStatusCondition(f.binding("web-deployment").Status.Conditions, ConditionDependenciesDistributed)
-	if cond == nil || cond.Status != metav1.ConditionTrue {
-		t.Fatalf("condition with every dependency: %+v", cond)
+	if cond == nil || cond.Status != metav1.ConditionTrue || !cond.LastTransitionTime.Time.Equal(f.clock.Now()) {
+		t.Fatalf("condition with every dependency, changed at %s: %+v", f.clock.Now(), cond)
 	}
 
 	// The workload moves: the snapshots follow.

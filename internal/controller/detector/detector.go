@@ -39,6 +39,7 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/client-go/util/workqueue"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -73,6 +74,8 @@ type Detector struct {
 	// when asked.
 	pending map[schema.GroupVersionKind]bool
 	stop    <-chan struct{}
+	// failures keeps BindingFailed to one event per failure.
+	failures bindFailures
 }
 
 // NeedLeaderElection: one detector acts at a time.
@@ -80,7 +83,8 @@ func (d *Detector) NeedLeaderElection() bool { return true }
 
 // Start runs the detector until ctx ends.
 func (d *Detector) Start(ctx context.Context) error {
-	log := logr.FromContextOrDiscard(ctx).WithName("detector")
+	// The manager hands runnables no logger: fall back to the global one.
+	log := ctrl.LoggerFrom(ctx).WithName("detector")
 	ctx = logr.NewContext(ctx, log)
 	d.queue = workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[key](),
 		workqueue.TypedRateLimitingQueueConfig[key]{Name: "detector"})

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/go-logr/logr"
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -40,15 +41,38 @@ import (
 
 // reconcile claims one template and maintains its binding.
 func (d *Detector) reconcile(ctx context.Context, k key) error {
+	log := logr.FromContextOrDiscard(ctx).WithValues("kind", k.GVK.Kind, "namespace", k.Namespace, "name", k.Name)
+	ctx = logr.NewContext(ctx, log)
 	u, err := d.template(k)
-	if err != nil || u == nil || !u.GetDeletionTimestamp().IsZero() || skipped(u) {
-		// A deleted template's binding goes with it (owner reference).
+	if err != nil {
 		return err
+	}
+	if u == nil || !u.GetDeletionTimestamp().IsZero() {
+		// A deleted template's binding goes with it (owner reference).
+		d.failures.forget(k)
+		log.V(2).Info("Template deleted; its binding goes with it")
+		return nil
+	}
+	if skipped(u) {
+		log.V(5).Info("Template never propagated")
+		return nil
 	}
 	cand, ok, err := d.policyFor(ctx, u)
-	if err != nil || !ok {
+	if err != nil {
 		return err
 	}
+	if !ok {
+		d.failures.forget(k)
+		if claimed(u) {
+			// Nothing is undone: the claim and the binding stay, so what
+			// runs on the members is not touched.
+			log.V(2).Info("No policy selects the claimed template any more; its claim and binding stay")
+		} else {
+			log.V(4).Info("No policy selects the template")
+		}
+		return nil
+	}
+	ctx = logr.NewContext(ctx, log.WithValues("policy", policyID(cand)))
 	if u.GetGeneration() > 0 {
 		// The binding records the template's generation, which the claim
 		// does not change: claim and bind at once, one API round trip
@@ -58,7 +82,7 @@ func (d *Detector) reconcile(ctx context.Context, k key) error {
 			_, err := d.claim(ctx, u, cand)
 			return err
 		})
-		g.Go(func() error { return d.bind(ctx, u, cand) })
+		g.Go(func() error { return d.bind(ctx, k, u, cand) })
 		return g.Wait()
 	}
 	// Without a generation the version is the resourceVersion, which the
@@ -66,17 +90,48 @@ func (d *Detector) reconcile(ctx context.Context, k key) error {
 	if u, err = d.claim(ctx, u, cand); err != nil {
 		return err
 	}
-	return d.bind(ctx, u, cand)
+	return d.bind(ctx, k, u, cand)
 }
 
-// bind creates or updates the template's binding.
-func (d *Detector) bind(ctx context.Context, u *unstructured.Unstructured, cand policy) error {
+// bind creates or updates the template's binding. A binding that cannot be
+// built is a BindingFailed event when the failure starts or changes; the
+// retries of the same failure record nothing more.
+func (d *Detector) bind(ctx context.Context, k key, u *unstructured.Unstructured, cand policy) error {
+	log := logr.FromContextOrDiscard(ctx)
 	spec, err := d.bindingSpec(ctx, u, cand)
 	if err != nil {
-		d.Recorder.Eventf(u, nil, corev1.EventTypeWarning, "BindingFailed", "Propagate", "%v", err)
+		if d.failures.record(k, err.Error()) {
+			log.V(1).Info("Cannot build the binding", "err", err.Error())
+			d.Recorder.Eventf(u, nil, corev1.EventTypeWarning, "BindingFailed", "Propagate", "%v", err)
+		}
 		return err
 	}
-	return d.upsertBinding(ctx, u, cand, spec)
+	if err := d.upsertBinding(ctx, u, cand, spec); err != nil {
+		return err
+	}
+	if d.failures.forget(k) {
+		log.V(1).Info("Template binds again")
+	}
+	return nil
+}
+
+// claimed reports whether a template carries a policy's claim.
+func claimed(u *unstructured.Unstructured) bool {
+	for _, k := range claimKeys {
+		if _, ok := u.GetLabels()[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// policyID names a policy in logs: namespace/name, or name for a
+// ClusterPropagationPolicy.
+func policyID(p policy) string {
+	if p.Namespace == "" {
+		return p.Name
+	}
+	return p.Namespace + "/" + p.Name
 }
 
 // policy is the claiming policy with what the binding needs from it.
@@ -170,7 +225,12 @@ func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p po
 	if err != nil {
 		return nil, err
 	}
-	return d.Dynamic.Resource(m.Resource).Namespace(u.GetNamespace()).Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{})
+	claimedNow, err := d.Dynamic.Resource(m.Resource).Namespace(u.GetNamespace()).Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{})
+	if err != nil {
+		return nil, err
+	}
+	logr.FromContextOrDiscard(ctx).V(1).Info("Claimed template")
+	return claimedNow, nil
 }
 
 // bindingSpec is everything the binding holds except the decision.
@@ -294,14 +354,24 @@ func (d *Detector) upsertBindingOnce(ctx context.Context, reader client.Reader, 
 		APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Name: u.GetName(), UID: u.GetUID(),
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false),
 	}})
+	log := logr.FromContextOrDiscard(ctx).WithValues("binding", name)
 	if create {
 		obj.SetFinalizers([]string{workv1alpha2.BindingFinalizer})
-		return d.Client.Create(ctx, obj)
-	}
-	if sameJSON(before, obj) {
+		if err := d.Client.Create(ctx, obj); err != nil {
+			return err
+		}
+		log.V(1).Info("Created binding")
 		return nil
 	}
-	return d.Client.Update(ctx, obj)
+	if sameJSON(before, obj) {
+		log.V(4).Info("Binding up to date")
+		return nil
+	}
+	if err := d.Client.Update(ctx, obj); err != nil {
+		return err
+	}
+	log.V(2).Info("Updated binding")
+	return nil
 }
 
 // sameJSON compares two objects as the API server stores them: an empty

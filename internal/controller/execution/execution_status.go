@@ -31,11 +31,12 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	"kurator.dev/kurator/internal/message"
 )
 
-func (r *Reconciler) setCondition(work *workv1alpha1.Work, condType string, status metav1.ConditionStatus, reason, message string) {
+func (r *Reconciler) setCondition(work *workv1alpha1.Work, condType string, status metav1.ConditionStatus, reason, msg string) {
 	apimeta.SetStatusCondition(&work.Status.Conditions, metav1.Condition{
-		Type: condType, Status: status, Reason: reason, Message: truncate(message),
+		Type: condType, Status: status, Reason: reason, Message: message.Truncate(msg, message.ConditionMax),
 		ObservedGeneration: work.Generation, LastTransitionTime: metav1.NewTime(r.Clock.Now()),
 	})
 }
@@ -186,12 +187,4 @@ func readinessChanged() predicate.Predicate {
 		isReady, _ := clusterReady(newC)
 		return wasReady != isReady || oldC.DeletionTimestamp.IsZero() != newC.DeletionTimestamp.IsZero()
 	}}
-}
-
-func truncate(s string) string {
-	const limit = 1024
-	if len(s) > limit {
-		return s[:limit-3] + "..."
-	}
-	return s
 }

@@ -28,6 +28,7 @@ import (
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -42,11 +43,17 @@ import (
 type Reconciler struct {
 	Client   client.Client
 	Recorder events.EventRecorder
+	// Clock dates the Ready condition's transitions; SetupWithManager
+	// defaults it to the wall clock.
+	Clock clock.PassiveClock
 }
 
 // SetupWithManager registers the controller; changes of member clusters map
 // to the Fleets that list them.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("fleet").
 		For(&fleetv1alpha1.Fleet{}).
@@ -84,7 +91,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	f.Status.TotalClusters = int32(len(statuses))
 	f.Status.ReadyClusters, f.Status.NotReadyClusters = ready, notReady
 	f.Status.ObservedGeneration = f.Generation
-	cond := metav1.Condition{Type: fleetv1alpha1.ConditionReady, ObservedGeneration: f.Generation}
+	cond := metav1.Condition{Type: fleetv1alpha1.ConditionReady, ObservedGeneration: f.Generation, LastTransitionTime: metav1.NewTime(r.Clock.Now())}
 	switch {
 	case len(statuses) == 0:
 		f.Status.Phase = fleetv1alpha1.FleetPhasePending
