@@ -23,6 +23,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/propagation"
 )
 
 // RenderFailure returns the error that kept the binding controller from
@@ -55,21 +56,11 @@ func RenderFailure(b *workv1alpha2.ResourceBinding, cluster string) string {
 // "a: error; b: error". An error may itself contain "; ", so a part ends
 // only where another cluster's part begins.
 func clusterFailure(message, cluster string, others []string) (string, bool) {
-	start := -1
-	if strings.HasPrefix(message, cluster+": ") {
-		start = 0
-	} else if i := strings.Index(message, "; "+cluster+": "); i >= 0 {
-		start = i + 2
-	}
-	if start < 0 {
-		return "", false
-	}
-	rest := message[start+len(cluster)+2:]
-	end := len(rest)
+	targets := []workv1alpha2.TargetCluster{{Name: cluster}}
 	for _, o := range others {
-		if i := strings.Index(rest, "; "+o+": "); i >= 0 && i < end {
-			end = i
-		}
+		targets = append(targets, workv1alpha2.TargetCluster{Name: o})
 	}
-	return rest[:end], true
+	rendered := []metav1.Condition{{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionFalse, Message: message}}
+	msg, ok := propagation.RenderFailures(rendered, targets)[cluster]
+	return msg, ok
 }

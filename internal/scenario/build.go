@@ -16,7 +16,6 @@ limitations under the License.
 package scenario
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -27,6 +26,7 @@ import (
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/policymatch"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
@@ -99,49 +99,14 @@ func (s *Scenario) Render(w *framework.Workload, res *scheduler.Result, schedErr
 	if s.Previous != nil {
 		rb.Spec.Clusters = s.Previous.Spec.Clusters
 	}
-	cond := metav1.Condition{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonSuccess, Message: "binding has been scheduled"}
-	if schedErr != nil {
-		cond.Status, cond.Message = metav1.ConditionFalse, schedErr.Error()
-		var fit *scheduler.FitError
-		var unsched *scheduler.UnschedulableError
-		switch {
-		case errors.As(schedErr, &fit):
-			cond.Reason = workv1alpha2.BindingReasonNoClusterFit
-		case errors.As(schedErr, &unsched):
-			cond.Reason = workv1alpha2.BindingReasonUnschedulable
-		default:
-			cond.Reason = workv1alpha2.BindingReasonSchedulerError
-		}
-	} else {
-		rb.Spec.Clusters = nil
-		for _, t := range res.Clusters {
-			rb.Spec.Clusters = append(rb.Spec.Clusters, workv1alpha2.TargetCluster{Name: t.Name, Replicas: int32(t.Replicas)})
-		}
+	if schedErr == nil {
+		rb.Spec.Clusters = propagation.Decision(res)
 		rb.Status.SchedulerObservedAffinityName = res.AffinityName
 	}
+	cond := propagation.ScheduledCondition(schedErr, rb.Generation)
 	apimeta.SetStatusCondition(&rb.Status.Conditions, cond)
 	if res != nil {
-		rb.Status.SchedulingExplanation = Explain(res.Explanation)
+		rb.Status.SchedulingExplanation = propagation.Explain(res.Explanation)
 	}
 	return rb
-}
-
-// Explain converts the scheduler's explanation to its API form.
-func Explain(e scheduler.Explanation) *workv1alpha2.SchedulingExplanation {
-	out := &workv1alpha2.SchedulingExplanation{Strategy: e.Strategy, Division: truncate(strings.TrimSpace(e.Division), 4096), Terms: e.Terms}
-	for _, c := range e.Candidates {
-		ce := workv1alpha2.ClusterExplanation{Name: c.Name, Feasible: c.Feasible, Reasons: c.Reasons, Score: c.Score, AssignedReplicas: int32(c.Assigned)}
-		if c.Available >= 0 {
-			ce.AvailableReplicas = int32(min(c.Available, 1<<31-1))
-		}
-		out.Candidates = append(out.Candidates, ce)
-	}
-	return out
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-3] + "..."
 }

@@ -27,7 +27,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,6 +35,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
@@ -76,7 +76,7 @@ func (d *Descheduler) Start(ctx context.Context) error {
 	if d.Clock == nil {
 		d.Clock = clock.RealClock{}
 	}
-	log := logr.FromContextOrDiscard(ctx).WithName("descheduler")
+	log := ctrl.LoggerFrom(ctx).WithName("descheduler")
 	wait.UntilWithContext(ctx, func(ctx context.Context) {
 		if err := d.pass(ctx); err != nil {
 			log.Error(err, "Descheduling pass failed")
@@ -98,7 +98,7 @@ func (d *Descheduler) pass(ctx context.Context) error {
 			continue
 		}
 		if err := d.deschedule(ctx, rb); err != nil {
-			logr.FromContextOrDiscard(ctx).Error(err, "Cannot deschedule binding", "binding", client.ObjectKeyFromObject(rb))
+			ctrl.LoggerFrom(ctx).Error(err, "Cannot deschedule binding", "binding", client.ObjectKeyFromObject(rb))
 		}
 	}
 	return nil

@@ -152,7 +152,7 @@ func (d *Detector) policyChanged(ctx context.Context, obj any) {
 		if err := d.watch(gvk); err != nil {
 			// Typically a CRD applied together with its policy and not
 			// served yet: retried until it is (see retryPending).
-			logr.FromContextOrDiscard(ctx).Info("Cannot watch the kind a policy selects yet", "kind", gvk.String(), "err", err.Error())
+			ctrl.LoggerFrom(ctx).Info("Cannot watch the kind a policy selects yet", "kind", gvk.String(), "err", err.Error())
 			d.mu.Lock()
 			d.pending[gvk] = true
 			d.mu.Unlock()
@@ -181,7 +181,7 @@ func (d *Detector) retryPending(ctx context.Context) {
 		d.mu.Lock()
 		delete(d.pending, gvk)
 		d.mu.Unlock()
-		logr.FromContextOrDiscard(ctx).Info("Watching a kind that is now served", "kind", gvk.String())
+		ctrl.LoggerFrom(ctx).Info("Watching a kind that is now served", "kind", gvk.String())
 		d.enqueueKind(gvk)
 	}
 }

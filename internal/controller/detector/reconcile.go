@@ -29,6 +29,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
@@ -41,7 +42,7 @@ import (
 
 // reconcile claims one template and maintains its binding.
 func (d *Detector) reconcile(ctx context.Context, k key) error {
-	log := logr.FromContextOrDiscard(ctx).WithValues("kind", k.GVK.Kind, "namespace", k.Namespace, "name", k.Name)
+	log := ctrl.LoggerFrom(ctx).WithValues("kind", k.GVK.Kind, "namespace", k.Namespace, "name", k.Name)
 	ctx = logr.NewContext(ctx, log)
 	u, err := d.template(k)
 	if err != nil {
@@ -97,7 +98,7 @@ func (d *Detector) reconcile(ctx context.Context, k key) error {
 // built is a BindingFailed event when the failure starts or changes; the
 // retries of the same failure record nothing more.
 func (d *Detector) bind(ctx context.Context, k key, u *unstructured.Unstructured, cand policy) error {
-	log := logr.FromContextOrDiscard(ctx)
+	log := ctrl.LoggerFrom(ctx)
 	spec, err := d.bindingSpec(ctx, u, cand)
 	if err != nil {
 		if d.failures.record(k, err.Error()) {
@@ -229,7 +230,7 @@ func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p po
 	if err != nil {
 		return nil, err
 	}
-	logr.FromContextOrDiscard(ctx).V(1).Info("Claimed template")
+	ctrl.LoggerFrom(ctx).V(1).Info("Claimed template")
 	return claimedNow, nil
 }
 
@@ -354,7 +355,7 @@ func (d *Detector) upsertBindingOnce(ctx context.Context, reader client.Reader, 
 		APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Name: u.GetName(), UID: u.GetUID(),
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false),
 	}})
-	log := logr.FromContextOrDiscard(ctx).WithValues("binding", name)
+	log := ctrl.LoggerFrom(ctx).WithValues("binding", name)
 	if create {
 		obj.SetFinalizers([]string{workv1alpha2.BindingFinalizer})
 		if err := d.Client.Create(ctx, obj); err != nil {

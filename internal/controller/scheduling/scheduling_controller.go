@@ -23,13 +23,10 @@ package scheduling
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"maps"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -49,8 +46,6 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/membercluster"
-	"kurator.dev/kurator/internal/patch"
-	"kurator.dev/kurator/internal/scenario"
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 	"kurator.dev/kurator/internal/scheduler/framework"
@@ -259,148 +254,6 @@ func withReservations(infos []*framework.ClusterInfo, reserved map[string][]esti
 	return out
 }
 
-// write stores the decision: spec.clusters and the applied placement, then
-// the status. On an unschedulable error the previous decision stays and the
-// binding is retried; a binding no cluster fits is withdrawn (as Karmada).
-func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *framework.Workload, placementJSON string, res *scheduler.Result, schedErr error,
-	evicted bool, extraAnnotations map[string]string) (ctrl.Result, error) {
-	spec := b.BindingSpec()
-	previous := map[string]int64{}
-	for _, t := range spec.Clusters {
-		previous[t.Name] = int64(t.Replicas)
-	}
-	var fit *scheduler.FitError
-	decided := schedErr == nil || errors.As(schedErr, &fit)
-	if decided {
-		var clusters []workv1alpha2.TargetCluster
-		if res != nil && schedErr == nil {
-			for _, t := range res.Clusters {
-				clusters = append(clusters, workv1alpha2.TargetCluster{Name: t.Name, Replicas: int32(t.Replicas)})
-			}
-		}
-		annotations := b.GetAnnotations()
-		if annotations == nil {
-			annotations = map[string]string{}
-		}
-		if evicted || len(extraAnnotations) > 0 || !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
-			// The decision is the scheduler's alone: a merge patch of it
-			// never conflicts with the detector's or binding controller's
-			// writes. Eviction tasks are shared with the binding controller,
-			// which removes them: that patch is conditional on the version
-			// read.
-			patchAnnotations := map[string]string{policyv1alpha1.AppliedPlacementAnnotation: placementJSON}
-			maps.Copy(patchAnnotations, extraAnnotations)
-			metadata := map[string]any{"annotations": patchAnnotations}
-			specPatch := map[string]any{"clusters": clusters}
-			if evicted || len(extraAnnotations) > 0 {
-				metadata["resourceVersion"] = b.GetResourceVersion()
-				specPatch["gracefulEvictionTasks"] = spec.GracefulEvictionTasks
-			}
-			if err := patch.Merge(ctx, r.Client, b, map[string]any{"metadata": metadata, "spec": specPatch}); err != nil {
-				if apierrors.IsConflict(err) {
-					return ctrl.Result{RequeueAfter: 50 * time.Millisecond}, nil
-				}
-				return ctrl.Result{}, err
-			}
-			r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
-		}
-		if w.Requirements != nil && schedErr == nil {
-			decidedReplicas := map[string]int64{}
-			for _, t := range res.Clusters {
-				decidedReplicas[t.Name] = t.Replicas
-			}
-			r.reserved.record(client.ObjectKeyFromObject(b).String(), *w.Requirements, previous, decidedReplicas)
-		}
-	}
-	return r.writeStatus(ctx, b, res, schedErr)
-}
-
-// schedulingStatus is the part of a binding's status the scheduler owns;
-// it is server-side applied, so the binding controller's fields are kept.
-type schedulingStatus struct {
-	SchedulerObservedGeneration   int64                               `json:"schedulerObservedGeneration"`
-	SchedulerObservedAffinityName string                              `json:"schedulerObservingAffinityName,omitempty"`
-	LastScheduledTime             *metav1.Time                        `json:"lastScheduledTime,omitempty"`
-	Conditions                    []metav1.Condition                  `json:"conditions"`
-	SchedulingExplanation         *workv1alpha2.SchedulingExplanation `json:"schedulingExplanation,omitempty"`
-}
-
-func owned(s *workv1alpha2.ResourceBindingStatus) schedulingStatus {
-	out := schedulingStatus{
-		SchedulerObservedGeneration: s.SchedulerObservedGeneration, SchedulerObservedAffinityName: s.SchedulerObservedAffinityName,
-		LastScheduledTime: s.LastScheduledTime, SchedulingExplanation: s.SchedulingExplanation, Conditions: []metav1.Condition{},
-	}
-	if c := apimeta.FindStatusCondition(s.Conditions, workv1alpha2.ConditionScheduled); c != nil {
-		out.Conditions = append(out.Conditions, *c)
-	}
-	return out
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, res *scheduler.Result, schedErr error) (ctrl.Result, error) {
-	status := b.BindingStatus()
-	before := owned(status)
-	cond := metav1.Condition{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonSuccess,
-		Message: "binding has been scheduled", ObservedGeneration: b.GetGeneration()}
-	var fit *scheduler.FitError
-	var unsched *scheduler.UnschedulableError
-	requeue := time.Duration(0)
-	wasOK := apimeta.IsStatusConditionTrue(status.Conditions, workv1alpha2.ConditionScheduled)
-	previousAffinity := status.SchedulerObservedAffinityName
-	switch {
-	case schedErr == nil:
-		// The time of the decision in force: re-running the scheduler
-		// (duplicated placements re-run on every cluster change) to the
-		// same result for the same generation is not a new decision.
-		if !wasOK || status.LastScheduledTime == nil || status.SchedulerObservedGeneration != b.GetGeneration() {
-			now := metav1.NewTime(r.Clock.Now())
-			status.LastScheduledTime = &now
-		}
-		status.SchedulerObservedAffinityName = res.AffinityName
-	case errors.As(schedErr, &fit):
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonNoClusterFit, truncate(schedErr.Error())
-		requeue = 10 * time.Second
-	case errors.As(schedErr, &unsched):
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonUnschedulable, truncate(schedErr.Error())
-		requeue = 10 * time.Second
-	default:
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonSchedulerError, truncate(schedErr.Error())
-		requeue = 10 * time.Second
-	}
-	key := client.ObjectKeyFromObject(b).String()
-	// The same decision again for the same generation: its status is
-	// written already, maybe not yet in the cache read. Re-running
-	// (duplicated placements re-run on every cluster change) changes
-	// nothing but scores, and the explanation is that of the decision in
-	// force.
-	sameDecision := schedErr == nil && res.AffinityName == previousAffinity && (r.decided.decided(key, b.GetGeneration()) ||
-		(wasOK && status.SchedulerObservedGeneration == b.GetGeneration()))
-	if sameDecision {
-		r.decided.record(key, b.GetGeneration())
-		return ctrl.Result{}, nil
-	}
-	status.SchedulerObservedGeneration = b.GetGeneration()
-	apimeta.SetStatusCondition(&status.Conditions, cond)
-	if res != nil {
-		status.SchedulingExplanation = scenario.Explain(res.Explanation)
-	}
-	after := owned(status)
-	if !equality.Semantic.DeepEqual(before, after) {
-		if err := patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, "kurator-scheduler"); err != nil {
-			r.decided.forget(key)
-			return ctrl.Result{}, err
-		}
-	}
-	if schedErr == nil {
-		r.decided.record(key, b.GetGeneration())
-	} else {
-		r.decided.forget(key)
-	}
-	if schedErr != nil && wasOK {
-		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, cond.Reason, "Schedule", "%s", cond.Message)
-	}
-	return ctrl.Result{RequeueAfter: requeue}, nil
-}
-
 // clusterChanged passes the Cluster changes that can change decisions:
 // added or removed clusters, spec (taints, topology) and label changes, and
 // readiness flips. Capacity updates alone do not move running workloads.
@@ -459,11 +312,4 @@ func describe(clusters []workv1alpha2.TargetCluster) string {
 func itoa(n int32) string {
 	b, _ := json.Marshal(n)
 	return string(b)
-}
-
-func truncate(s string) string {
-	if len(s) > 4000 {
-		return s[:3997] + "..."
-	}
-	return s
 }
