@@ -24,7 +24,6 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/policymatch"
 	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler"
@@ -52,26 +51,17 @@ func (s *Scenario) Build() (*framework.Snapshot, *framework.Workload, error) {
 		}
 		snap.Clusters = append(snap.Clusters, &framework.ClusterInfo{Cluster: c, Nodes: ns})
 	}
-	w := &framework.Workload{
-		UID:       string(s.Template.GetUID()),
-		Namespace: s.Template.GetNamespace(),
-		Name:      s.Template.GetName(),
-		GVK:       s.Template.GroupVersionKind(),
-		Placement: &s.Policy.Placement,
-	}
-	r, err := interpreter.For(s.Template.GroupVersionKind()).GetReplicas(s.Template)
+	// The scheduler's input comes from the binding the detector would
+	// write, as the scheduler reads it.
+	spec, err := propagation.BindingSpec(s.Template, s.Policy, &s.Policy.Placement)
 	if err != nil {
 		return nil, nil, err
 	}
-	if r != nil {
-		w.Replicas, w.Requirements = r.Replicas, &r.Requirements
-	}
 	if s.Previous != nil {
-		for _, t := range s.Previous.Spec.Clusters {
-			w.Previous = append(w.Previous, framework.TargetCluster{Name: t.Name, Replicas: int64(t.Replicas)})
-		}
-		w.Fresh = s.Previous.Spec.RescheduleTriggeredAt != nil
+		spec.Clusters = s.Previous.Spec.Clusters
+		spec.RescheduleTriggeredAt = s.Previous.Spec.RescheduleTriggeredAt
 	}
+	w := propagation.Workload(&workv1alpha2.ResourceBinding{Spec: spec})
 	return snap, w, nil
 }
 

@@ -21,7 +21,6 @@ import (
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
@@ -66,16 +65,9 @@ func (s *Scenario) Works(rb *workv1alpha2.ResourceBinding) ([]*workv1alpha1.Work
 		if err != nil {
 			return nil, fmt.Errorf("cluster %s: %w", target.Name, err)
 		}
-		works = append(works, &workv1alpha1.Work{
-			TypeMeta: metav1.TypeMeta{APIVersion: workv1alpha1.SchemeGroupVersion.String(), Kind: "Work"},
-			ObjectMeta: metav1.ObjectMeta{
-				Name: workv1alpha2.WorkName(rb), Namespace: workv1alpha1.ExecutionNamespace(target.Name),
-				Labels: map[string]string{workv1alpha1.BindingNamespaceLabel: rb.Namespace, workv1alpha1.BindingNameLabel: rb.Name},
-			},
-			Spec: workv1alpha1.WorkSpec{Workload: workv1alpha1.WorkloadTemplate{
-				Manifests: []workv1alpha1.Manifest{{RawExtension: runtime.RawExtension{Raw: raw}}},
-			}},
-		})
+		w := &workv1alpha1.Work{TypeMeta: metav1.TypeMeta{APIVersion: workv1alpha1.SchemeGroupVersion.String(), Kind: "Work"}}
+		propagation.SetWork(w, rb, target.Name, raw)
+		works = append(works, w)
 	}
 	apimeta.SetStatusCondition(&rb.Status.Conditions, propagation.RenderedCondition(failures, len(rb.Spec.Clusters), rb.Generation))
 	if len(failures) > 0 {

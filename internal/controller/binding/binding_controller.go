@@ -23,7 +23,6 @@ package binding
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
@@ -31,7 +30,6 @@ import (
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -262,30 +260,7 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 		if w.CreationTimestamp.IsZero() {
 			controllerutil.AddFinalizer(w, workv1alpha1.ExecutionFinalizer)
 		}
-		if w.Labels == nil {
-			w.Labels = map[string]string{}
-		}
-		w.Labels[workv1alpha1.BindingNamespaceLabel], w.Labels[workv1alpha1.BindingNameLabel] = b.GetNamespace(), b.GetName()
-		if w.Annotations == nil {
-			w.Annotations = map[string]string{}
-		}
-		w.Annotations[workv1alpha1.BindingGenerationAnnotation] = strconv.FormatInt(b.GetGeneration(), 10)
-		spec := b.BindingSpec()
-		w.Spec.Workload.Manifests = []workv1alpha1.Manifest{{RawExtension: runtime.RawExtension{Raw: raw}}}
-		w.Spec.PreserveResourcesOnDeletion = spec.PreserveResourcesOnDeletion
-		w.Spec.SuspendDispatching = nil
-		if s := spec.Suspension; s != nil {
-			if s.Dispatching != nil && *s.Dispatching {
-				w.Spec.SuspendDispatching = s.Dispatching
-			} else if s.DispatchingOnClusters != nil {
-				for _, c := range s.DispatchingOnClusters.ClusterNames {
-					if c == cluster {
-						t := true
-						w.Spec.SuspendDispatching = &t
-					}
-				}
-			}
-		}
+		propagation.SetWork(w, b, cluster, raw)
 		return nil
 	})
 	return err

@@ -17,20 +17,9 @@ package binding
 
 import (
 	"encoding/json"
-	"time"
-
-	ctrl "sigs.k8s.io/controller-runtime"
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
-
-// requeueSooner returns res asking to come back after d at the latest.
-func requeueSooner(res ctrl.Result, d time.Duration) ctrl.Result {
-	if res.RequeueAfter == 0 || d < res.RequeueAfter {
-		res.RequeueAfter = d
-	}
-	return res
-}
 
 // failbackFrom reads the replicas the clusters giving replicas back during
 // a failback ran before it (workv1alpha2.FailbackFromAnnotation, which the

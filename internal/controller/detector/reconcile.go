@@ -35,9 +35,9 @@ import (
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/interpreter"
 	fleetplacement "kurator.dev/kurator/internal/placement"
 	"kurator.dev/kurator/internal/policymatch"
+	"kurator.dev/kurator/internal/propagation"
 )
 
 // reconcile claims one template and maintains its binding.
@@ -236,22 +236,7 @@ func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p po
 
 // bindingSpec is everything the binding holds except the decision.
 func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured, p policy) (workv1alpha2.ResourceBindingSpec, error) {
-	s := p.Spec
-	spec := workv1alpha2.ResourceBindingSpec{
-		Resource: workv1alpha2.ObjectReference{
-			APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName(),
-			UID: u.GetUID(),
-		},
-		PropagateDeps:               s.PropagateDeps,
-		SchedulerName:               s.SchedulerName,
-		Failover:                    s.Failover,
-		ConflictResolution:          s.ConflictResolution,
-		PreserveResourcesOnDeletion: s.PreserveResourcesOnDeletion,
-	}
-	if s.Suspension != nil {
-		spec.Suspension = &workv1alpha2.Suspension{Suspension: *s.Suspension.DeepCopy()}
-	}
-	placement := s.Placement.DeepCopy()
+	placement := p.Spec.Placement.DeepCopy()
 	if name := p.Labels[fleetv1alpha1.LabelFleetName]; name != "" {
 		ns := p.Labels[fleetv1alpha1.LabelFleetNamespace]
 		if ns == "" {
@@ -259,28 +244,11 @@ func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured
 		}
 		fleet := &fleetv1alpha1.Fleet{}
 		if err := d.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, fleet); err != nil {
-			return spec, fmt.Errorf("policy %s targets fleet %s/%s: %w", p.Name, ns, name, err)
+			return workv1alpha2.ResourceBindingSpec{}, fmt.Errorf("policy %s targets fleet %s/%s: %w", p.Name, ns, name, err)
 		}
 		placement = fleetplacement.ForFleet(*placement, fleet)
 	}
-	spec.Placement = placement
-	r, err := interpreter.For(u.GroupVersionKind()).GetReplicas(u)
-	if err != nil {
-		return spec, err
-	}
-	if r != nil {
-		spec.Replicas = int32(r.Replicas)
-		req := &workv1alpha2.ReplicaRequirements{ResourceRequest: r.Requirements.Requests, Namespace: u.GetNamespace()}
-		claim := &workv1alpha2.NodeClaim{NodeSelector: r.Requirements.NodeSelector, Tolerations: r.Requirements.Tolerations}
-		if a := r.Requirements.Affinity; a != nil && a.NodeAffinity != nil {
-			claim.HardNodeAffinity = a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution
-		}
-		if claim.NodeSelector != nil || claim.Tolerations != nil || claim.HardNodeAffinity != nil {
-			req.NodeClaim = claim
-		}
-		spec.ReplicaRequirements = req
-	}
-	return spec, nil
+	return propagation.BindingSpec(u, p.Spec, placement)
 }
 
 // upsertBinding creates or updates the binding, leaving the scheduler's

@@ -120,8 +120,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 	requeue := time.Duration(0)
 	wasOK := apimeta.IsStatusConditionTrue(status.Conditions, workv1alpha2.ConditionScheduled)
 	previousAffinity := status.SchedulerObservedAffinityName
-	switch {
-	case schedErr == nil:
+	if schedErr == nil {
 		// The time of the decision in force: re-running the scheduler
 		// (duplicated placements re-run on every cluster change) to the
 		// same result for the same generation is not a new decision.
@@ -130,7 +129,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 			status.LastScheduledTime = &now
 		}
 		status.SchedulerObservedAffinityName = res.AffinityName
-	default:
+	} else {
 		// Retried: the fleet may change (a cluster joins, capacity frees).
 		requeue = 10 * time.Second
 	}

@@ -26,6 +26,7 @@ import (
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
 
@@ -58,7 +59,7 @@ func (r *Reconciler) failback(ctx context.Context, b workv1alpha2.Binding, snap 
 	if err != nil || window < 0 {
 		return nil, 0
 	}
-	w := workload(b)
+	w := propagation.Workload(b)
 	w.Fresh = true
 	res, err := r.Scheduler.Schedule(ctx, snap, w)
 	if err != nil {

@@ -29,7 +29,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -46,6 +45,7 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 	"kurator.dev/kurator/internal/scheduler/framework"
@@ -152,7 +152,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	waitFor := shortest(shortest(tolerationLeft, unhealthyLeft), purgeLeft)
 	snap := &framework.Snapshot{Clusters: withReservations(withoutEvicted(infos, spec), r.reserved.others(req.String()))}
 	var extra map[string]string
-	w := workload(b)
+	w := propagation.Workload(b)
 	descheduled := withoutUnschedulable(w, b)
 	decided := r.decided.decided(req.String(), b.GetGeneration())
 	if !evicted && !descheduled && !needsScheduling(b, string(placementJSON), infos, decided) {
@@ -212,31 +212,6 @@ func needsScheduling(b workv1alpha2.Binding, placementJSON string, infos []*fram
 		}
 	}
 	return false
-}
-
-// workload is the scheduler's view of a binding.
-func workload(b workv1alpha2.Binding) *framework.Workload {
-	spec, status := b.BindingSpec(), b.BindingStatus()
-	gv, _ := schema.ParseGroupVersion(spec.Resource.APIVersion)
-	w := &framework.Workload{
-		UID: string(spec.Resource.UID), Namespace: spec.Resource.Namespace, Name: spec.Resource.Name,
-		GVK: gv.WithKind(spec.Resource.Kind), Replicas: int64(spec.Replicas), Placement: spec.Placement,
-	}
-	if rr := spec.ReplicaRequirements; rr != nil {
-		req := &estimator.Requirements{Requests: rr.ResourceRequest}
-		if nc := rr.NodeClaim; nc != nil {
-			req.NodeSelector, req.Tolerations = nc.NodeSelector, nc.Tolerations
-			if nc.HardNodeAffinity != nil {
-				req.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: nc.HardNodeAffinity}}
-			}
-		}
-		w.Requirements = req
-	}
-	for _, t := range spec.Clusters {
-		w.Previous = append(w.Previous, framework.TargetCluster{Name: t.Name, Replicas: int64(t.Replicas)})
-	}
-	w.Fresh = spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time))
-	return w
 }
 
 func withReservations(infos []*framework.ClusterInfo, reserved map[string][]estimator.Reservation) []*framework.ClusterInfo {
