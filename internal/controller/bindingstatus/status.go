@@ -51,6 +51,13 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		// summarise, and the decision wakes this controller again.
 		return 0, nil
 	}
+	if c := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionRendered); c == nil || c.ObservedGeneration < b.GetGeneration() {
+		// The binding controller has not written the Works of this
+		// decision yet: what the Works say is about the previous one. Its
+		// Rendered condition for this generation wakes this controller, and
+		// the wait for reports below starts from there.
+		return 0, nil
+	}
 	before := ownedStatus(status)
 	byNS := map[string]*workv1alpha1.Work{}
 	for i := range works {
