@@ -26,11 +26,13 @@ import (
 
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/klog/v2"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -220,9 +222,12 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	log := ctrl.LoggerFrom(ctx)
+	log.V(4).Info("Works written", "clusters", len(manifests), "generation", b.GetGeneration())
 	// An event only when the failures change, not on every pass.
 	if msg := propagation.FailureMessage(failures); msg != "" && msg != previous {
 		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, workv1alpha2.BindingReasonOverrideFailed, "Render", "%s", msg)
+		log.V(2).Info("Render failed", "failures", msg)
 	}
 	for i := range existing {
 		w := &existing[i]
@@ -230,6 +235,7 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 			if err := r.Client.Delete(ctx, w); client.IgnoreNotFound(err) != nil {
 				return nil, err
 			}
+			log.V(2).Info("Work removed", "Work", klog.KObj(w))
 		}
 	}
 	return failures, nil
@@ -260,10 +266,25 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 		if w.CreationTimestamp.IsZero() {
 			controllerutil.AddFinalizer(w, workv1alpha1.ExecutionFinalizer)
 		}
+		spec, stamp, stamped := w.Spec.DeepCopy(), w.Annotations[workv1alpha1.BindingGenerationAnnotation], w.Annotations != nil
 		propagation.SetWork(w, b, cluster, raw)
+		// A Work whose spec this decision leaves as it was keeps its stamp
+		// unless the scheduler waits for a healthy replacement (evictions,
+		// failback): restamping every Work on every change of the binding
+		// would be one more write per cluster, for nobody.
+		if stamped && stamp != "" && !awaitingReplacement(b) && equality.Semantic.DeepEqual(*spec, w.Spec) {
+			w.Annotations[workv1alpha1.BindingGenerationAnnotation] = stamp
+		}
 		return nil
 	})
 	return err
+}
+
+// awaitingReplacement reports whether the scheduler waits for the binding's
+// new placement to run healthy, which it reads from the Works' stamps.
+func awaitingReplacement(b workv1alpha2.Binding) bool {
+	_, failingBack := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]
+	return failingBack || len(b.BindingSpec().GracefulEvictionTasks) > 0
 }
 
 // reconcileDelete removes the Works, then lets the binding go.

@@ -23,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
@@ -108,6 +109,7 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		}
 	}
 	r.settling.forget(key)
+	ctrl.LoggerFrom(ctx).V(4).Info("Writing aggregated status", "applied", applied, "clusters", len(spec.Clusters))
 	return 0, patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), after, fieldOwner)
 }
 
