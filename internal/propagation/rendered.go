@@ -42,14 +42,17 @@ func FailureMessage(failures map[string]string) string {
 }
 
 // RenderedCondition is the binding's Rendered condition after rendering for
-// clusters target clusters with these failures (cluster to error).
-func RenderedCondition(failures map[string]string, clusters int, generation int64) metav1.Condition {
+// clusters target clusters with these failures (cluster to error). It
+// carries no observedGeneration: it is written when what it says changes,
+// not for every decision (an eviction changes the generation twice and
+// rarely the rendering).
+func RenderedCondition(failures map[string]string, clusters int) metav1.Condition {
 	if len(failures) == 0 {
 		return metav1.Condition{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonRenderSucceeded,
-			Message: fmt.Sprintf("rendered for all %d clusters", clusters), ObservedGeneration: generation}
+			Message: fmt.Sprintf("rendered for all %d clusters", clusters)}
 	}
 	return metav1.Condition{Type: workv1alpha2.ConditionRendered, Status: metav1.ConditionFalse, Reason: workv1alpha2.BindingReasonOverrideFailed,
-		Message: FailureMessage(failures), ObservedGeneration: generation}
+		Message: FailureMessage(failures)}
 }
 
 // RenderFailures reads back, from a binding's Rendered condition, the

@@ -69,7 +69,7 @@ func (s *Scenario) Works(rb *workv1alpha2.ResourceBinding) ([]*workv1alpha1.Work
 		propagation.SetWork(w, rb, target.Name, raw)
 		works = append(works, w)
 	}
-	apimeta.SetStatusCondition(&rb.Status.Conditions, propagation.RenderedCondition(failures, len(rb.Spec.Clusters), rb.Generation))
+	apimeta.SetStatusCondition(&rb.Status.Conditions, propagation.RenderedCondition(failures, len(rb.Spec.Clusters)))
 	if len(failures) > 0 {
 		return works, &RenderError{Failures: failures}
 	}

@@ -136,16 +136,16 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 }
 
 // writeRendered records the render failures in the Rendered condition,
-// once the binding has a decision, when the condition changes.
+// once the binding has a decision, when what it says changes.
 func (r *Reconciler) writeRendered(ctx context.Context, b workv1alpha2.Binding, failures map[string]string) error {
 	status := b.BindingStatus()
 	targets := propagation.Targets(b.BindingSpec())
 	if len(targets) == 0 && apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionScheduled) == nil {
 		return nil // not decided yet: the decision wakes this controller again
 	}
-	want := propagation.RenderedCondition(failures, len(targets), b.GetGeneration())
+	want := propagation.RenderedCondition(failures, len(targets))
 	if c := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionRendered); c != nil &&
-		c.Status == want.Status && c.Reason == want.Reason && c.Message == want.Message && c.ObservedGeneration == want.ObservedGeneration {
+		c.Status == want.Status && c.Reason == want.Reason && c.Message == want.Message {
 		return nil
 	}
 	conditions := []metav1.Condition{}

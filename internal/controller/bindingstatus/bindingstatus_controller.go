@@ -26,6 +26,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
@@ -42,6 +43,8 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/resourcetemplate"
 )
 
@@ -96,13 +99,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		r.settling.forget(req.String())
 		return ctrl.Result{}, nil
 	}
-	tpl, err := r.Templates.For(ctx, b)
-	if err != nil || tpl == nil {
-		return ctrl.Result{}, err
-	}
 	works, err := r.works(ctx, b)
 	if err != nil {
 		return ctrl.Result{}, err
+	}
+	if !worksWritten(b, works) {
+		// The binding controller has not written the Works of this
+		// decision yet: their creation wakes this controller, and the wait
+		// for their reports starts from there.
+		return ctrl.Result{}, nil
 	}
 	settleAfter, err := r.updateBindingStatus(ctx, b, works)
 	if err != nil {
@@ -113,7 +118,39 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		// the low priority of status work.
 		result = ctrl.Result{RequeueAfter: settleAfter, Priority: ptr.To(handler.LowPriority)}
 	}
+	ref := b.BindingSpec().Resource
+	if !interpreter.For(schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind)).Handles(interpreter.OperationAggregateStatus) {
+		// Nothing to aggregate: the template need not be read.
+		return result, nil
+	}
+	tpl, err := r.Templates.For(ctx, b)
+	if err != nil || tpl == nil {
+		return result, err
+	}
 	return result, r.aggregateTemplateStatus(ctx, b, tpl, works)
+}
+
+// worksWritten reports whether every target cluster of the binding's
+// decision has a Work, but those the binding controller reports it could
+// not render for. Before that the binding is not decided yet, or its Works
+// are being written.
+func worksWritten(b workv1alpha2.Binding, works []workv1alpha1.Work) bool {
+	status := b.BindingStatus()
+	if apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionRendered) == nil {
+		return false
+	}
+	targets := propagation.Targets(b.BindingSpec())
+	failed := propagation.RenderFailures(status.Conditions, targets)
+	have := make(map[string]bool, len(works))
+	for i := range works {
+		have[works[i].Namespace] = true
+	}
+	for _, t := range targets {
+		if _, ok := failed[t.Name]; !ok && !have[workv1alpha1.ExecutionNamespace(t.Name)] {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv1alpha1.Work, error) {

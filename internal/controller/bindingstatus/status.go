@@ -35,7 +35,8 @@ import (
 // fieldOwner owns aggregatedStatus and the FullyApplied condition.
 const fieldOwner = "kurator-binding"
 
-// updateBindingStatus folds the Works' status into aggregatedStatus and the
+// updateBindingStatus, called once the Works of the binding's generation
+// are written, folds the Works' status into aggregatedStatus and the
 // FullyApplied condition. While Works written for a new spec have not
 // reported yet, the write waits for them (up to statusSettle, returned as
 // the time to check again), so that a decision costs one status write, not
@@ -50,13 +51,6 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionFullyApplied) == nil {
 		// A new binding the scheduler has not decided yet: nothing to
 		// summarise, and the decision wakes this controller again.
-		return 0, nil
-	}
-	if c := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionRendered); c == nil || c.ObservedGeneration < b.GetGeneration() {
-		// The binding controller has not written the Works of this
-		// decision yet: what the Works say is about the previous one. Its
-		// Rendered condition for this generation wakes this controller, and
-		// the wait for reports below starts from there.
 		return 0, nil
 	}
 	before := ownedStatus(status)
