@@ -59,3 +59,12 @@ func SetWork(w *workv1alpha1.Work, b workv1alpha2.Binding, cluster string, raw [
 		}
 	}
 }
+
+// AwaitingReplacement reports whether the binding waits for its new
+// placement to run healthy: eviction tasks, or a failback under way. The
+// scheduler then watches the binding's Works, and the binding controller
+// stamps even unchanged Works with the binding's generation.
+func AwaitingReplacement(b workv1alpha2.Binding) bool {
+	_, failingBack := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]
+	return failingBack || len(b.BindingSpec().GracefulEvictionTasks) > 0
+}

@@ -45,6 +45,7 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/bindingworks"
 	"kurator.dev/kurator/internal/patch"
 	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/render"
@@ -92,7 +93,7 @@ func SetupWithManager(mgr ctrl.Manager, templates *resourcetemplate.Reader, reco
 			For(r.NewBinding(), builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{},
 				predicate.AnnotationChangedPredicate{}, predicate.LabelChangedPredicate{}, deletionChanged))).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 48}).
-			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(workToBinding(cluster)), builder.WithPredicates(workDeleted)).
+			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(bindingworks.ToBinding(cluster)), builder.WithPredicates(workDeleted)).
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list)).
@@ -124,7 +125,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil || tpl == nil {
 		return ctrl.Result{}, err
 	}
-	works, err := r.works(ctx, b)
+	works, err := bindingworks.List(ctx, r.Client, b)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -154,12 +155,6 @@ func (r *Reconciler) writeRendered(ctx context.Context, b workv1alpha2.Binding, 
 		conditions[0].LastTransitionTime = c.LastTransitionTime
 	}
 	return patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), map[string]any{"conditions": conditions}, fieldOwner)
-}
-
-func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv1alpha1.Work, error) {
-	var list workv1alpha1.WorkList
-	err := r.Client.List(ctx, &list, client.MatchingLabels{workv1alpha1.BindingNamespaceLabel: b.GetNamespace(), workv1alpha1.BindingNameLabel: b.GetName()})
-	return list.Items, err
 }
 
 // syncWorks writes the Work of every target cluster and deletes the others.
@@ -272,7 +267,7 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 		// unless the scheduler waits for a healthy replacement (evictions,
 		// failback): restamping every Work on every change of the binding
 		// would be one more write per cluster, for nobody.
-		if stamped && stamp != "" && !awaitingReplacement(b) && equality.Semantic.DeepEqual(*spec, w.Spec) {
+		if stamped && stamp != "" && !propagation.AwaitingReplacement(b) && equality.Semantic.DeepEqual(*spec, w.Spec) {
 			w.Annotations[workv1alpha1.BindingGenerationAnnotation] = stamp
 		}
 		return nil
@@ -280,16 +275,9 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 	return err
 }
 
-// awaitingReplacement reports whether the scheduler waits for the binding's
-// new placement to run healthy, which it reads from the Works' stamps.
-func awaitingReplacement(b workv1alpha2.Binding) bool {
-	_, failingBack := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]
-	return failingBack || len(b.BindingSpec().GracefulEvictionTasks) > 0
-}
-
 // reconcileDelete removes the Works, then lets the binding go.
 func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding) error {
-	works, err := r.works(ctx, b)
+	works, err := bindingworks.List(ctx, r.Client, b)
 	if err != nil {
 		return err
 	}

@@ -16,15 +16,8 @@ limitations under the License.
 package binding
 
 import (
-	"context"
-
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
-
-	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
 
 // deletionChanged passes the update that starts a binding's deletion.
@@ -40,14 +33,4 @@ var workDeleted = predicate.Funcs{
 	CreateFunc:  func(event.CreateEvent) bool { return false },
 	UpdateFunc:  func(event.UpdateEvent) bool { return false },
 	GenericFunc: func(event.GenericEvent) bool { return false },
-}
-
-func workToBinding(cluster bool) handler.MapFunc {
-	return func(_ context.Context, obj client.Object) []reconcile.Request {
-		ns, name := obj.GetLabels()[workv1alpha1.BindingNamespaceLabel], obj.GetLabels()[workv1alpha1.BindingNameLabel]
-		if name == "" || (ns == "") != cluster {
-			return nil
-		}
-		return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}}}
-	}
 }

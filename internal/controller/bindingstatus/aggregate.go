@@ -27,6 +27,7 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/bindingworks"
 	"kurator.dev/kurator/internal/interpreter"
 )
 
@@ -60,10 +61,7 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 // collect reads what each target cluster reports: its Work's manifest
 // status when the Work's status describes its current spec.
 func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []workv1alpha1.Work) []interpreter.MemberStatus {
-	byNS := map[string]*workv1alpha1.Work{}
-	for i := range works {
-		byNS[works[i].Namespace] = &works[i]
-	}
+	byNS := bindingworks.ByNamespace(works)
 	gen := strconv.FormatInt(tpl.GetGeneration(), 10)
 	out := make([]interpreter.MemberStatus, 0, len(b.BindingSpec().Clusters))
 	for _, t := range b.BindingSpec().Clusters {

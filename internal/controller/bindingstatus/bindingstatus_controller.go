@@ -43,6 +43,7 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/bindingworks"
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/resourcetemplate"
@@ -78,7 +79,7 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, templates *resour
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).
 			For(r.NewBinding(), builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, renderedChanged))).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 48}).
-			Watches(&workv1alpha1.Work{}, lowPriority(workToBinding(cluster))).
+			Watches(&workv1alpha1.Work{}, lowPriority(bindingworks.ToBinding(cluster))).
 			Complete(r); err != nil {
 			return err
 		}
@@ -99,7 +100,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		r.settling.forget(req.String())
 		return ctrl.Result{}, nil
 	}
-	works, err := r.works(ctx, b)
+	works, err := bindingworks.List(ctx, r.Client, b)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -153,12 +154,6 @@ func worksWritten(b workv1alpha2.Binding, works []workv1alpha1.Work) bool {
 	return true
 }
 
-func (r *Reconciler) works(ctx context.Context, b workv1alpha2.Binding) ([]workv1alpha1.Work, error) {
-	var list workv1alpha1.WorkList
-	err := r.Client.List(ctx, &list, client.MatchingLabels{workv1alpha1.BindingNamespaceLabel: b.GetNamespace(), workv1alpha1.BindingNameLabel: b.GetName()})
-	return list.Items, err
-}
-
 // renderedChanged passes a change of the binding's Rendered condition.
 var renderedChanged = predicate.Funcs{
 	UpdateFunc: func(e event.UpdateEvent) bool {
@@ -173,16 +168,6 @@ var renderedChanged = predicate.Funcs{
 }
 
 type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
-
-func workToBinding(cluster bool) handler.MapFunc {
-	return func(_ context.Context, obj client.Object) []reconcile.Request {
-		ns, name := obj.GetLabels()[workv1alpha1.BindingNamespaceLabel], obj.GetLabels()[workv1alpha1.BindingNameLabel]
-		if name == "" || (ns == "") != cluster {
-			return nil
-		}
-		return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}}}
-	}
-}
 
 // statusCoalescing is how long a Work's status change waits before its
 // binding is reconciled, so that the Works of several clusters reporting

@@ -28,6 +28,7 @@ import (
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/bindingworks"
 	"kurator.dev/kurator/internal/patch"
 	"kurator.dev/kurator/internal/propagation"
 )
@@ -54,10 +55,7 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 		return 0, nil
 	}
 	before := ownedStatus(status)
-	byNS := map[string]*workv1alpha1.Work{}
-	for i := range works {
-		byNS[works[i].Namespace] = &works[i]
-	}
+	byNS := bindingworks.ByNamespace(works)
 	items := make([]workv1alpha2.AggregatedStatusItem, 0, len(spec.Clusters))
 	applied := 0
 	for _, t := range spec.Clusters {

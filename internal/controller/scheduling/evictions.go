@@ -30,7 +30,9 @@ import (
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/bindingworks"
 	"kurator.dev/kurator/internal/failover"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
 
@@ -121,10 +123,10 @@ func withoutEvicted(infos []*framework.ClusterInfo, spec *workv1alpha2.ResourceB
 // period ends.
 func (r *Reconciler) finishEvictions(ctx context.Context, b workv1alpha2.Binding) (bool, time.Duration, error) {
 	spec := b.BindingSpec()
-	_, failingBack := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]
-	if len(spec.GracefulEvictionTasks) == 0 && !failingBack {
+	if !propagation.AwaitingReplacement(b) {
 		return false, 0, nil
 	}
+	_, failingBack := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]
 	healthy, err := r.replacementHealthy(ctx, b)
 	if err != nil {
 		return false, 0, err
@@ -185,14 +187,11 @@ func (r *Reconciler) replacementHealthy(ctx context.Context, b workv1alpha2.Bind
 	if len(targets) == 0 {
 		return false, nil
 	}
-	var works workv1alpha1.WorkList
-	if err := r.Client.List(ctx, &works, client.MatchingLabels{workv1alpha1.BindingNamespaceLabel: b.GetNamespace(), workv1alpha1.BindingNameLabel: b.GetName()}); err != nil {
+	works, err := bindingworks.List(ctx, r.Client, b)
+	if err != nil {
 		return false, err
 	}
-	byNS := make(map[string]*workv1alpha1.Work, len(works.Items))
-	for i := range works.Items {
-		byNS[works.Items[i].Namespace] = &works.Items[i]
-	}
+	byNS := bindingworks.ByNamespace(works)
 	generation := strconv.FormatInt(b.GetGeneration(), 10)
 	for _, t := range targets {
 		w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]

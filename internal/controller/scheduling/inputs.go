@@ -24,8 +24,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/bindingworks"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
 
@@ -49,17 +50,10 @@ var decisionInputChanged = predicate.Funcs{
 // while the binding waits for a healthy replacement (eviction tasks, or a
 // failback under way); other bindings do not care about their Works.
 func (r *Reconciler) evictingBindingOfWork(ctx context.Context, obj client.Object) []reconcile.Request {
-	ns, name := obj.GetLabels()[workv1alpha1.BindingNamespaceLabel], obj.GetLabels()[workv1alpha1.BindingNameLabel]
 	b := r.NewBinding()
 	_, clusterScoped := b.(*workv1alpha2.ClusterResourceBinding)
-	if name == "" || (ns == "") != clusterScoped {
-		return nil
-	}
-	key := client.ObjectKey{Namespace: ns, Name: name}
-	if err := r.Client.Get(ctx, key, b); err != nil {
-		return nil
-	}
-	if _, failingBack := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]; !failingBack && len(b.BindingSpec().GracefulEvictionTasks) == 0 {
+	key, ok := bindingworks.Binding(obj, clusterScoped)
+	if !ok || r.Client.Get(ctx, key, b) != nil || !propagation.AwaitingReplacement(b) {
 		return nil
 	}
 	return []reconcile.Request{{NamespacedName: key}}

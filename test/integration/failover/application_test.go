@@ -16,6 +16,7 @@ limitations under the License.
 package failover
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -30,31 +31,28 @@ import (
 	"kurator.dev/kurator/internal/kubeletsim"
 )
 
-// A workload that stays unhealthy in one member (its pods never become
-// ready there) longer than failover.application tolerates moves to the
-// other member; its old copy goes once the replacement is healthy.
-func TestApplicationFailover(t *testing.T) {
-	g := NewWithT(t)
-	ctx := t.Context()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "appfail-"}}
-	g.Expect(fleet.ControlPlane.Create(ctx, ns)).To(Succeed())
-	d, _ := duplicated(ns.Name)
-	d.Name = "shaky"
-	d.Spec.Selector.MatchLabels = map[string]string{"app": "shaky"}
-	d.Spec.Template.Labels = map[string]string{"app": "shaky"}
-	d.Spec.Replicas = ptr.To[int32](4)
+// createUnhealthyIn creates a Deployment name (its binding is
+// name-deployment) divided over hangzhou and shanghai with application
+// failover after toleration, whose pods in shanghai run but never become
+// ready (an OverridePolicy sets the kubelet stand-in's readiness).
+func createUnhealthyIn(g Gomega, ctx context.Context, ns, name string, replicas int32, toleration time.Duration) {
+	d, _ := duplicated(ns)
+	d.Name = name
+	d.Spec.Selector.MatchLabels = map[string]string{"app": name}
+	d.Spec.Template.Labels = map[string]string{"app": name}
+	d.Spec.Replicas = ptr.To(replicas)
+	selector := []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: name}}
 	pair := []string{"cluster-hangzhou", "cluster-shanghai"}
-	pp := &policyv1alpha1.PropagationPolicy{ObjectMeta: metav1.ObjectMeta{Name: "shaky", Namespace: ns.Name}, Spec: policyv1alpha1.PropagationSpec{
-		ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: "shaky"}},
+	pp := &policyv1alpha1.PropagationPolicy{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: policyv1alpha1.PropagationSpec{
+		ResourceSelectors: selector,
 		Placement: policyv1alpha1.Placement{ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: pair},
 			ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided,
 				ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted}},
 		Failover: &policyv1alpha1.FailoverBehavior{Application: &policyv1alpha1.ApplicationFailoverBehavior{
-			DecisionConditions: policyv1alpha1.DecisionConditions{TolerationSeconds: ptr.To[int32](5)}}},
+			DecisionConditions: policyv1alpha1.DecisionConditions{TolerationSeconds: ptr.To(int32(toleration / time.Second))}}},
 	}}
-	// Pods in shanghai run but never become ready.
-	sick := &policyv1alpha1.OverridePolicy{ObjectMeta: metav1.ObjectMeta{Name: "sick", Namespace: ns.Name}, Spec: policyv1alpha1.OverrideSpec{
-		ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: "shaky"}},
+	sick := &policyv1alpha1.OverridePolicy{ObjectMeta: metav1.ObjectMeta{Name: name + "-sick", Namespace: ns}, Spec: policyv1alpha1.OverrideSpec{
+		ResourceSelectors: selector,
 		OverrideRules: []policyv1alpha1.RuleWithCluster{{
 			TargetCluster: &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-shanghai"}},
 			Overriders: policyv1alpha1.Overriders{Plaintext: []policyv1alpha1.PlaintextOverrider{{
@@ -66,6 +64,17 @@ func TestApplicationFailover(t *testing.T) {
 	g.Expect(fleet.ControlPlane.Create(ctx, sick)).To(Succeed())
 	g.Expect(fleet.ControlPlane.Create(ctx, d)).To(Succeed())
 	g.Expect(fleet.ControlPlane.Create(ctx, pp)).To(Succeed())
+}
+
+// A workload that stays unhealthy in one member (its pods never become
+// ready there) longer than failover.application tolerates moves to the
+// other member; its old copy goes once the replacement is healthy.
+func TestApplicationFailover(t *testing.T) {
+	g := NewWithT(t)
+	ctx := t.Context()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "appfail-"}}
+	g.Expect(fleet.ControlPlane.Create(ctx, ns)).To(Succeed())
+	createUnhealthyIn(g, ctx, ns.Name, "shaky", 4, 5*time.Second)
 
 	g.Eventually(func(g Gomega) {
 		got, _ := decision(g, ns.Name, "shaky-deployment")

@@ -21,14 +21,10 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
-	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/failover"
-	"kurator.dev/kurator/internal/kubeletsim"
 )
 
 // The application failover's timer is kept on the binding: a restart of
@@ -42,33 +38,7 @@ func TestApplicationFailoverTimerSurvivesARestart(t *testing.T) {
 	const outage = 10 * time.Second
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "apprestart-"}}
 	g.Expect(fleet.ControlPlane.Create(ctx, ns)).To(Succeed())
-	d, _ := duplicated(ns.Name)
-	d.Name = "ailing"
-	d.Spec.Selector.MatchLabels = map[string]string{"app": "ailing"}
-	d.Spec.Template.Labels = map[string]string{"app": "ailing"}
-	d.Spec.Replicas = ptr.To[int32](2)
-	selector := []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: "ailing"}}
-	pp := &policyv1alpha1.PropagationPolicy{ObjectMeta: metav1.ObjectMeta{Name: "ailing", Namespace: ns.Name}, Spec: policyv1alpha1.PropagationSpec{
-		ResourceSelectors: selector,
-		Placement: policyv1alpha1.Placement{ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-hangzhou", "cluster-shanghai"}},
-			ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided,
-				ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted}},
-		Failover: &policyv1alpha1.FailoverBehavior{Application: &policyv1alpha1.ApplicationFailoverBehavior{
-			DecisionConditions: policyv1alpha1.DecisionConditions{TolerationSeconds: ptr.To(int32(toleration / time.Second))}}},
-	}}
-	sick := &policyv1alpha1.OverridePolicy{ObjectMeta: metav1.ObjectMeta{Name: "ailing-sick", Namespace: ns.Name}, Spec: policyv1alpha1.OverrideSpec{
-		ResourceSelectors: selector,
-		OverrideRules: []policyv1alpha1.RuleWithCluster{{
-			TargetCluster: &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-shanghai"}},
-			Overriders: policyv1alpha1.Overriders{Plaintext: []policyv1alpha1.PlaintextOverrider{{
-				Path: "/spec/template/metadata/annotations", Operator: policyv1alpha1.OverriderOpAdd,
-				Value: &apiextensionsv1.JSON{Raw: []byte(`{"` + kubeletsim.ReadyAnnotation + `":"false"}`)},
-			}}},
-		}},
-	}}
-	g.Expect(fleet.ControlPlane.Create(ctx, sick)).To(Succeed())
-	g.Expect(fleet.ControlPlane.Create(ctx, d)).To(Succeed())
-	g.Expect(fleet.ControlPlane.Create(ctx, pp)).To(Succeed())
+	createUnhealthyIn(g, ctx, ns.Name, "ailing", 2, toleration)
 
 	// The timer of shanghai starts and is recorded on the binding.
 	var since time.Time
