@@ -104,6 +104,9 @@ func describeBinding(w io.Writer, b *workv1alpha2.ResourceBinding, events []even
 		for _, t := range e.Terms {
 			fmt.Fprintf(w, "  Skipped:    %s\n", t)
 		}
+		if e.KarmadaDifference != "" {
+			fmt.Fprintf(w, "  Karmada:    %s\n", e.KarmadaDifference)
+		}
 		tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 		fmt.Fprintln(tw, "  CANDIDATE\tFEASIBLE\tSCORE\tAVAILABLE\tASSIGNED\tREASON")
 		for _, c := range e.Candidates {

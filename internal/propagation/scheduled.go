@@ -65,9 +65,12 @@ func Decision(res *scheduler.Result) []workv1alpha2.TargetCluster {
 // explanationDivisionMax bounds the division arithmetic kept in status.
 const explanationDivisionMax = 4096
 
+// explanationKarmadaMax bounds the note on how Karmada would differ.
+const explanationKarmadaMax = 2048
+
 // Explain converts the scheduler's explanation to its API form.
 func Explain(e scheduler.Explanation) *workv1alpha2.SchedulingExplanation {
-	out := &workv1alpha2.SchedulingExplanation{Strategy: e.Strategy, Division: message.Truncate(strings.TrimSpace(e.Division), explanationDivisionMax), Terms: e.Terms}
+	out := &workv1alpha2.SchedulingExplanation{Strategy: e.Strategy, Division: message.Truncate(strings.TrimSpace(e.Division), explanationDivisionMax), Terms: e.Terms, KarmadaDifference: message.Truncate(e.KarmadaDifference, explanationKarmadaMax)}
 	for _, c := range e.Candidates {
 		ce := workv1alpha2.ClusterExplanation{Name: c.Name, Feasible: c.Feasible, Reasons: c.Reasons, Score: c.Score, AssignedReplicas: int32(c.Assigned)}
 		if c.Available >= 0 {

@@ -65,10 +65,16 @@ func decide(w *framework.Workload, byName []*Candidate, expl *Explanation) ([]fr
 		typ = p.ReplicaSchedulingType()
 	}
 	static := typ == policyv1alpha1.ReplicaSchedulingTypeDivided && staticWeights(p)
-	// Like Karmada, an explicit static weight list overrides spread
-	// constraints; equal weights (no list) still honour them.
-	weightList := static && p.ReplicaScheduling.WeightPreference != nil && len(p.ReplicaScheduling.WeightPreference.StaticWeightList) > 0
-	selected, err := selectClusters(w, ranked, typ, weightList, expl)
+	// Like Karmada, static weights (a list, or no weightPreference at all)
+	// override spread constraints; an empty weightPreference honours them.
+	ignoreSpread := static && (p.ReplicaScheduling.WeightPreference == nil || len(p.ReplicaScheduling.WeightPreference.StaticWeightList) > 0)
+	need := spreadNeed{
+		replicas:   w.Replicas,
+		divided:    typ == policyv1alpha1.ReplicaSchedulingTypeDivided && w.Replicas > 0,
+		duplicated: typ == policyv1alpha1.ReplicaSchedulingTypeDuplicated,
+	}
+	need.capacityBound = need.divided && !static
+	selected, err := selectClusters(w, ranked, need, ignoreSpread, expl)
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,9 @@ type Explanation struct {
 	Division string
 	// Terms lists the clusterAffinities terms tried and why earlier ones failed.
 	Terms []string
+	// KarmadaDifference says how Karmada would decide otherwise, when a
+	// Kurator extension decided.
+	KarmadaDifference string
 }
 
 // Candidate is one cluster as the decision saw it.

@@ -44,7 +44,9 @@ func TestSeedPlacements(t *testing.T) {
 			Weight: 60, Preference: policyv1alpha1.ClusterSelectorTerm{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "region", Operator: corev1.NodeSelectorOpIn, Values: []string{"asia-east"}}}},
 		}}},
 		SpreadConstraints: []policyv1alpha1.SpreadConstraint{{MaxGroups: 2, MinGroups: 1}},
-		ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided, ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted},
+		// Dynamic weights: with no weightPreference at all, Karmada (and so
+		// Kurator) ignores spread constraints and divides over all three.
+		ReplicaScheduling: dynamicWeight(),
 	}
 	cases := map[string]struct {
 		w    *framework.Workload

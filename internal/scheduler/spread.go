@@ -16,6 +16,7 @@ limitations under the License.
 package scheduler
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -26,6 +27,7 @@ import (
 )
 
 // groupKey is the value a cluster has for a spread constraint's topology.
+// A cluster in several zones counts in its first.
 func groupKey(sc policyv1alpha1.SpreadConstraint, c *karmadaclusterv1alpha1.Cluster) string {
 	if sc.SpreadByLabel != "" {
 		return c.Labels[sc.SpreadByLabel]
@@ -59,74 +61,150 @@ func constraintName(sc policyv1alpha1.SpreadConstraint) string {
 	return string(sc.SpreadByField)
 }
 
-// selectClusters applies the spread constraints to the ranked candidates.
-// A static weight list ignores them, as in Karmada. Groups (regions, zones,
-// providers or label values) are ranked by how much of the workload they can
-// hold and by score; the best minGroups..maxGroups are taken, the best
-// cluster of each first, then the rest up to the cluster constraint's
-// maxGroups.
-func selectClusters(w *framework.Workload, ranked []*Candidate, typ policyv1alpha1.ReplicaSchedulingType, ignoreSpread bool, expl *Explanation) ([]*Candidate, error) {
+// minGroups is a constraint's minGroups as Karmada's webhook defaults it.
+func minGroups(sc policyv1alpha1.SpreadConstraint) int {
+	return max(int(sc.MinGroups), 1)
+}
+
+// spreadRules are a placement's spread constraints sorted out: the cluster
+// constraint, and the group constraints in a fixed order (region, zone,
+// provider, then labels by key), so a decision never depends on the order
+// they are listed in.
+type spreadRules struct {
+	cluster *policyv1alpha1.SpreadConstraint
+	groups  []policyv1alpha1.SpreadConstraint
+	// open are group constraints without minGroups above 1 or maxGroups:
+	// they choose nothing (maxSkew may still apply to them).
+	open []policyv1alpha1.SpreadConstraint
+}
+
+func newSpreadRules(cs []policyv1alpha1.SpreadConstraint) spreadRules {
+	var r spreadRules
+	for i := range cs {
+		if isClusterConstraint(cs[i]) {
+			r.cluster = &cs[i]
+			continue
+		}
+		if cs[i].MinGroups <= 1 && cs[i].MaxGroups == 0 {
+			r.open = append(r.open, cs[i])
+			continue
+		}
+		r.groups = append(r.groups, cs[i])
+	}
+	fieldOrder := func(sc policyv1alpha1.SpreadConstraint) int {
+		switch {
+		case sc.SpreadByLabel != "":
+			return 3
+		case sc.SpreadByField == policyv1alpha1.SpreadByFieldRegion:
+			return 0
+		case sc.SpreadByField == policyv1alpha1.SpreadByFieldZone:
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(r.groups, func(a, b policyv1alpha1.SpreadConstraint) int {
+		return cmp.Or(cmp.Compare(fieldOrder(a), fieldOrder(b)), strings.Compare(a.SpreadByLabel, b.SpreadByLabel))
+	})
+	return r
+}
+
+// karmadaSelects says whether Karmada's scheduler selects by these rules
+// exactly: a cluster constraint, alone or with a region constraint choosing
+// by score. Everything else is a Kurator extension.
+func (r spreadRules) karmadaSelects() bool {
+	if r.cluster == nil {
+		return false
+	}
+	return len(r.groups) == 0 || len(r.groups) == 1 && r.groups[0].SpreadByField == policyv1alpha1.SpreadByFieldRegion &&
+		r.groups[0].GroupSelection != policyv1alpha1.GroupSelectionCapacity
+}
+
+// spreadNeed is what the workload asks of the selected clusters' room.
+type spreadNeed struct {
+	replicas int64
+	// divided: Karmada checks the cluster constraint's choice for room.
+	divided bool
+	// capacityBound: the division fails when the selection lacks room
+	// (dynamic weights, aggregated).
+	capacityBound bool
+	// duplicated: groups are scored by how many clusters hold every replica.
+	duplicated bool
+}
+
+// selectClusters applies the spread constraints to the ranked candidates,
+// as Karmada's scheduler does wherever it supports them (see
+// docs/scheduling.md for what is Karmada's behaviour and what is an
+// extension).
+func selectClusters(w *framework.Workload, ranked []*Candidate, need spreadNeed, ignoreSpread bool, expl *Explanation) ([]*Candidate, error) {
 	var constraints []policyv1alpha1.SpreadConstraint
 	if w.Placement != nil {
 		constraints = w.Placement.SpreadConstraints
 	}
-	if len(constraints) == 0 || ignoreSpread {
+	if len(constraints) == 0 {
 		return ranked, nil
 	}
-	var clusterC *policyv1alpha1.SpreadConstraint
-	var groupC *policyv1alpha1.SpreadConstraint
-	for i := range constraints {
-		sc := &constraints[i]
-		if isClusterConstraint(*sc) {
-			clusterC = sc
-		} else if groupC == nil && (sc.MinGroups > 0 || sc.MaxGroups > 0) {
-			groupC = sc
-		}
+	if ignoreSpread {
+		expl.Division += "Spread constraints do not apply to static weights (as in Karmada). "
+		return ranked, nil
 	}
-	divided := typ == policyv1alpha1.ReplicaSchedulingTypeDivided && w.Replicas > 0
-	pool := ranked
-	if groupC != nil {
-		var err error
-		if pool, err = selectGroups(w, ranked, *groupC, clusterC, divided, expl); err != nil {
-			return nil, err
-		}
+	r := newSpreadRules(constraints)
+	if len(r.groups) > 0 {
+		return selectByGroups(ranked, r, need, expl)
 	}
-	if clusterC == nil {
-		return pool, nil
+	if len(r.open) > 0 {
+		expl.KarmadaDifference = openDifference(r)
 	}
-	if int32(len(pool)) < clusterC.MinGroups {
-		return nil, &UnschedulableError{Message: fmt.Sprintf("spread constraint by cluster needs at least %d clusters, %d fit", clusterC.MinGroups, len(pool))}
+	if r.cluster == nil {
+		return ranked, nil
 	}
-	need := len(pool)
-	if clusterC.MaxGroups > 0 {
-		need = min(need, int(clusterC.MaxGroups))
+	return selectByCluster(ranked, *r.cluster, need, expl)
+}
+
+// openDifference says what Karmada does with group constraints that set
+// neither minGroups above 1 nor maxGroups, which Kurator does not select by.
+func openDifference(r spreadRules) string {
+	kinds := make([]string, len(r.open))
+	for i, sc := range r.open {
+		kinds[i] = constraintName(sc)
 	}
-	chosen := slices.Clone(pool[:need])
-	rest := slices.Clone(pool[need:])
-	if divided && groupC == nil {
-		chosen = swapForCapacity(w, chosen, rest)
-		var room int64
-		for _, c := range chosen {
-			room += c.capacity
-		}
-		if room < w.Replicas {
-			return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity when selecting %d clusters: room for %d of %d replicas", need, room, w.Replicas)}
-		}
+	if r.cluster == nil {
+		return "Karmada's webhook rejects " + strings.Join(kinds, " and ") + " spread constraints without a cluster constraint."
+	}
+	if r.open[0].SpreadByField == policyv1alpha1.SpreadByFieldRegion {
+		return "The region spread constraint has no maxGroups: Karmada's scheduler would find no region and fail; Kurator does not limit regions."
+	}
+	return "Karmada does not select by " + strings.Join(kinds, " and ") + "; with no minGroups above 1 and no maxGroups, neither does Kurator."
+}
+
+// selectByCluster is Karmada's choice under a cluster constraint alone: the
+// best-ranked maxGroups clusters, the lowest-ranked replaced by unchosen ones
+// with more room while a divided workload does not fit.
+func selectByCluster(ranked []*Candidate, sc policyv1alpha1.SpreadConstraint, need spreadNeed, expl *Explanation) ([]*Candidate, error) {
+	if len(ranked) < minGroups(sc) {
+		return nil, &UnschedulableError{Message: fmt.Sprintf("spread constraint by cluster needs at least %d clusters, %d fit", minGroups(sc), len(ranked))}
+	}
+	n := len(ranked)
+	if sc.MaxGroups > 0 {
+		n = min(n, int(sc.MaxGroups))
+	} else {
+		expl.KarmadaDifference = "The cluster spread constraint has no maxGroups: Karmada's scheduler would select no cluster and fail; Kurator selects every cluster that fits."
+	}
+	chosen := slices.Clone(ranked[:n])
+	if !need.divided {
+		return chosen, nil
+	}
+	chosen = swapForCapacity(need.replicas, chosen, slices.Clone(ranked[n:]))
+	if room := roomOf(chosen); room < need.replicas {
+		return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity when selecting %d clusters: room for %d of %d replicas", n, room, need.replicas)}
 	}
 	return chosen, nil
 }
 
-// swapForCapacity replaces the lowest-ranked chosen clusters by unchosen
-// ones with more room while the chosen set cannot hold the replicas.
-func swapForCapacity(w *framework.Workload, chosen, rest []*Candidate) []*Candidate {
-	room := func() int64 {
-		var n int64
-		for _, c := range chosen {
-			n += c.capacity
-		}
-		return n
-	}
-	for i := len(chosen) - 1; i >= 0 && room() < w.Replicas; i-- {
+// swapForCapacity replaces chosen clusters, from the lowest-ranked up, by
+// the unchosen one with the most room (when it has more) while the chosen
+// set cannot hold the replicas.
+func swapForCapacity(replicas int64, chosen, rest []*Candidate) []*Candidate {
+	for i := len(chosen) - 1; i >= 0 && roomOf(chosen) < replicas; i-- {
 		best := -1
 		for j, r := range rest {
 			if r.capacity > chosen[i].capacity && (best < 0 || r.capacity > rest[best].capacity) {
@@ -140,168 +218,10 @@ func swapForCapacity(w *framework.Workload, chosen, rest []*Candidate) []*Candid
 	return chosen
 }
 
-type group struct {
-	key      string
-	clusters []*Candidate
-	value    int64
-}
-
-func selectGroups(w *framework.Workload, ranked []*Candidate, sc policyv1alpha1.SpreadConstraint, clusterC *policyv1alpha1.SpreadConstraint, divided bool, expl *Explanation) ([]*Candidate, error) {
-	var groups []*group
-	index := map[string]*group{}
-	for _, c := range ranked {
-		k := groupKey(sc, c.info.Cluster)
-		g, ok := index[k]
-		if !ok {
-			g = &group{key: k}
-			index[k] = g
-			groups = append(groups, g)
-		}
-		g.clusters = append(g.clusters, c)
+func roomOf(cs []*Candidate) int64 {
+	var n int64
+	for _, c := range cs {
+		n += c.capacity
 	}
-	if int32(len(groups)) < sc.MinGroups {
-		return nil, &UnschedulableError{Message: fmt.Sprintf("spread constraint by %s needs at least %d groups, clusters that fit span %d", constraintName(sc), sc.MinGroups, len(groups))}
-	}
-	minGroups := max(int64(sc.MinGroups), 1)
-	for _, g := range groups {
-		g.value = groupValue(w, g, divided, minGroups)
-	}
-	slices.SortStableFunc(groups, func(a, b *group) int {
-		if a.value != b.value {
-			return cmp64(b.value, a.value)
-		}
-		return strings.Compare(a.key, b.key)
-	})
-	n := len(groups)
-	if sc.MaxGroups > 0 {
-		n = min(n, int(sc.MaxGroups))
-	}
-	groups = groups[:n]
-	keys := make([]string, n)
-	// The best cluster of every chosen group first, then the others by rank
-	// (appended to first, which has room for them).
-	first := make([]*Candidate, 0, len(ranked))
-	var others []*Candidate
-	for i, g := range groups {
-		keys[i] = g.key
-		first = append(first, g.clusters[0])
-		others = append(others, g.clusters[1:]...)
-	}
-	others = rank(others)
-	expl.Division += fmt.Sprintf("Spread by %s: chose %s. ", constraintName(sc), strings.Join(keys, ", "))
-	out := append(first, others...)
-	if clusterC != nil && clusterC.MaxGroups > 0 && len(out) > int(clusterC.MaxGroups) {
-		out = out[:clusterC.MaxGroups]
-	}
-	if divided {
-		var room int64
-		for _, c := range out {
-			room += c.capacity
-		}
-		if room < w.Replicas {
-			return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity in the chosen %s groups: room for %d of %d replicas", constraintName(sc), room, w.Replicas)}
-		}
-	}
-	return out, nil
-}
-
-// groupValue ranks a group: for divided workloads, how much of its share
-// (replicas/minGroups) it can hold, then the average score; for duplicated
-// ones, how many of its clusters can hold all replicas.
-func groupValue(w *framework.Workload, g *group, divided bool, minGroups int64) int64 {
-	const unit = 1000
-	var scoreSum int64
-	for _, c := range g.clusters {
-		scoreSum += c.Score
-	}
-	avg := scoreSum / int64(len(g.clusters))
-	if !divided {
-		var fits int64
-		for _, c := range g.clusters {
-			if w.Replicas == 0 || c.capacity >= w.Replicas {
-				fits++
-			}
-		}
-		return fits*unit + avg
-	}
-	target := (w.Replicas + minGroups - 1) / minGroups
-	var sum int64
-	for _, c := range g.clusters {
-		sum += c.capacity
-		if sum >= target {
-			return target*unit + avg
-		}
-	}
-	return sum*unit + avg
-}
-
-// checkSkew enforces maxSkew: the replicas of the most and least loaded
-// groups may differ by at most that much. Replicas move from the largest to
-// the smallest group (to its cluster with the most room) until they do.
-func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, selected []*Candidate, expl *Explanation) ([]framework.TargetCluster, error) {
-	if w.Placement == nil || w.Replicas == 0 || w.Placement.ReplicaSchedulingType() != policyv1alpha1.ReplicaSchedulingTypeDivided ||
-		!slices.ContainsFunc(w.Placement.SpreadConstraints, func(sc policyv1alpha1.SpreadConstraint) bool { return sc.MaxSkew > 0 }) {
-		return assigned, nil
-	}
-	byName := make(map[string]*karmadaclusterv1alpha1.Cluster, len(selected))
-	for _, c := range selected {
-		byName[c.Name] = c.info.Cluster
-	}
-	// Selected clusters that got nothing still make their group count.
-	out := slices.Clone(assigned)
-	have := make(map[string]bool, len(out))
-	for _, t := range out {
-		have[t.Name] = true
-	}
-	for _, c := range selected {
-		if !have[c.Name] {
-			out = append(out, framework.TargetCluster{Name: c.Name})
-		}
-	}
-	for _, sc := range w.Placement.SpreadConstraints {
-		if sc.MaxSkew <= 0 {
-			continue
-		}
-		moved := 0
-		for {
-			sums := map[string]int64{}
-			for _, t := range out {
-				sums[groupKey(sc, byName[t.Name])] += t.Replicas
-			}
-			hi, lo := "", ""
-			for k, v := range sums {
-				if hi == "" || v > sums[hi] || (v == sums[hi] && k < hi) {
-					hi = k
-				}
-				if lo == "" || v < sums[lo] || (v == sums[lo] && k < lo) {
-					lo = k
-				}
-			}
-			if sums[hi]-sums[lo] <= int64(sc.MaxSkew) {
-				break
-			}
-			from, to := -1, -1
-			for i, t := range out {
-				k := groupKey(sc, byName[t.Name])
-				if k == hi && t.Replicas > 0 && (from < 0 || t.Replicas > out[from].Replicas) {
-					from = i
-				}
-				if k == lo && (to < 0 || t.Replicas < out[to].Replicas) {
-					to = i
-				}
-			}
-			if from < 0 || to < 0 || moved > int(w.Replicas) {
-				return nil, &UnschedulableError{Message: fmt.Sprintf("cannot keep the replica skew between %s groups within %d", constraintName(sc), sc.MaxSkew)}
-			}
-			out[from].Replicas--
-			out[to].Replicas++
-			moved++
-		}
-		if moved > 0 {
-			expl.Division += fmt.Sprintf("maxSkew %d by %s moved %d replicas. ", sc.MaxSkew, constraintName(sc), moved)
-		}
-	}
-	out = slices.DeleteFunc(out, func(t framework.TargetCluster) bool { return t.Replicas == 0 })
-	slices.SortFunc(out, func(a, b framework.TargetCluster) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
+	return n
 }

@@ -226,6 +226,7 @@ const (
 // constraint applies to clusters (spreadByField: cluster).
 // +kubebuilder:validation:XValidation:rule="!(has(self.spreadByField) && has(self.spreadByLabel))",message="spreadByField and spreadByLabel are mutually exclusive: set at most one of them"
 // +kubebuilder:validation:XValidation:rule="!has(self.maxGroups) || !has(self.minGroups) || self.maxGroups == 0 || self.maxGroups >= self.minGroups",message="maxGroups must be greater than or equal to minGroups when maxGroups is set"
+// +kubebuilder:validation:XValidation:rule="!has(self.groupSelection) || has(self.spreadByLabel) || (has(self.spreadByField) && self.spreadByField != 'cluster')",message="groupSelection applies to region, zone, provider and label constraints, not to the cluster constraint"
 type SpreadConstraint struct {
 	// spreadByField groups clusters by a field: cluster, region, zone or
 	// provider. Mutually exclusive with spreadByLabel. When neither is set,
@@ -258,7 +259,33 @@ type SpreadConstraint struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	MaxSkew int32 `json:"maxSkew,omitempty"`
+
+	// groupSelection is a Kurator extension: how the groups of a region,
+	// zone, provider or label constraint are chosen. Score, the default, is
+	// Karmada's choice: the fewest groups that satisfy minGroups and the
+	// cluster constraint's minGroups, preferring the highest total group
+	// score, then more clusters, then the search order (fewer clusters,
+	// then higher score, then name). It does not look at whether the
+	// chosen groups can hold the replicas; when they cannot and more groups
+	// within maxGroups could, Karmada fails and Kurator takes the
+	// Capacity choice instead. Capacity: the fewest groups whose clusters
+	// can hold every replica, preferring the highest total group score,
+	// then the most room. Ignored on a cluster constraint.
+	// +optional
+	GroupSelection GroupSelection `json:"groupSelection,omitempty"`
 }
+
+// GroupSelection says how a spread constraint chooses its groups.
+// +kubebuilder:validation:Enum=Score;Capacity
+type GroupSelection string
+
+const (
+	// GroupSelectionScore is Karmada's choice of groups, by score.
+	GroupSelectionScore GroupSelection = "Score"
+	// GroupSelectionCapacity chooses groups that can hold the replicas,
+	// preferring those with the most room.
+	GroupSelectionCapacity GroupSelection = "Capacity"
+)
 
 // ReplicaSchedulingType says whether replicas are duplicated or divided.
 // +kubebuilder:validation:Enum=Duplicated;Divided

@@ -471,6 +471,16 @@ type SchedulingExplanation struct {
 	// +kubebuilder:validation:MaxItems=32
 	// +kubebuilder:validation:items:MaxLength=1024
 	Terms []string `json:"terms,omitempty"`
+
+	// karmadaDifference says how Karmada's scheduler would decide
+	// differently, and why, when the decision uses a Kurator extension
+	// (zone, provider or label groups, several group constraints at once,
+	// a region constraint without a cluster constraint, groupSelection
+	// Capacity, or groups chosen for room where Karmada's choice cannot
+	// hold the replicas). Empty when Karmada would decide the same.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	KarmadaDifference string `json:"karmadaDifference,omitempty"`
 }
 
 // ClusterExplanation explains the decision about one cluster.

@@ -184,9 +184,11 @@ func TestSeed08ConfigMapIsDuplicated(t *testing.T) {
 	}).WithTimeout(30 * time.Second).Should(Succeed())
 }
 
-// A policy that targets the seed Fleet and only asks for Divided replicas
-// takes the fleet's placement: preferred asia-east (weight 60) and at most two
-// clusters, so the two asia-east clusters share the replicas.
+// A policy that targets the seed Fleet and only asks for replicas divided by
+// available room takes the fleet's placement: preferred asia-east (weight 60)
+// and at most two clusters, so the two asia-east clusters share the replicas.
+// (Without a weightPreference, Karmada and Kurator ignore spread constraints
+// and divide equally over every fleet cluster.)
 func TestPolicyTargetingTheSeedFleet(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t, g, "fleet")
@@ -197,13 +199,17 @@ func TestPolicyTargetingTheSeedFleet(t *testing.T) {
 		Spec: policyv1alpha1.PropagationSpec{
 			ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"}},
 			Placement: policyv1alpha1.Placement{ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{
-				ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided, ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted}},
+				ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided, ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted,
+				WeightPreference: &policyv1alpha1.ClusterPreferences{DynamicWeight: policyv1alpha1.DynamicWeightByAvailableReplicas}}},
 		},
 	}
 	g.Expect(fleet.ControlPlane.Create(t.Context(), pp)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		rb := binding(g, ns, "web-deployment")
-		g.Expect(decision(rb)).To(Equal(map[string]int32{"cluster-hangzhou": 5, "cluster-shanghai": 5}))
+		// The split follows each member's free room; the clusters do not.
+		got := decision(rb)
+		g.Expect(got).To(HaveLen(2))
+		g.Expect(got["cluster-hangzhou"] + got["cluster-shanghai"]).To(Equal(int32(10)))
 		g.Expect(rb.Spec.Placement.ClusterAffinity.LabelSelector.MatchLabels).To(HaveKeyWithValue(fleetv1alpha1.LabelFleetName, "global-production"))
 	}).WithTimeout(30 * time.Second).Should(Succeed())
 }
