@@ -71,12 +71,16 @@ func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, select
 	}
 	moved := 0
 	for current := excess(); current > 0; current = excess() {
-		froms, tos := skewCandidates(rules, replicas)
+		inFrom, inTo := skewCandidates(rules, replicas)
 		from, to, after := -1, -1, current
-		for _, i := range froms {
-			for _, j := range tos {
-				c := selected[j]
-				if i == j || replicas[i] == 0 || (c.Available >= 0 && replicas[j] >= c.capacity) {
+		for i := range selected {
+			if replicas[i] == 0 {
+				continue
+			}
+			for j, c := range selected {
+				// A move takes from a most loaded group or gives to a least
+				// loaded one of a constraint over its skew.
+				if i == j || !inFrom[i] && !inTo[j] || (c.Available >= 0 && replicas[j] >= c.capacity) {
 					continue
 				}
 				replicas[i]--
@@ -117,10 +121,10 @@ func preferMove(replicas []int64, i, j, from, to int) bool {
 	return cmp.Or(cmp.Compare(replicas[from], replicas[i]), cmp.Compare(replicas[j], replicas[to]), cmp.Compare(i, from), cmp.Compare(j, to)) < 0
 }
 
-// skewCandidates are the clusters a move may take from (in a most loaded
-// group of a constraint over its skew) and give to (in a least loaded one).
-func skewCandidates(rules []skewRule, replicas []int64) (froms, tos []int) {
-	inFrom, inTo := make([]bool, len(replicas)), make([]bool, len(replicas))
+// skewCandidates marks the clusters in a most loaded group (inFrom) and in
+// a least loaded group (inTo) of each constraint over its skew.
+func skewCandidates(rules []skewRule, replicas []int64) (inFrom, inTo []bool) {
+	inFrom, inTo = make([]bool, len(replicas)), make([]bool, len(replicas))
 	for _, r := range rules {
 		sums := r.sums(replicas)
 		lo, hi := bounds(sums)
@@ -132,15 +136,7 @@ func skewCandidates(rules []skewRule, replicas []int64) (froms, tos []int) {
 			inTo[i] = inTo[i] || sums[g] == lo
 		}
 	}
-	for i := range replicas {
-		if inFrom[i] {
-			froms = append(froms, i)
-		}
-		if inTo[i] {
-			tos = append(tos, i)
-		}
-	}
-	return froms, tos
+	return inFrom, inTo
 }
 
 func (r skewRule) sums(replicas []int64) map[string]int64 {

@@ -117,7 +117,9 @@ type groupSearch struct {
 	min, max int
 	// clusterMin prunes paths that cannot reach enough clusters.
 	clusterMin int
-	// assemble chooses the clusters of a path, or says it does not fit.
+	// assemble chooses the clusters of a path, or says it does not fit;
+	// nil when the cluster count alone decides (the clusters are then
+	// chosen for the winning path only).
 	assemble func(groups []*spreadGroup) ([]*Candidate, bool)
 	// byRoom ranks paths by the room of their clusters after score.
 	byRoom bool
@@ -150,6 +152,10 @@ func (s *groupSearch) run() *groupPath {
 			return
 		}
 		if len(path) >= s.min && len(path) <= s.max && clusters >= s.clusterMin {
+			if s.assemble == nil {
+				found = append(found, newGroupPath(path, nil, len(found)))
+				return
+			}
 			if sel, ok := s.assemble(sortedPath(path)); ok {
 				found = append(found, newGroupPath(path, sel, len(found)))
 				return

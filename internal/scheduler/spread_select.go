@@ -68,13 +68,12 @@ func selectByGroups(ranked []*Candidate, r spreadRules, need spreadNeed, expl *E
 // regions that can.
 func selectLikeKarmada(ranked []*Candidate, r spreadRules, need spreadNeed, search groupSearch, notes []string, expl *Explanation) ([]*Candidate, error) {
 	clusterMax := int(r.cluster.MaxGroups)
-	search.assemble = func(groups []*spreadGroup) ([]*Candidate, bool) {
-		return karmadaClusters(groups, clusterMax), true
-	}
 	path := search.run()
 	if path == nil {
 		return nil, &UnschedulableError{Message: fmt.Sprintf("no %d to %d regions hold the %d clusters the cluster spread constraint needs", search.min, search.max, search.clusterMin)}
 	}
+	path.selected = karmadaClusters(path.groups, clusterMax, ranked)
+	path.room = roomOf(path.selected)
 	why := fmt.Sprintf("the fewest regions (at least %d) with at least %d clusters, by region score", search.min, search.clusterMin)
 	if clusterMax == 0 {
 		notes = append(notes, "the cluster constraint has no maxGroups, so, as in Karmada, one cluster is taken per region")
@@ -82,7 +81,7 @@ func selectLikeKarmada(ranked []*Candidate, r spreadRules, need spreadNeed, sear
 	if need.capacityBound && path.room < need.replicas {
 		karmadaChoice, room := path.groups, path.room
 		search.assemble = func(groups []*spreadGroup) ([]*Candidate, bool) {
-			sel := karmadaClusters(groups, clusterMax)
+			sel := karmadaClusters(groups, clusterMax, ranked)
 			return sel, roomOf(sel) >= need.replicas
 		}
 		search.cut = false
@@ -104,18 +103,33 @@ func selectLikeKarmada(ranked []*Candidate, r spreadRules, need spreadNeed, sear
 
 // karmadaClusters is Karmada's choice of clusters in the chosen regions:
 // the best of each region, then the best of the rest up to the cluster
-// constraint's maxGroups (none when it is 0, as in Karmada).
-func karmadaClusters(groups []*spreadGroup, clusterMax int) []*Candidate {
+// constraint's maxGroups (none when it is 0, as in Karmada). ranked holds
+// every candidate in rank order.
+func karmadaClusters(groups []*spreadGroup, clusterMax int, ranked []*Candidate) []*Candidate {
 	sel := make([]*Candidate, 0, len(groups))
-	var rest []*Candidate
+	first := make(map[*Candidate]bool, len(groups))
 	total := 0
 	for _, g := range groups {
 		sel = append(sel, g.clusters[0])
-		rest = append(rest, g.clusters[1:]...)
+		first[g.clusters[0]] = true
 		total += len(g.clusters)
 	}
-	if more := min(total, clusterMax) - len(sel); more > 0 {
-		sel = append(sel, rank(rest)[:more]...)
+	more := min(total, clusterMax) - len(sel)
+	if more <= 0 {
+		return sel
+	}
+	chosen := make(map[string]bool, len(groups))
+	for _, g := range groups {
+		chosen[g.key] = true
+	}
+	for _, c := range ranked {
+		if more == 0 {
+			break
+		}
+		if !first[c] && chosen[c.info.Cluster.Spec.Region] {
+			sel = append(sel, c)
+			more--
+		}
 	}
 	return sel
 }
@@ -137,7 +151,7 @@ func extensionDifference(r spreadRules, notes []string) string {
 	case len(kinds) > 1:
 		parts = append(parts, "Karmada would select by region and cluster only, ignoring "+strings.Join(kinds[1:], ", "))
 	case r.groups[0].GroupSelection == policyv1alpha1.GroupSelectionCapacity:
-		parts = append(parts, "groupSelection Capacity is a Kurator extension: Karmada chooses regions by score alone")
+		parts = append(parts, "Karmada chooses regions by score alone (groupSelection Capacity is a Kurator extension)")
 	}
 	parts = append(parts, notes...)
 	return capitalise(strings.Join(parts, "; ")) + "."
