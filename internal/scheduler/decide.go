@@ -65,16 +65,13 @@ func decide(w *framework.Workload, byName []*Candidate, expl *Explanation) ([]fr
 		typ = p.ReplicaSchedulingType()
 	}
 	static := typ == policyv1alpha1.ReplicaSchedulingTypeDivided && staticWeights(p)
-	// Like Karmada, static weights (a list, or no weightPreference at all)
-	// override spread constraints; an empty weightPreference honours them.
-	ignoreSpread := static && (p.ReplicaScheduling.WeightPreference == nil || len(p.ReplicaScheduling.WeightPreference.StaticWeightList) > 0)
 	need := spreadNeed{
 		replicas:   w.Replicas,
 		divided:    typ == policyv1alpha1.ReplicaSchedulingTypeDivided && w.Replicas > 0,
 		duplicated: typ == policyv1alpha1.ReplicaSchedulingTypeDuplicated,
 	}
 	need.capacityBound = need.divided && !static
-	selected, err := selectClusters(w, ranked, need, ignoreSpread, expl)
+	selected, err := selectClusters(w, ranked, need, p.SpreadConstraintsIgnored(), expl)
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,23 @@ func (p *Placement) EffectiveClusterTolerations() []corev1.Toleration {
 	return append(all, p.Tolerations...)
 }
 
+// SpreadConstraintsIgnored says whether the replica scheduling makes the
+// spread constraints irrelevant to the choice of clusters, as in Karmada:
+// replicas divided by static weights, given as a list or by having no
+// weightPreference at all (equal weights). An empty weightPreference, dynamic
+// weights and Aggregated honour them.
+func (p *Placement) SpreadConstraintsIgnored() bool {
+	if p == nil || p.ReplicaSchedulingType() != ReplicaSchedulingTypeDivided {
+		return false
+	}
+	rs := p.ReplicaScheduling
+	if rs.ReplicaDivisionPreference == ReplicaDivisionPreferenceAggregated {
+		return false
+	}
+	wp := rs.WeightPreference
+	return wp == nil || len(wp.StaticWeightList) > 0 && wp.DynamicWeight == ""
+}
+
 // FailbackAnnotation on a PropagationPolicy or ClusterPropagationPolicy
 // turns failback on: a workload divided by static weights that left a
 // cluster (failover, drain) returns to the placement its weights give once

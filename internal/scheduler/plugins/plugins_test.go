@@ -87,7 +87,12 @@ func TestFilters(t *testing.T) {
 		"spread by provider, has none": {spreadconstraint.Plugin{}, state(&policyv1alpha1.Placement{SpreadConstraints: []policyv1alpha1.SpreadConstraint{{SpreadByField: "provider"}}}, deploy),
 			info(func(c *karmadaclusterv1alpha1.Cluster) { c.Spec.Provider = "" }), false},
 		"spread by label, has it":   {spreadconstraint.Plugin{}, state(&policyv1alpha1.Placement{SpreadConstraints: []policyv1alpha1.SpreadConstraint{{SpreadByLabel: "tier"}}}, deploy), info(nil), true},
-		"spread by label, lacks it": {spreadconstraint.Plugin{}, state(&policyv1alpha1.Placement{SpreadConstraints: []policyv1alpha1.SpreadConstraint{{SpreadByLabel: "rack"}}}, deploy), info(nil), false},
+		"spread by label, lacks it": {spreadconstraint.Plugin{}, state(&policyv1alpha1.Placement{SpreadConstraints: []policyv1alpha1.SpreadConstraint{{SpreadByLabel: "rack", MaxGroups: 2}}}, deploy), info(nil), false},
+		// A label constraint that neither chooses groups nor bounds skew does
+		// nothing, as in Karmada, and rejects no cluster.
+		"spread by label without bounds, lacks it": {spreadconstraint.Plugin{}, state(&policyv1alpha1.Placement{SpreadConstraints: []policyv1alpha1.SpreadConstraint{{SpreadByLabel: "rack"}}}, deploy), info(nil), true},
+		"spread by label under static weights, lacks it": {spreadconstraint.Plugin{}, state(&policyv1alpha1.Placement{SpreadConstraints: []policyv1alpha1.SpreadConstraint{{SpreadByLabel: "rack", MaxGroups: 2}},
+			ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided}}, deploy), info(nil), true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -45,6 +45,11 @@ func (Plugin) Filter(_ context.Context, s *framework.CycleState, c *framework.Cl
 	}
 	for _, sc := range p.SpreadConstraints {
 		if sc.SpreadByLabel != "" {
+			// Label groups are a Kurator extension: only a constraint that
+			// takes part in the decision rejects unlabelled clusters.
+			if !labelInUse(p, sc) {
+				continue
+			}
 			if _, ok := c.Cluster.Labels[sc.SpreadByLabel]; !ok {
 				return framework.NewStatus(framework.Unschedulable, "cluster has no label "+sc.SpreadByLabel+" to spread by")
 			}
@@ -66,4 +71,11 @@ func (Plugin) Filter(_ context.Context, s *framework.CycleState, c *framework.Cl
 		}
 	}
 	return nil
+}
+
+// labelInUse says whether a spreadByLabel constraint chooses groups (a
+// minGroups above 1 or a maxGroups) or bounds skew, under a replica
+// scheduling that honours spread constraints.
+func labelInUse(p *policyv1alpha1.Placement, sc policyv1alpha1.SpreadConstraint) bool {
+	return !p.SpreadConstraintsIgnored() && (sc.MinGroups > 1 || sc.MaxGroups > 0 || sc.MaxSkew > 0)
 }
