@@ -22,6 +22,7 @@ package scenario
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,8 +34,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
+
+	"kurator.dev/kurator/config/crd"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
@@ -124,6 +128,13 @@ func (s *Scenario) add(i int, raw []byte) error {
 			return fmt.Errorf("document %d (%s): %w", i, tm.Kind, err)
 		}
 		return nil
+	}
+	// Policies are checked as the control plane's API server checks them
+	// (schema and CEL rules), so a what-if never accepts what apply refuses.
+	if tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() {
+		if err := admit(i, raw); err != nil {
+			return err
+		}
 	}
 	switch {
 	case tm.APIVersion == karmadaclusterv1alpha1.SchemeGroupVersion.String() && tm.Kind == "Cluster":
@@ -320,4 +331,20 @@ func nodes(c *karmadaclusterv1alpha1.Cluster) ([]estimator.Node, error) {
 		}
 	}
 	return out, nil
+}
+
+// admit refuses a document the control plane's API server would refuse on
+// create, with its messages.
+func admit(i int, raw []byte) error {
+	// Integers decode as int64, as the API server decodes them.
+	obj := map[string]any{}
+	if err := utiljson.Unmarshal(raw, &obj); err != nil {
+		return fmt.Errorf("document %d: %w", i, err)
+	}
+	errs := crd.Validate(context.Background(), obj)
+	if len(errs) == 0 {
+		return nil
+	}
+	u := unstructured.Unstructured{Object: obj}
+	return fmt.Errorf("document %d (%s %s): the control plane would refuse it: %w", i, u.GetKind(), u.GetName(), errs.ToAggregate())
 }

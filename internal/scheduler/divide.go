@@ -156,7 +156,7 @@ func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *E
 		var room int64
 		for _, c := range order {
 			if c.tier == t {
-				tierCands = append(tierCands, division.Candidate{Name: c.Name, Allocatable: free(c), Previous: c.previous})
+				tierCands = append(tierCands, division.Candidate{Name: c.Name, Allocatable: free(c), Previous: c.previous, PreviousPosition: w.PreviousPosition(c.Name)})
 				room += free(c) + c.previous
 			}
 		}

@@ -65,3 +65,11 @@ func listSomeAssignment(a division.Assignment) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// differsFromKarmada adds a sentence on how Karmada would decide otherwise.
+func (e *Explanation) differsFromKarmada(sentence string) {
+	if e.KarmadaDifference != "" {
+		e.KarmadaDifference += " "
+	}
+	e.KarmadaDifference += sentence
+}

@@ -104,6 +104,7 @@ func checkSkew(w *framework.Workload, assigned []framework.TargetCluster, select
 		return assigned, nil
 	}
 	expl.Division += fmt.Sprintf("Keeping the replica skew within %s moved %d replicas. ", skewLimits(rules), moved)
+	expl.differsFromKarmada(fmt.Sprintf("maxSkew is a Kurator extension that Karmada ignores: it moved %d replicas.", moved))
 	out := make([]framework.TargetCluster, 0, len(selected))
 	for i, c := range selected {
 		if replicas[i] > 0 {

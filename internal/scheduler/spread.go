@@ -152,7 +152,7 @@ func selectClusters(w *framework.Workload, ranked []*Candidate, need spreadNeed,
 		return selectByGroups(ranked, r, need, expl)
 	}
 	if len(r.open) > 0 {
-		expl.KarmadaDifference = openDifference(r)
+		expl.differsFromKarmada(openDifference(r))
 	}
 	if r.cluster == nil {
 		return ranked, nil
@@ -187,7 +187,7 @@ func selectByCluster(ranked []*Candidate, sc policyv1alpha1.SpreadConstraint, ne
 	if sc.MaxGroups > 0 {
 		n = min(n, int(sc.MaxGroups))
 	} else {
-		expl.KarmadaDifference = "The cluster spread constraint has no maxGroups: Karmada's scheduler would select no cluster and fail; Kurator selects every cluster that fits."
+		expl.differsFromKarmada("The cluster spread constraint has no maxGroups: Karmada's scheduler would select no cluster and fail; Kurator selects every cluster that fits.")
 	}
 	chosen := slices.Clone(ranked[:n])
 	if !need.divided {

@@ -59,7 +59,7 @@ func selectByGroups(ranked []*Candidate, r spreadRules, need spreadNeed, expl *E
 		return nil, &UnschedulableError{Message: a.failure(primary, search)}
 	}
 	expl.Division += fmt.Sprintf("Spread by %s: chose %s%s. ", constraintName(primary), groupKeys(path.groups), a.secondaryNote(path.selected))
-	expl.KarmadaDifference = extensionDifference(r, notes)
+	expl.differsFromKarmada(extensionDifference(r, notes))
 	return path.selected, nil
 }
 
@@ -96,7 +96,7 @@ func selectLikeKarmada(ranked []*Candidate, r spreadRules, need spreadNeed, sear
 	}
 	expl.Division += fmt.Sprintf("Spread by region: chose %s (%s). ", groupKeys(path.groups), why)
 	if len(notes) > 0 {
-		expl.KarmadaDifference = capitalise(strings.Join(notes, "; ")) + "."
+		expl.differsFromKarmada(capitalise(strings.Join(notes, "; ")) + ".")
 	}
 	return path.selected, nil
 }

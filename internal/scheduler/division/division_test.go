@@ -116,13 +116,16 @@ func TestDynamicExamples(t *testing.T) {
 		{"aggregated first schedule, free 6/8/10", 12, free(6, 8, 10), true, "member2:5, member3:7"},
 		{"API example dynamic", 12, free(6, 12, 18), false, "member1:2, member2:4, member3:6"},
 		{"API example aggregated", 12, free(6, 12, 18), true, "member3:12"},
-		{"scale 12 to 24 from 2/4/6", 24, []Candidate{{"member1", 10, 2}, {"member2", 10, 4}, {"member3", 10, 6}}, false, "member1:6, member2:8, member3:10"},
-		{"scale 12 to 6 from 2/4/6", 6, []Candidate{{"member1", 0, 2}, {"member2", 0, 4}, {"member3", 0, 6}}, false, "member1:1, member2:2, member3:3"},
-		{"aggregated 12 to 6", 6, []Candidate{{"m1", 0, 4}, {"m2", 0, 8}}, true, "m2:6"},
-		{"aggregated 12 to 24", 24, []Candidate{{"m1", 4, 4}, {"m2", 6, 8}, {"m3", 8, 0}}, true, "m1:7, m2:12, m3:5"},
-		{"aggregated prefers used clusters", 24, []Candidate{{"m1", 6, 4}, {"m2", 6, 8}, {"m3", 20, 0}}, true, "m1:10, m2:14"},
-		{"a cluster left, one joined", 24, []Candidate{{"m1", 4, 4}, {"m3", 8, 0}, {"m4", 12, 0}}, true, "m1:7, m3:7, m4:10"},
-		{"unchanged", 12, []Candidate{{"m1", 0, 5}, {"m2", 0, 7}}, false, "m1:5, m2:7"},
+		{"scale 12 to 24 from 2/4/6", 24, []Candidate{{Name: "member1", Allocatable: 10, Previous: 2}, {Name: "member2", Allocatable: 10, Previous: 4}, {Name: "member3", Allocatable: 10, Previous: 6}}, false, "member1:6, member2:8, member3:10"},
+		{"scale 12 to 6 from 2/4/6", 6, []Candidate{{Name: "member1", Allocatable: 0, Previous: 2}, {Name: "member2", Allocatable: 0, Previous: 4}, {Name: "member3", Allocatable: 0, Previous: 6}}, false, "member1:1, member2:2, member3:3"},
+		{"aggregated 12 to 6", 6, []Candidate{{Name: "m1", Allocatable: 0, Previous: 4}, {Name: "m2", Allocatable: 0, Previous: 8}}, true, "m2:6"},
+		{"aggregated 12 to 24", 24, []Candidate{{Name: "m1", Allocatable: 4, Previous: 4}, {Name: "m2", Allocatable: 6, Previous: 8}, {Name: "m3", Allocatable: 8, Previous: 0}}, true, "m1:7, m2:12, m3:5"},
+		{"aggregated prefers used clusters", 24, []Candidate{{Name: "m1", Allocatable: 6, Previous: 4}, {Name: "m2", Allocatable: 6, Previous: 8}, {Name: "m3", Allocatable: 20, Previous: 0}}, true, "m1:10, m2:14"},
+		{"a cluster left, one joined", 24, []Candidate{{Name: "m1", Allocatable: 4, Previous: 4}, {Name: "m3", Allocatable: 8, Previous: 0}, {Name: "m4", Allocatable: 12, Previous: 0}}, true, "m1:7, m3:7, m4:10"},
+		{"unchanged", 12, []Candidate{{Name: "m1", Allocatable: 0, Previous: 5}, {Name: "m2", Allocatable: 0, Previous: 7}}, false, "m1:5, m2:7"},
+		// Karmada keeps the previous decision's order among equal clusters.
+		{"aggregated 10 to 2, equal, m6 listed first", 2, []Candidate{{Name: "m1", Previous: 5, PreviousPosition: 1}, {Name: "m6", Previous: 5, PreviousPosition: 0}}, true, "m6:2"},
+		{"aggregated 10 to 2, equal, m1 listed first", 2, []Candidate{{Name: "m6", Previous: 5, PreviousPosition: 1}, {Name: "m1", Previous: 5, PreviousPosition: 0}}, true, "m1:2"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,7 +137,7 @@ func TestDynamicExamples(t *testing.T) {
 }
 
 func TestDynamicInsufficientCapacity(t *testing.T) {
-	_, err := Dynamic(30, []Candidate{{"a", 10, 0}, {"b", 15, 0}}, false, "")
+	_, err := Dynamic(30, []Candidate{{Name: "a", Allocatable: 10, Previous: 0}, {Name: "b", Allocatable: 15, Previous: 0}}, false, "")
 	var ie *InsufficientError
 	if !errors.As(err, &ie) || ie.Needed != 30 || ie.Available != 25 {
 		t.Fatalf("got %v, want InsufficientError{30, 25}", err)
@@ -142,7 +145,7 @@ func TestDynamicInsufficientCapacity(t *testing.T) {
 }
 
 func TestFreshIgnoresThePreviousSplit(t *testing.T) {
-	got, err := Fresh(12, []Candidate{{"m1", 2, 10}, {"m2", 12, 0}}, false, "")
+	got, err := Fresh(12, []Candidate{{Name: "m1", Allocatable: 2, Previous: 10}, {Name: "m2", Allocatable: 12, Previous: 0}}, false, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,9 @@ type Candidate struct {
 	Allocatable int64
 	// Previous is how many replicas the last decision gave it.
 	Previous int64
+	// PreviousPosition is its place in the last decision's list: a
+	// scale-down keeps that order among clusters with equal replicas.
+	PreviousPosition int
 }
 
 // Assignment is replicas per cluster, sorted by name, without zeros.
@@ -190,7 +193,9 @@ func scaleDown(replicas int64, cands []Candidate, aggregated bool, uid string) A
 			order = append(order, c)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b Candidate) int { return cmp.Compare(b.Previous, a.Previous) })
+	slices.SortStableFunc(order, func(a, b Candidate) int {
+		return cmp.Or(cmp.Compare(b.Previous, a.Previous), cmp.Compare(a.PreviousPosition, b.PreviousPosition))
+	})
 	if aggregated {
 		var sum int64
 		for i, c := range order {

@@ -97,20 +97,40 @@ type Workload struct {
 	// Fresh asks for a rebalance from scratch instead of a steady change.
 	Fresh bool
 
-	previous map[string]int64
+	previous map[string]previousTarget
+}
+
+type previousTarget struct {
+	replicas int64
+	position int
 }
 
 // PreviousReplicas returns what the previous decision gave a cluster, and
 // whether it was part of it. A Workload is used by one decision at a time.
 func (w *Workload) PreviousReplicas(cluster string) (int64, bool) {
+	t, ok := w.previousTarget(cluster)
+	return t.replicas, ok
+}
+
+// PreviousPosition is the cluster's place in the previous decision's list
+// (len(Previous) when it is not there): Karmada keeps that order among
+// clusters with equal replicas when it scales down.
+func (w *Workload) PreviousPosition(cluster string) int {
+	if t, ok := w.previousTarget(cluster); ok {
+		return t.position
+	}
+	return len(w.Previous)
+}
+
+func (w *Workload) previousTarget(cluster string) (previousTarget, bool) {
 	if w.previous == nil {
-		w.previous = make(map[string]int64, len(w.Previous))
-		for _, t := range w.Previous {
-			w.previous[t.Name] = t.Replicas
+		w.previous = make(map[string]previousTarget, len(w.Previous))
+		for i, t := range w.Previous {
+			w.previous[t.Name] = previousTarget{replicas: t.Replicas, position: i}
 		}
 	}
-	n, ok := w.previous[cluster]
-	return n, ok
+	t, ok := w.previous[cluster]
+	return t, ok
 }
 
 // Code is the outcome of a plugin.
