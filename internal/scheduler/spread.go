@@ -143,11 +143,14 @@ func selectClusters(w *framework.Workload, ranked []*Candidate, need spreadNeed,
 	if len(constraints) == 0 {
 		return ranked, nil
 	}
+	r := newSpreadRules(constraints)
+	if r.cluster == nil && slices.ContainsFunc(constraints, func(sc policyv1alpha1.SpreadConstraint) bool { return sc.SpreadByField != "" }) {
+		expl.differsFromKarmada("Karmada's webhook rejects spread constraints by region, zone or provider without a cluster constraint; Kurator reads them as if {spreadByField: cluster, minGroups: 1} were given.")
+	}
 	if ignoreSpread {
 		expl.Division += "Spread constraints do not apply to static weights (as in Karmada). "
 		return ranked, nil
 	}
-	r := newSpreadRules(constraints)
 	if len(r.groups) > 0 {
 		return selectByGroups(ranked, r, need, expl)
 	}
@@ -168,7 +171,7 @@ func openDifference(r spreadRules) string {
 		kinds[i] = constraintName(sc)
 	}
 	if r.cluster == nil {
-		return "Karmada's webhook rejects " + strings.Join(kinds, " and ") + " spread constraints without a cluster constraint."
+		return "Karmada would not select by " + strings.Join(kinds, " and ") + "; with no minGroups above 1 and no maxGroups, neither does Kurator."
 	}
 	if r.open[0].SpreadByField == policyv1alpha1.SpreadByFieldRegion {
 		return "The region spread constraint has no maxGroups: Karmada's scheduler would find no region and fail; Kurator does not limit regions."

@@ -59,7 +59,9 @@ func selectByGroups(ranked []*Candidate, r spreadRules, need spreadNeed, expl *E
 		return nil, &UnschedulableError{Message: a.failure(primary, search)}
 	}
 	expl.Division += fmt.Sprintf("Spread by %s: chose %s%s. ", constraintName(primary), groupKeys(path.groups), a.secondaryNote(path.selected))
-	expl.differsFromKarmada(extensionDifference(r, notes))
+	if d := extensionDifference(r, notes); d != "" {
+		expl.differsFromKarmada(d)
+	}
 	return path.selected, nil
 }
 
@@ -141,19 +143,20 @@ func extensionDifference(r spreadRules, notes []string) string {
 		kinds = append(kinds, constraintName(g))
 	}
 	switch {
-	case r.cluster == nil:
-		parts = append(parts, "Karmada's webhook rejects a "+strings.Join(kinds, " and ")+" constraint without a cluster constraint")
+	case r.groups[0].SpreadByField != policyv1alpha1.SpreadByFieldRegion && r.cluster == nil:
+		parts = append(parts, "Karmada's scheduler selects only by region or cluster: it would fail on "+strings.Join(kinds, " and ")+" groups")
 	case r.groups[0].SpreadByField != policyv1alpha1.SpreadByFieldRegion:
-		parts = append(parts, "Karmada selects only by region or cluster: it would fail on "+kinds[0]+" groups")
-		if len(kinds) > 1 {
-			parts[0] += " and ignore " + strings.Join(kinds[1:], ", ")
-		}
+		parts = append(parts, "Karmada's scheduler selects only by region or cluster: it would ignore "+strings.Join(kinds, " and ")+" and take clusters by the cluster constraint alone")
 	case len(kinds) > 1:
 		parts = append(parts, "Karmada would select by region and cluster only, ignoring "+strings.Join(kinds[1:], ", "))
 	case r.groups[0].GroupSelection == policyv1alpha1.GroupSelectionCapacity:
 		parts = append(parts, "Karmada chooses regions by score alone (groupSelection Capacity is a Kurator extension)")
 	}
 	parts = append(parts, notes...)
+	if len(parts) == 0 {
+		// A region constraint without a cluster constraint: said above.
+		return ""
+	}
 	return capitalise(strings.Join(parts, "; ")) + "."
 }
 
