@@ -29,6 +29,7 @@ import (
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	"kurator.dev/kurator/config/crd"
 )
 
 const (
@@ -64,10 +65,10 @@ func TestExamplesAreAdmitted(t *testing.T) {
 			}
 			name := filepath.Base(file)
 			t.Run(name, func(t *testing.T) {
-				if got, want := obj.GroupVersionKind().Version, a.version; got != want {
+				if got, want := obj.GroupVersionKind().Version, a.Version; got != want {
 					t.Errorf("document %d: version %s, want %s", i, got, want)
 				}
-				pruned, errs := a.admit(obj.Object)
+				pruned, errs := a.Admit(obj.Object)
 				if len(pruned) > 0 {
 					t.Errorf("document %d: fields pruned: %v", i, pruned)
 				}
@@ -116,7 +117,7 @@ func TestSeedFieldsSurvive(t *testing.T) {
 	admitters := newAdmitters(t)
 
 	fleet := toUnstructured(t, readDocuments(t, filepath.Join(seedDir, "01-fleet.yaml"))[0])
-	if _, errs := admitters[fleetv1alpha1.Kind("Fleet")].admit(fleet.Object); len(errs) > 0 {
+	if _, errs := admitters[fleetv1alpha1.Kind("Fleet")].Admit(fleet.Object); len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
 	clusters, _, _ := unstructured.NestedSlice(fleet.Object, "spec", "clusters")
@@ -136,7 +137,7 @@ func TestSeedFieldsSurvive(t *testing.T) {
 	}
 
 	ac := toUnstructured(t, readDocuments(t, filepath.Join(seedDir, "05-attached-cluster.yaml"))[0])
-	if _, errs := admitters[clusterv1alpha1.Kind("AttachedCluster")].admit(ac.Object); len(errs) > 0 {
+	if _, errs := admitters[clusterv1alpha1.Kind("AttachedCluster")].Admit(ac.Object); len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
 	if name, _, _ := unstructured.NestedString(ac.Object, "spec", "kubeconfig", "secretRef", "name"); name != "cluster-01-kubeconfig" {
@@ -191,7 +192,7 @@ func TestSeedFieldsSurvive(t *testing.T) {
 
 // admitSeed admits the first document of a seed file whose kind has a CRD
 // here, and returns it.
-func admitSeed(t *testing.T, admitters map[schema.GroupKind]*admitter, file string) *unstructured.Unstructured {
+func admitSeed(t *testing.T, admitters map[schema.GroupKind]*crd.Admitter, file string) *unstructured.Unstructured {
 	t.Helper()
 	for _, doc := range readDocuments(t, filepath.Join(seedDir, file)) {
 		obj := toUnstructured(t, doc)
@@ -199,7 +200,7 @@ func admitSeed(t *testing.T, admitters map[schema.GroupKind]*admitter, file stri
 		if !ok {
 			continue
 		}
-		if _, errs := a.admit(obj.Object); len(errs) > 0 {
+		if _, errs := a.Admit(obj.Object); len(errs) > 0 {
 			t.Fatalf("%s: %v", file, errs.ToAggregate())
 		}
 		return obj

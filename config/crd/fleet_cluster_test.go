@@ -128,7 +128,7 @@ spec:
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := toUnstructured(t, []byte(tc.yaml))
-			_, errs := admitters[obj.GroupVersionKind().GroupKind()].admit(obj.Object)
+			_, errs := admitters[obj.GroupVersionKind().GroupKind()].Admit(obj.Object)
 			if len(errs) == 0 {
 				t.Fatalf("accepted, want an error containing %q", tc.want)
 			}

@@ -19,29 +19,18 @@ package crd_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
-	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
-	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"sigs.k8s.io/yaml"
 
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
@@ -53,57 +42,11 @@ import (
 	"kurator.dev/kurator/config/crd"
 )
 
-// admitter applies to a custom resource what the API server does on
-// create: pruning, defaulting, list-type, OpenAPI and CEL validation.
-type admitter struct {
-	version    string // the served and stored version
-	structural *structuralschema.Structural
-	openAPI    apiservervalidation.SchemaValidator
-	cel        *cel.Validator
-}
-
-// admit prunes, defaults and validates obj in place. It returns the paths
-// of pruned fields and the validation errors.
-func (a *admitter) admit(obj map[string]any) ([]string, field.ErrorList) {
-	pruned := pruning.PruneWithOptions(obj, a.structural, true, structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: true})
-	structuraldefaulting.Default(obj, a.structural)
-
-	errs := apiservervalidation.ValidateCustomResource(nil, obj, a.openAPI)
-	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, a.structural, obj)...)
-	if a.cel != nil {
-		celErrs, _ := a.cel.Validate(context.Background(), nil, a.structural, obj, nil, celconfig.RuntimeCELCostBudget)
-		errs = append(errs, celErrs...)
-	}
-	return pruned, errs
-}
-
-func newAdmitters(t *testing.T) map[schema.GroupKind]*admitter {
+func newAdmitters(t *testing.T) map[schema.GroupKind]*crd.Admitter {
 	t.Helper()
-	admitters := map[schema.GroupKind]*admitter{}
-	for gk, c := range loadCRDs(t) {
-		i := slices.IndexFunc(c.Spec.Versions, func(v apiextensionsv1.CustomResourceDefinitionVersion) bool { return v.Storage })
-		if i < 0 {
-			t.Fatalf("%s: no storage version", c.Name)
-		}
-		version := c.Spec.Versions[i]
-		internal := &apiextensions.JSONSchemaProps{}
-		if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(version.Schema.OpenAPIV3Schema, internal, nil); err != nil {
-			t.Fatal(err)
-		}
-		structural, err := structuralschema.NewStructural(internal)
-		if err != nil {
-			t.Fatalf("%s: %v", c.Name, err)
-		}
-		openAPI, _, err := apiservervalidation.NewSchemaValidator(internal)
-		if err != nil {
-			t.Fatalf("%s: %v", c.Name, err)
-		}
-		admitters[gk] = &admitter{
-			version:    version.Name,
-			structural: structural,
-			openAPI:    openAPI,
-			cel:        cel.NewValidator(structural, true, celconfig.PerCallLimit),
-		}
+	admitters, err := crd.Admitters()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return admitters
 }
@@ -193,7 +136,7 @@ func expectRejected(t *testing.T, cases []rejection) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := toUnstructured(t, []byte(tc.yaml))
-			_, errs := admitters[obj.GroupVersionKind().GroupKind()].admit(obj.Object)
+			_, errs := admitters[obj.GroupVersionKind().GroupKind()].Admit(obj.Object)
 			if len(errs) == 0 {
 				t.Fatalf("accepted, want an error containing %q", tc.want)
 			}

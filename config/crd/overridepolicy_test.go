@@ -107,7 +107,7 @@ spec:
       plaintext: [{path: /spec/replicas, operator: add}]
 `
 	obj := toUnstructured(t, []byte(doc))
-	if _, errs := newAdmitters(t)[policyv1alpha1.Kind("OverridePolicy")].admit(obj.Object); len(errs) > 0 {
+	if _, errs := newAdmitters(t)[policyv1alpha1.Kind("OverridePolicy")].Admit(obj.Object); len(errs) > 0 {
 		t.Fatalf("rejected by the schema; if a rule now covers value, drop this test and list the case in TestInvalidOverridePoliciesAreRejected:\n%v", errs.ToAggregate())
 	}
 	var policy policyv1alpha1.OverridePolicy

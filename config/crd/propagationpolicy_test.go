@@ -67,6 +67,11 @@ spec:
 			want: []string{"spec.placement.spreadConstraints", "each spreadByField may appear in at most one spread constraint"},
 		},
 		{
+			name: "two cluster constraints, one implicit",
+			yaml: pp + "  placement:\n    spreadConstraints: [{minGroups: 1}, {spreadByField: cluster, maxGroups: 2}]\n",
+			want: []string{"spec.placement.spreadConstraints", "each spreadByField may appear in at most one spread constraint"},
+		},
+		{
 			name: "unknown spreadByField",
 			yaml: pp + "  placement:\n    spreadConstraints: [{spreadByField: rack}]\n",
 			want: []string{"spec.placement.spreadConstraints[0].spreadByField", "Unsupported value"},
@@ -248,7 +253,7 @@ spec:
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := toUnstructured(t, []byte(tc.yaml))
-			pruned, errs := admitters[obj.GroupVersionKind().GroupKind()].admit(obj.Object)
+			pruned, errs := admitters[obj.GroupVersionKind().GroupKind()].Admit(obj.Object)
 			if len(errs) > 0 {
 				t.Errorf("rejected:\n%v", errs.ToAggregate())
 			}

@@ -45,7 +45,7 @@ spec:
     replicaScheduling: {replicaSchedulingType: Divided}
     rebalanceEvery: 5m
 `))
-	pruned, errs := admitters[fleetv1alpha1.Kind("Fleet")].admit(obj.Object)
+	pruned, errs := admitters[fleetv1alpha1.Kind("Fleet")].Admit(obj.Object)
 	if len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
@@ -124,7 +124,7 @@ status:
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := toUnstructured(t, []byte(tc.yaml))
-			pruned, errs := admitters[obj.GroupVersionKind().GroupKind()].admit(obj.Object)
+			pruned, errs := admitters[obj.GroupVersionKind().GroupKind()].Admit(obj.Object)
 			if len(errs) > 0 {
 				t.Fatal(errs.ToAggregate())
 			}
@@ -147,7 +147,7 @@ metadata:
 spec:
   apiEndpoint: https://10.0.0.1:6443
 `))
-	if _, errs := admitters[karmadaclusterv1alpha1.Kind("Cluster")].admit(obj.Object); len(errs) > 0 {
+	if _, errs := admitters[karmadaclusterv1alpha1.Kind("Cluster")].Admit(obj.Object); len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
 	if mode, _, _ := unstructured.NestedString(obj.Object, "spec", "syncMode"); mode != string(karmadaclusterv1alpha1.Push) {
@@ -166,7 +166,7 @@ spec:
     application: {}
     cluster: {}
 `))
-	if _, errs := admitters[policyv1alpha1.Kind("PropagationPolicy")].admit(pp.Object); len(errs) > 0 {
+	if _, errs := admitters[policyv1alpha1.Kind("PropagationPolicy")].Admit(pp.Object); len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
 	wants := []struct {
@@ -202,7 +202,7 @@ metadata: {name: b, namespace: ns}
 spec:
   resource: {apiVersion: apps/v1, kind: Deployment, name: d}
 `))
-	if _, errs := admitters[workv1alpha2.Kind("ResourceBinding")].admit(rb.Object); len(errs) > 0 {
+	if _, errs := admitters[workv1alpha2.Kind("ResourceBinding")].Admit(rb.Object); len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
 	if got, _, _ := unstructured.NestedString(rb.Object, "spec", "conflictResolution"); got != string(policyv1alpha1.ConflictAbort) {

@@ -18,6 +18,7 @@ package crd
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	apiextensionsinternal "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -25,68 +26,83 @@ import (
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
 	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 )
 
-// versionSchema is what the API server validates one version of a kind with.
-type versionSchema struct {
+// Admitter applies to a custom resource of one kind what the API server
+// does on create: pruning, defaulting, list-type, OpenAPI and CEL
+// validation.
+type Admitter struct {
+	// Version is the served and stored version.
+	Version    string
 	structural *structuralschema.Structural
-	validator  apiservervalidation.SchemaValidator
+	openAPI    apiservervalidation.SchemaValidator
 	cel        *cel.Validator
 }
 
-var (
-	schemasOnce sync.Once
-	schemas     map[schema.GroupVersionKind]*versionSchema
-	schemasErr  error
-)
-
-func loadSchemas() {
-	crds, err := CRDs()
-	if err != nil {
-		schemasErr = err
-		return
-	}
-	schemas = map[schema.GroupVersionKind]*versionSchema{}
-	for _, crd := range crds {
-		for _, v := range crd.Spec.Versions {
-			if v.Schema == nil || v.Schema.OpenAPIV3Schema == nil {
-				continue
-			}
-			internal := &apiextensionsinternal.JSONSchemaProps{}
-			if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(v.Schema.OpenAPIV3Schema, internal, nil); err != nil {
-				schemasErr = fmt.Errorf("%s %s: %w", crd.Name, v.Name, err)
-				return
-			}
-			structural, err := structuralschema.NewStructural(internal)
-			if err != nil {
-				schemasErr = fmt.Errorf("%s %s: %w", crd.Name, v.Name, err)
-				return
-			}
-			validator, _, err := apiservervalidation.NewSchemaValidator(internal)
-			if err != nil {
-				schemasErr = fmt.Errorf("%s %s: %w", crd.Name, v.Name, err)
-				return
-			}
-			gvk := schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}
-			schemas[gvk] = &versionSchema{structural: structural, validator: validator, cel: cel.NewValidator(structural, true, celconfig.PerCallLimit)}
-		}
-	}
+// Admit prunes, defaults and validates obj (decoded JSON with integers as
+// int64, as unstructured.Unstructured holds it) in place. It returns the
+// paths of pruned fields and the validation errors.
+func (a *Admitter) Admit(obj map[string]any) ([]string, field.ErrorList) {
+	pruned := pruning.PruneWithOptions(obj, a.structural, true, structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: true})
+	structuraldefaulting.Default(obj, a.structural)
+	errs := apiservervalidation.ValidateCustomResource(nil, obj, a.openAPI)
+	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, a.structural, obj)...)
+	celErrs, _ := a.cel.Validate(context.Background(), nil, a.structural, obj, nil, celconfig.RuntimeCELCostBudget)
+	return pruned, append(errs, celErrs...)
 }
 
-// Validate checks an object of one of Kurator's kinds (decoded JSON, as
-// unstructured.Unstructured holds it) as the API server would on create:
-// the CRD's defaults are applied to it, then its OpenAPI schema and CEL
-// rules are checked. It lets offline tools ('kurator schedule') refuse what
-// the control plane would refuse, with the same messages. Kinds without an
-// embedded CRD are not checked.
-func Validate(ctx context.Context, obj map[string]any) field.ErrorList {
-	schemasOnce.Do(loadSchemas)
-	if schemasErr != nil {
-		return field.ErrorList{field.InternalError(nil, schemasErr)}
+// Admitters builds an Admitter for the storage version of every embedded
+// CRD, by group and kind.
+func Admitters() (map[schema.GroupKind]*Admitter, error) {
+	crds, err := CRDs()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[schema.GroupKind]*Admitter, len(crds))
+	for _, c := range crds {
+		i := slices.IndexFunc(c.Spec.Versions, func(v apiextensionsv1.CustomResourceDefinitionVersion) bool { return v.Storage })
+		if i < 0 || c.Spec.Versions[i].Schema == nil {
+			return nil, fmt.Errorf("%s: no storage version with a schema", c.Name)
+		}
+		version := c.Spec.Versions[i]
+		internal := &apiextensionsinternal.JSONSchemaProps{}
+		if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(version.Schema.OpenAPIV3Schema, internal, nil); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Name, err)
+		}
+		structural, err := structuralschema.NewStructural(internal)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Name, err)
+		}
+		openAPI, _, err := apiservervalidation.NewSchemaValidator(internal)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Name, err)
+		}
+		out[schema.GroupKind{Group: c.Spec.Group, Kind: c.Spec.Names.Kind}] = &Admitter{
+			Version:    version.Name,
+			structural: structural,
+			openAPI:    openAPI,
+			cel:        cel.NewValidator(structural, true, celconfig.PerCallLimit),
+		}
+	}
+	return out, nil
+}
+
+var admitters = sync.OnceValues(Admitters)
+
+// Validate checks an object of one of Kurator's kinds as the API server
+// would on create, so offline tools ('kurator schedule') refuse what the
+// control plane would refuse, with the same messages. Kinds without an
+// embedded CRD are not checked. obj is defaulted and pruned in place.
+func Validate(obj map[string]any) field.ErrorList {
+	all, err := admitters()
+	if err != nil {
+		return field.ErrorList{field.InternalError(nil, err)}
 	}
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
@@ -94,12 +110,13 @@ func Validate(ctx context.Context, obj map[string]any) field.ErrorList {
 	if err != nil {
 		return field.ErrorList{field.Invalid(field.NewPath("apiVersion"), apiVersion, err.Error())}
 	}
-	s, ok := schemas[gv.WithKind(kind)]
+	a, ok := all[gv.WithKind(kind).GroupKind()]
 	if !ok {
 		return nil
 	}
-	structuraldefaulting.Default(obj, s.structural)
-	errs := apiservervalidation.ValidateCustomResource(nil, obj, s.validator)
-	celErrs, _ := s.cel.Validate(ctx, nil, s.structural, obj, nil, celconfig.RuntimeCELCostBudget)
-	return append(errs, celErrs...)
+	if gv.Version != a.Version {
+		return field.ErrorList{field.NotSupported(field.NewPath("apiVersion"), apiVersion, []string{gv.Group + "/" + a.Version})}
+	}
+	_, errs := a.Admit(obj)
+	return errs
 }

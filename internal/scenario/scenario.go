@@ -22,7 +22,6 @@ package scenario
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -341,7 +340,7 @@ func admit(i int, raw []byte) error {
 	if err := utiljson.Unmarshal(raw, &obj); err != nil {
 		return fmt.Errorf("document %d: %w", i, err)
 	}
-	errs := crd.Validate(context.Background(), obj)
+	errs := crd.Validate(obj)
 	if len(errs) == 0 {
 		return nil
 	}

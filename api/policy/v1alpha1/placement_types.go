@@ -77,7 +77,7 @@ type Placement struct {
 	// minGroups: 1} without maxGroups had been given.
 	// +optional
 	// +kubebuilder:validation:MaxItems=8
-	// +kubebuilder:validation:XValidation:rule="self.all(a, !has(a.spreadByField) || self.exists_one(b, has(b.spreadByField) && b.spreadByField == a.spreadByField))",message="spreadConstraints: each spreadByField may appear in at most one spread constraint"
+	// +kubebuilder:validation:XValidation:rule="self.all(a, has(a.spreadByLabel) || self.exists_one(b, !has(b.spreadByLabel) && (has(b.spreadByField) ? b.spreadByField : 'cluster') == (has(a.spreadByField) ? a.spreadByField : 'cluster')))",message="spreadConstraints: each spreadByField may appear in at most one spread constraint (one with neither spreadByField nor spreadByLabel is by cluster)"
 	SpreadConstraints []SpreadConstraint `json:"spreadConstraints,omitempty"`
 
 	// replicaScheduling says how the replicas of a workload are scheduled:
