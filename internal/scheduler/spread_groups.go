@@ -136,12 +136,26 @@ func (s *groupSearch) run() *groupPath {
 	slices.SortFunc(s.groups, func(a, b *spreadGroup) int {
 		return cmp.Or(cmp.Compare(len(a.clusters), len(b.clusters)), cmp.Compare(b.score, a.score), strings.Compare(a.key, b.key))
 	})
-	// suffixBest[i] bounds the clusters the groups from i on can add.
+	// mostClusters[n] is the most clusters any n groups hold: a path that
+	// cannot reach clusterMin with that many more groups is cut.
 	sizes := make([]int, len(s.groups))
 	for i, g := range s.groups {
 		sizes[i] = len(g.clusters)
 	}
-	var found []*groupPath
+	slices.SortFunc(sizes, func(a, b int) int { return b - a })
+	mostClusters := make([]int, len(sizes)+1)
+	for i, n := range sizes {
+		mostClusters[i+1] = mostClusters[i] + n
+	}
+	// Paths found share one backing array for their groups: a search finds
+	// dozens, and a decision should not allocate for each.
+	var found []groupPath
+	var arena []*spreadGroup
+	record := func(path []*spreadGroup, sel []*Candidate) {
+		start := len(arena)
+		arena = append(arena, path...)
+		found = append(found, newGroupPath(arena[start:len(arena):len(arena)], sel, len(found)))
+	}
 	path := make([]*spreadGroup, 0, s.max)
 	visited := 0
 	var dfs func(clusters, begin int)
@@ -153,15 +167,15 @@ func (s *groupSearch) run() *groupPath {
 		}
 		if len(path) >= s.min && len(path) <= s.max && clusters >= s.clusterMin {
 			if s.assemble == nil {
-				found = append(found, newGroupPath(path, nil, len(found)))
+				record(path, nil)
 				return
 			}
-			if sel, ok := s.assemble(sortedPath(path)); ok {
-				found = append(found, newGroupPath(path, sel, len(found)))
+			if sel, ok := s.assemble(sortedPath(slices.Clone(path))); ok {
+				record(path, sel)
 				return
 			}
 		}
-		if len(path) >= s.max || !canReach(sizes[begin:], clusters, s.clusterMin, s.max-len(path)) {
+		if len(path) >= s.max || clusters+mostClusters[min(s.max-len(path), len(s.groups)-begin)] < s.clusterMin {
 			return
 		}
 		for i := begin; i < len(s.groups) && !s.cut; i++ {
@@ -178,48 +192,29 @@ func (s *groupSearch) run() *groupPath {
 	return s.best(found)
 }
 
-// canReach says whether up to n more of the given groups can bring the
-// cluster count to want.
-func canReach(sizes []int, have, want, n int) bool {
-	if have >= want {
-		return true
-	}
-	if n <= 0 || len(sizes) == 0 {
-		return false
-	}
-	largest := slices.Clone(sizes)
-	slices.Sort(largest)
-	for i := len(largest) - 1; i >= 0 && n > 0; i, n = i-1, n-1 {
-		have += largest[i]
-		if have >= want {
-			return true
-		}
-	}
-	return false
-}
-
+// sortedPath sorts a path's groups in place, by score, then key.
 func sortedPath(path []*spreadGroup) []*spreadGroup {
-	out := slices.Clone(path)
-	slices.SortFunc(out, func(a, b *spreadGroup) int {
+	slices.SortFunc(path, func(a, b *spreadGroup) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.key, b.key))
 	})
-	return out
+	return path
 }
 
-func newGroupPath(path []*spreadGroup, sel []*Candidate, id int) *groupPath {
-	p := &groupPath{groups: sortedPath(path), id: id, selected: sel, room: roomOf(sel)}
-	for _, g := range path {
+// newGroupPath takes ownership of groups.
+func newGroupPath(groups []*spreadGroup, sel []*Candidate, id int) groupPath {
+	p := groupPath{groups: sortedPath(groups), id: id, selected: sel, room: roomOf(sel)}
+	for _, g := range groups {
 		p.score += g.score
 		p.clusters += len(g.clusters)
 	}
 	return p
 }
 
-func (s *groupSearch) best(found []*groupPath) *groupPath {
+func (s *groupSearch) best(found []groupPath) *groupPath {
 	if len(found) == 0 {
 		return nil
 	}
-	slices.SortFunc(found, func(a, b *groupPath) int {
+	slices.SortFunc(found, func(a, b groupPath) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
@@ -230,9 +225,9 @@ func (s *groupSearch) best(found []*groupPath) *groupPath {
 		}
 		return cmp.Or(cmp.Compare(b.clusters, a.clusters), cmp.Compare(a.id, b.id))
 	})
-	best := found[0]
-	for _, p := range found[1:] {
-		if p.isPrefixOf(best) {
+	best := &found[0]
+	for i := range found[1:] {
+		if p := &found[i+1]; p.isPrefixOf(best) {
 			best = p
 		}
 	}
