@@ -140,7 +140,9 @@ func extensionDifference(r spreadRules, notes []string) string {
 	var parts []string
 	var kinds []string
 	for _, g := range r.groups {
-		kinds = append(kinds, constraintName(g))
+		if !slices.Contains(kinds, constraintName(g)) {
+			kinds = append(kinds, constraintName(g))
+		}
 	}
 	switch {
 	case r.groups[0].SpreadByField != policyv1alpha1.SpreadByFieldRegion && r.cluster == nil:
