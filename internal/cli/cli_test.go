@@ -188,7 +188,7 @@ func TestDescribeBindingAndPolicy(t *testing.T) {
 			Conditions: []metav1.Condition{{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionTrue, Reason: "Success", Message: "binding has been scheduled"}},
 			SchedulingExplanation: &workv1alpha2.SchedulingExplanation{Strategy: "Divided by static weights", Division: "Webster gives hz:6, sh:4.",
 				KarmadaDifference: "Karmada would choose r-east, whose clusters have room for 30 of 50 replicas, and fail.",
-				Candidates: []workv1alpha2.ClusterExplanation{{Name: "fra", Reasons: []string{"TaintToleration: untolerated taint"}}, {Name: "hz", Feasible: true, AssignedReplicas: 6}}},
+				Candidates:        []workv1alpha2.ClusterExplanation{{Name: "fra", Reasons: []string{"TaintToleration: untolerated taint"}}, {Name: "hz", Feasible: true, AssignedReplicas: 6}}},
 		},
 	}
 	var out bytes.Buffer
