@@ -68,6 +68,10 @@ func summed(tpl *unstructured.Unstructured, members []MemberStatus, fields []str
 	}
 	if allCurrent {
 		status["observedGeneration"] = tpl.GetGeneration()
+	} else if _, ok := status["observedGeneration"]; !ok {
+		// Not observed yet, as a cluster's controller would say: readers
+		// that skip a missing field must not take the object as settled.
+		status["observedGeneration"] = int64(0)
 	}
 	return status, reports, allCurrent
 }

@@ -17,6 +17,9 @@ limitations under the License.
 package interpreter
 
 import (
+	"fmt"
+	"time"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -34,7 +37,7 @@ func init() {
 		ReviseReplica:   reviseSpecReplicas,
 		GetDependencies: deployment.dependencies,
 		InterpretHealth: deploymentHealth,
-		AggregateStatus: sumStatus("replicas", "readyReplicas", "availableReplicas", "updatedReplicas", "unavailableReplicas", "terminatingReplicas"),
+		AggregateStatus: aggregateDeployment,
 	})
 }
 
@@ -49,4 +52,76 @@ func deploymentHealth(obj *unstructured.Unstructured) workv1alpha1.ResourceHealt
 		return workv1alpha1.ResourceHealthy
 	}
 	return workv1alpha1.ResourceUnhealthy
+}
+
+// aggregateDeployment adds to the counters (see replicatedStatus) the
+// conditions a single cluster's Deployment controller writes, merged:
+// Available only when every member is available; Progressing with reason
+// NewReplicaSetAvailable only when every member has finished, and False
+// with ProgressDeadlineExceeded, naming the member, as soon as one has
+// given up. kstatus, Helm's wait and 'kubectl wait --for=condition=Available'
+// read these.
+func aggregateDeployment(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error) {
+	status, reports, _ := replicatedStatus(tpl, members, counters{
+		progress: []string{"readyReplicas", "availableReplicas", "updatedReplicas"},
+		excess:   []string{"replicas", "unavailableReplicas", "terminatingReplicas"},
+	})
+	if status == nil {
+		return nil, nil
+	}
+	setConditions(status, deploymentConditions(reports), now)
+	if stalledEverywhereElseDone(members, reports) {
+		// As a single cluster's controller does, the fleet has observed the
+		// spec even though a member gave up rolling it out: readers then
+		// see the deadline instead of waiting for observation.
+		status["observedGeneration"] = tpl.GetGeneration()
+	}
+	return status, nil
+}
+
+// stalledEverywhereElseDone: every member runs the current template and is
+// healthy, or has passed its progress deadline on it.
+func stalledEverywhereElseDone(members []MemberStatus, reports []memberReport) bool {
+	for i, m := range members {
+		if !m.Current || reports[i].status == nil {
+			return false
+		}
+		if _, reason, _, _ := memberCondition(reports[i].status, "Progressing"); m.Health != workv1alpha1.ResourceHealthy && reason != "ProgressDeadlineExceeded" {
+			return false
+		}
+	}
+	return true
+}
+
+func deploymentConditions(reports []memberReport) []condition {
+	var unavailable, rolling, stalled []string
+	for _, r := range reports {
+		if r.status == nil {
+			unavailable = append(unavailable, r.cluster+" (no report yet)")
+			rolling = append(rolling, r.cluster)
+			continue
+		}
+		if st, _, _, _ := memberCondition(r.status, "Available"); st != "True" {
+			unavailable = append(unavailable, r.cluster)
+		}
+		st, reason, message, _ := memberCondition(r.status, "Progressing")
+		switch {
+		case reason == "ProgressDeadlineExceeded":
+			stalled = append(stalled, r.cluster+": "+message)
+		case st != "True" || reason != "NewReplicaSetAvailable":
+			rolling = append(rolling, r.cluster)
+		}
+	}
+	available := condition{"Available", "True", "MinimumReplicasAvailable", fmt.Sprintf("Deployment has minimum availability in every member cluster (%d).", len(reports))}
+	if len(unavailable) > 0 {
+		available = condition{"Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability in " + clusterList(unavailable) + "."}
+	}
+	progressing := condition{"Progressing", "True", "NewReplicaSetAvailable", fmt.Sprintf("Deployment has successfully progressed in every member cluster (%d).", len(reports))}
+	switch {
+	case len(stalled) > 0:
+		progressing = condition{"Progressing", "False", "ProgressDeadlineExceeded", "Progress deadline exceeded in " + clusterList(stalled)}
+	case len(rolling) > 0:
+		progressing = condition{"Progressing", "True", "ReplicaSetUpdated", "Deployment is progressing in " + clusterList(rolling) + "."}
+	}
+	return []condition{available, progressing}
 }

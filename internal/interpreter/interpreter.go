@@ -142,4 +142,7 @@ type MemberStatus struct {
 	// Current: the cluster runs a copy rendered from the template's
 	// current generation.
 	Current bool
+	// Assigned is what the scheduling decision gives the cluster: its
+	// share of the replicas, or all of them when they are duplicated.
+	Assigned int64
 }

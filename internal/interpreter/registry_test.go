@@ -49,11 +49,11 @@ func TestBuiltinsHandle(t *testing.T) {
 		{Group: "batch", Version: "v1", Kind: "Job"}:        withReplicas,
 		{Group: "apps", Version: "v1", Kind: "ReplicaSet"}: {OperationInterpretReplica, OperationReviseReplica,
 			OperationInterpretDependency, OperationAggregateStatus},
-		{Group: "apps", Version: "v1", Kind: "DaemonSet"}: {OperationInterpretDependency},
+		{Group: "apps", Version: "v1", Kind: "DaemonSet"}: {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},
 		{Group: "batch", Version: "v1", Kind: "CronJob"}:  {OperationInterpretDependency},
 		{Version: "v1", Kind: "Pod"}:                      {OperationInterpretDependency, OperationInterpretHealth},
 		// Built-ins hold for every version of their group and kind.
-		{Group: "apps", Version: "v1beta2", Kind: "DaemonSet"}: {OperationInterpretDependency},
+		{Group: "apps", Version: "v1beta2", Kind: "DaemonSet"}: {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},
 		{Version: "v1", Kind: "ConfigMap"}:                     nil,
 		{Group: "example.com", Version: "v1", Kind: "Pod"}:     nil,
 	}

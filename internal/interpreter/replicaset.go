@@ -17,8 +17,11 @@ limitations under the License.
 package interpreter
 
 import (
+	"time"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -31,6 +34,9 @@ func init() {
 		GetReplicas:     replicaSet.replicas,
 		ReviseReplica:   reviseSpecReplicas,
 		GetDependencies: replicaSet.dependencies,
-		AggregateStatus: sumStatus("replicas", "readyReplicas", "availableReplicas", "fullyLabeledReplicas"),
+		AggregateStatus: func(tpl *unstructured.Unstructured, members []MemberStatus, _ time.Time) (map[string]any, error) {
+			status, _, _ := replicatedStatus(tpl, members, counters{progress: []string{"readyReplicas", "availableReplicas", "fullyLabeledReplicas"}, excess: []string{"replicas"}})
+			return status, nil
+		},
 	})
 }

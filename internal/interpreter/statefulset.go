@@ -17,6 +17,9 @@ limitations under the License.
 package interpreter
 
 import (
+	"fmt"
+	"time"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -34,7 +37,7 @@ func init() {
 		ReviseReplica:   reviseSpecReplicas,
 		GetDependencies: statefulSet.dependencies,
 		InterpretHealth: statefulSetHealth,
-		AggregateStatus: sumStatus("replicas", "readyReplicas", "availableReplicas", "updatedReplicas", "currentReplicas"),
+		AggregateStatus: aggregateStatefulSet,
 	})
 }
 
@@ -52,4 +55,33 @@ func statefulSetHealth(obj *unstructured.Unstructured) workv1alpha1.ResourceHeal
 		return workv1alpha1.ResourceHealthy
 	}
 	return workv1alpha1.ResourceUnhealthy
+}
+
+// aggregateStatefulSet adds to the counters (see replicatedStatus) one
+// revision for the fleet: updateRevision names the template's generation,
+// and currentRevision equals it only once every member runs it and has
+// finished its rollout, which is what kstatus and 'kubectl rollout status'
+// compare. Members' own revision names differ per cluster.
+func aggregateStatefulSet(tpl *unstructured.Unstructured, members []MemberStatus, _ time.Time) (map[string]any, error) {
+	status, reports, allCurrent := replicatedStatus(tpl, members, counters{
+		progress: []string{"readyReplicas", "availableReplicas", "updatedReplicas", "currentReplicas"},
+		excess:   []string{"replicas"},
+	})
+	if status == nil {
+		return nil, nil
+	}
+	revision := fmt.Sprintf("%s-generation-%d", tpl.GetName(), tpl.GetGeneration())
+	done := allCurrent
+	for _, r := range reports {
+		current, _ := r.status["currentRevision"].(string)
+		update, _ := r.status["updateRevision"].(string)
+		done = done && r.status != nil && current == update
+	}
+	status["updateRevision"] = revision
+	if done {
+		status["currentRevision"] = revision
+	} else if status["currentRevision"] == revision {
+		delete(status, "currentRevision")
+	}
+	return status, nil
 }

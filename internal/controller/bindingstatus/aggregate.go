@@ -65,7 +65,7 @@ func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []wor
 	gen := strconv.FormatInt(tpl.GetGeneration(), 10)
 	out := make([]interpreter.MemberStatus, 0, len(b.BindingSpec().Clusters))
 	for _, t := range b.BindingSpec().Clusters {
-		member := interpreter.MemberStatus{Cluster: t.Name}
+		member := interpreter.MemberStatus{Cluster: t.Name, Assigned: int64(t.Replicas)}
 		w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]
 		if w != nil && current(w) && len(w.Status.ManifestStatuses) > 0 && w.Status.ManifestStatuses[0].Status != nil {
 			ms := w.Status.ManifestStatuses[0]
