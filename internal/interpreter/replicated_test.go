@@ -88,6 +88,7 @@ type readers struct {
 	kstatusWhy    string
 	rolloutDone   bool
 	rolloutFailed string
+	argo          string
 }
 
 func read(t *testing.T, obj *unstructured.Unstructured) readers {
@@ -106,7 +107,59 @@ func read(t *testing.T, obj *unstructured.Unstructured) readers {
 		r.rolloutFailed = err.Error()
 	}
 	r.rolloutDone = done
+	r.argo = argoHealth(obj)
 	return r
+}
+
+// argoHealth is Argo CD's health assessment of the apps kinds, re-expressed
+// from its documentation ("Resource Health": Deployment, ReplicaSet,
+// StatefulSet, DaemonSet): Degraded past a progress deadline; Progressing
+// until the controller has observed the latest generation and every desired
+// replica is updated, no old one remains and the updated ones are
+// available; Healthy then. (Its Go module cannot be fetched here.)
+func argoHealth(obj *unstructured.Unstructured) string {
+	status := func(f string) int64 { n, _, _ := unstructured.NestedInt64(obj.Object, "status", f); return n }
+	if status("observedGeneration") < obj.GetGeneration() {
+		return "Progressing"
+	}
+	switch obj.GetKind() {
+	case "DaemonSet":
+		desired := status("desiredNumberScheduled")
+		if status("updatedNumberScheduled") < desired || status("numberAvailable") < desired {
+			return "Progressing"
+		}
+		return "Healthy"
+	case "StatefulSet":
+		replicas, _, _ := unstructured.NestedInt64(obj.Object, "spec", "replicas")
+		current, _, _ := unstructured.NestedString(obj.Object, "status", "currentRevision")
+		update, _, _ := unstructured.NestedString(obj.Object, "status", "updateRevision")
+		if status("readyReplicas") < replicas || current != update {
+			return "Progressing"
+		}
+		return "Healthy"
+	}
+	conds, _, _ := unstructured.NestedSlice(obj.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, _ := c.(map[string]any); m["type"] == "Progressing" && m["reason"] == "ProgressDeadlineExceeded" {
+			return "Degraded"
+		}
+	}
+	replicas, _, _ := unstructured.NestedInt64(obj.Object, "spec", "replicas")
+	if status("updatedReplicas") < replicas || status("replicas") > status("updatedReplicas") || status("availableReplicas") < status("updatedReplicas") {
+		return "Progressing"
+	}
+	return "Healthy"
+}
+
+// wantArgo is the Argo CD health the kstatus verdict goes with.
+func wantArgo(s kstatus.Status) string {
+	switch s {
+	case kstatus.CurrentStatus:
+		return "Healthy"
+	case kstatus.FailedStatus:
+		return "Degraded"
+	}
+	return "Progressing"
 }
 
 func deploymentReport(replicas, updated, available int64, available_, progressing string) map[string]any {
@@ -148,8 +201,10 @@ func TestDeploymentStatusReadsLikeOneCluster(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := read(t, aggregate(t, parse(t, strings.ReplaceAll(tpl, "%d", itoa(tc.replicas))), tc.members))
-			if got.kstatus != tc.want || got.rolloutDone != tc.done || !strings.Contains(got.rolloutFailed, tc.failed) || (tc.failed == "") != (got.rolloutFailed == "") {
-				t.Fatalf("kstatus %s (%s), rollout done %t, failed %q; want %s, %t, %q", got.kstatus, got.kstatusWhy, got.rolloutDone, got.rolloutFailed, tc.want, tc.done, tc.failed)
+			if got.kstatus != tc.want || got.rolloutDone != tc.done || !strings.Contains(got.rolloutFailed, tc.failed) || (tc.failed == "") != (got.rolloutFailed == "") ||
+				got.argo != wantArgo(tc.want) {
+				t.Fatalf("kstatus %s (%s), rollout done %t, failed %q, Argo CD %s; want %s, %t, %q, %s", got.kstatus, got.kstatusWhy, got.rolloutDone, got.rolloutFailed, got.argo,
+					tc.want, tc.done, tc.failed, wantArgo(tc.want))
 			}
 		})
 	}
@@ -213,8 +268,9 @@ func TestStatefulSetAndDaemonSetReadLikeOneCluster(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := read(t, aggregate(t, parse(t, tc.tpl), tc.members))
-			if got.kstatus != tc.want || got.rolloutDone != tc.done || got.rolloutFailed != "" {
-				t.Fatalf("kstatus %s (%s), rollout done %t, failed %q; want %s, %t", got.kstatus, got.kstatusWhy, got.rolloutDone, got.rolloutFailed, tc.want, tc.done)
+			if got.kstatus != tc.want || got.rolloutDone != tc.done || got.rolloutFailed != "" || got.argo != wantArgo(tc.want) {
+				t.Fatalf("kstatus %s (%s), rollout done %t, failed %q, Argo CD %s; want %s, %t, %s", got.kstatus, got.kstatusWhy, got.rolloutDone, got.rolloutFailed, got.argo,
+					tc.want, tc.done, wantArgo(tc.want))
 			}
 		})
 	}
