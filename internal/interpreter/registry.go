@@ -74,6 +74,9 @@ func (r *Registry) For(gvk schema.GroupVersionKind) Interpreter {
 	custom := r.customised[gvk]
 	r.mu.RUnlock()
 	own := custom.over(builtins[gvk.GroupKind()])
+	if own.AggregateStatus == nil && isCustomGroup(gvk.GroupKind()) {
+		own.AggregateStatus = aggregateConventional
+	}
 	return layered{own: own, all: own.over(defaults)}
 }
 

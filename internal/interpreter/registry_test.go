@@ -55,7 +55,8 @@ func TestBuiltinsHandle(t *testing.T) {
 		// Built-ins hold for every version of their group and kind.
 		{Group: "apps", Version: "v1beta2", Kind: "DaemonSet"}: {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},
 		{Version: "v1", Kind: "ConfigMap"}:                     nil,
-		{Group: "example.com", Version: "v1", Kind: "Pod"}:     nil,
+		// A custom kind has its members' conventional conditions merged.
+		{Group: "example.com", Version: "v1", Kind: "Pod"}: {OperationAggregateStatus},
 	}
 	for gvk, want := range cases {
 		if diff := cmp.Diff(want, handled(For(gvk))); diff != "" {
@@ -68,8 +69,8 @@ func TestUnknownKindGetsTheDefault(t *testing.T) {
 	widget := parse(t, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: ns, generation: 2}\nspec: {replicas: 3, secretName: s}\nstatus: {phase: Broken}")
 	before := widget.DeepCopy()
 	in := For(widget.GroupVersionKind())
-	if ops := handled(in); ops != nil {
-		t.Errorf("an unknown kind handles %v", ops)
+	if diff := cmp.Diff([]Operation{OperationAggregateStatus}, handled(in)); diff != "" {
+		t.Errorf("an unknown custom kind handles (-want +got):\n%s", diff)
 	}
 	if r, err := in.GetReplicas(widget); r != nil || err != nil {
 		t.Errorf("GetReplicas = %+v, %v; want nil, nil", r, err)
@@ -143,7 +144,7 @@ func TestCustomisationOfAnUnknownKindFallsBackToTheDefault(t *testing.T) {
 	r := NewRegistry()
 	r.Register(widget.GroupVersionKind(), Operations{GetReplicas: size})
 	in := r.For(widget.GroupVersionKind())
-	if diff := cmp.Diff([]Operation{OperationInterpretReplica}, handled(in)); diff != "" {
+	if diff := cmp.Diff([]Operation{OperationInterpretReplica, OperationAggregateStatus}, handled(in)); diff != "" {
 		t.Errorf("handles (-want +got):\n%s", diff)
 	}
 	if rep, err := in.GetReplicas(widget); err != nil || rep == nil || rep.Replicas != 3 {

@@ -21,9 +21,11 @@ import (
 	"strconv"
 
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
@@ -55,6 +57,13 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 		return err
 	}
 	_, err = r.Dynamic.Resource(m.Resource).Namespace(tpl.GetNamespace()).Patch(ctx, tpl.GetName(), types.MergePatchType, body, metav1.PatchOptions{}, "status")
+	if apierrors.IsNotFound(err) {
+		// The template is gone, or its kind (a CRD without the status
+		// subresource) has no status of its own to write: writing it
+		// through the main resource would change its generation.
+		ctrl.LoggerFrom(ctx).V(4).Info("Template status not written", "reason", "no status subresource or template gone")
+		return nil
+	}
 	return err
 }
 
