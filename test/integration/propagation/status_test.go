@@ -21,6 +21,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -79,4 +80,51 @@ func TestDeploymentStatusReadsAsOneCluster(t *testing.T) {
 			}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 		})
 	}
+}
+
+// A StatefulSet duplicated to every member and a DaemonSet on every member
+// read, on the control plane, as rolled out to kstatus and to 'kubectl
+// rollout status' once the members have rolled them out.
+func TestStatefulSetAndDaemonSetStatusReadAsOneCluster(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "status-apps")
+	labels := map[string]string{"app": "db"}
+	pod := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "nginx:1.25"}}}}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: ns},
+		Spec:       appsv1.StatefulSetSpec{Replicas: ptr(2), ServiceName: "db", Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: pod},
+	})).To(Succeed())
+	g.Expect(fleet.ControlPlane.Create(t.Context(), &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: ns},
+		Spec:       appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: pod},
+	})).To(Succeed())
+	g.Expect(fleet.ControlPlane.Create(t.Context(), &policyv1alpha1.PropagationPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: "apps", Namespace: ns},
+		Spec: policyv1alpha1.PropagationSpec{ResourceSelectors: []policyv1alpha1.ResourceSelector{
+			{APIVersion: "apps/v1", Kind: "StatefulSet"}, {APIVersion: "apps/v1", Kind: "DaemonSet"}}},
+	})).To(Succeed())
+	for kind, obj := range map[string]client.Object{"StatefulSet": &appsv1.StatefulSet{}, "DaemonSet": &appsv1.DaemonSet{}} {
+		name := map[string]string{"StatefulSet": "db", "DaemonSet": "agent"}[kind]
+		g.Eventually(func(g Gomega) {
+			g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: name}, obj)).To(Succeed())
+			raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+			g.Expect(err).NotTo(HaveOccurred())
+			u := &unstructured.Unstructured{Object: raw}
+			u.SetAPIVersion("apps/v1")
+			u.SetKind(kind)
+			res, err := kstatus.Compute(u)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(res.Status).To(Equal(kstatus.CurrentStatus), "%s: %s", kind, res.Message)
+			viewer, err := polymorphichelpers.StatusViewerFor(appsv1.SchemeGroupVersion.WithKind(kind).GroupKind())
+			g.Expect(err).NotTo(HaveOccurred())
+			_, done, err := viewer.Status(u, 0)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(done).To(BeTrue(), kind)
+		}).WithTimeout(90*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), kind)
+	}
+	sts := &appsv1.StatefulSet{}
+	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "db"}, sts)).To(Succeed())
+	// Duplicated to three members, two replicas each, read as two.
+	g.Expect(sts.Status.ReadyReplicas).To(Equal(int32(2)))
 }
