@@ -22,6 +22,7 @@ import (
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -127,4 +128,50 @@ func TestStatefulSetAndDaemonSetStatusReadAsOneCluster(t *testing.T) {
 	g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "db"}, sts)).To(Succeed())
 	// Duplicated to three members, two replicas each, read as two.
 	g.Expect(sts.Status.ReadyReplicas).To(Equal(int32(2)))
+}
+
+// A Deployment whose Pods cannot run in one member fails on the control
+// plane once that member passes its progress deadline: kstatus reads
+// Failed, 'kubectl rollout status' reports the deadline, and the
+// Progressing condition names the member.
+func TestDeploymentPastItsDeadlineInOneMemberFails(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "status-deadline")
+	d := deployment(ns, "stuck", 1)
+	d.Spec.ProgressDeadlineSeconds = ptr(5)
+	// More CPU than any node of the members has: the Pod stays Pending.
+	d.Spec.Template.Spec.Containers[0].Resources.Requests = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500")}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), d)).To(Succeed())
+	g.Expect(fleet.ControlPlane.Create(t.Context(), &policyv1alpha1.PropagationPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: "stuck", Namespace: ns},
+		Spec: policyv1alpha1.PropagationSpec{
+			ResourceSelectors: []policyv1alpha1.ResourceSelector{{APIVersion: "apps/v1", Kind: "Deployment", Name: "stuck"}},
+			Placement:         policyv1alpha1.Placement{ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-shanghai"}}},
+		},
+	})).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		tpl := &appsv1.Deployment{}
+		g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "stuck"}, tpl)).To(Succeed())
+		raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(tpl)
+		g.Expect(err).NotTo(HaveOccurred())
+		u := &unstructured.Unstructured{Object: raw}
+		u.SetAPIVersion("apps/v1")
+		u.SetKind("Deployment")
+		res, err := kstatus.Compute(u)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(res.Status).To(Equal(kstatus.FailedStatus), res.Message)
+		viewer, err := polymorphichelpers.StatusViewerFor(appsv1.SchemeGroupVersion.WithKind("Deployment").GroupKind())
+		g.Expect(err).NotTo(HaveOccurred())
+		_, _, err = viewer.Status(u, 0)
+		g.Expect(err).To(MatchError(ContainSubstring("exceeded its progress deadline")))
+		var progressing *appsv1.DeploymentCondition
+		for i := range tpl.Status.Conditions {
+			if tpl.Status.Conditions[i].Type == appsv1.DeploymentProgressing {
+				progressing = &tpl.Status.Conditions[i]
+			}
+		}
+		g.Expect(progressing).NotTo(BeNil())
+		g.Expect(progressing.Reason).To(Equal("ProgressDeadlineExceeded"))
+		g.Expect(progressing.Message).To(ContainSubstring("cluster-shanghai"))
+	}).WithTimeout(90 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
 }
