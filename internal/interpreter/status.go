@@ -44,12 +44,7 @@ func statusInt(obj *unstructured.Unstructured, field string) int64 {
 }
 
 func conditionTrue(obj *unstructured.Unstructured, condType string) bool {
-	conds, _, _ := unstructured.NestedSlice(obj.Object, "status", "conditions")
-	for _, c := range conds {
-		m, ok := c.(map[string]any)
-		if ok && m["type"] == condType && m["status"] == "True" {
-			return true
-		}
-	}
-	return false
+	status, _, _ := unstructured.NestedMap(obj.Object, "status")
+	st, _, _, _ := memberCondition(status, condType)
+	return st == "True"
 }

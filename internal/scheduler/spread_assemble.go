@@ -89,11 +89,7 @@ func (s *selection) swapForRoom(pool []*Candidate, required int) {
 				best = c
 			}
 		}
-		s.clusters = slices.Insert(s.clusters, i, best)
-		s.in[best] = true
-		for k, sc := range s.a.rules.groups {
-			s.spans[k][groupKey(sc, best.info.Cluster)]++
-		}
+		s.insert(i, best)
 	}
 }
 

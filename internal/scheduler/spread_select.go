@@ -208,8 +208,11 @@ func (s *selection) fits(c *Candidate) bool {
 	return true
 }
 
-func (s *selection) add(c *Candidate) {
-	s.clusters = append(s.clusters, c)
+func (s *selection) add(c *Candidate) { s.insert(len(s.clusters), c) }
+
+// insert adds c at position i of the selection.
+func (s *selection) insert(i int, c *Candidate) {
+	s.clusters = slices.Insert(s.clusters, i, c)
 	s.in[c] = true
 	for i, sc := range s.a.rules.groups {
 		s.spans[i][groupKey(sc, c.info.Cluster)]++
