@@ -25,6 +25,10 @@ import (
 	helm3action "helm.sh/helm/v3/pkg/action"
 	helm3loader "helm.sh/helm/v3/pkg/chart/loader"
 	helm3chartutil "helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v4/pkg/action"
+	chartloader "helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/kube"
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -87,21 +91,32 @@ func TestHelm3InstallWaits(t *testing.T) {
 	}
 }
 
-// After an upgrade, kubectl rollout history on the control plane lists both
-// revisions, and kubectl rollout undo brings every member back to the
-// previous image. The revisions stay on the control plane, read-only.
+// After a Helm upgrade (with --wait), kubectl rollout history on the control
+// plane lists both revisions, and kubectl rollout undo brings every member
+// back to the previous image. The revisions stay on the control plane,
+// read-only.
 func TestRolloutHistoryAndUndo(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t, g, "undo")
 	releasePolicy(t, g, ns, dividedOverTwo)
-	d := deployment(ns, "web", 4)
-	d.Spec.Template.Spec.Containers[0].Image = "nginx:1.25"
-	g.Expect(fleet.ControlPlane.Create(t.Context(), d)).To(Succeed())
-	_, _, err := kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=90s")
+	dir, err := chartutil.Create("web", t.TempDir())
 	g.Expect(err).NotTo(HaveOccurred())
-	_, _, err = kubectl("set", "image", "deployment/web", "app=nginx:1.27", "-n", ns)
+	chart, err := chartloader.Load(dir)
 	g.Expect(err).NotTo(HaveOccurred())
-	_, _, err = kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=90s")
+	kubeconfig := fleet.Layout().ClusterKubeconfig(localfleet.ControlPlaneName)
+	cfg := action.NewConfiguration()
+	g.Expect(cfg.Init(&genericclioptions.ConfigFlags{KubeConfig: &kubeconfig, Namespace: &ns}, ns, "secret")).To(Succeed())
+	values := func(tag string) map[string]any {
+		return map[string]any{"replicaCount": 4, "image": map[string]any{"tag": tag}}
+	}
+	install := action.NewInstall(cfg)
+	install.ReleaseName, install.Namespace = "web", ns
+	install.WaitStrategy, install.Timeout = kube.StatusWatcherStrategy, 90*time.Second
+	_, err = install.RunWithContext(t.Context(), chart, values("1.25"))
+	g.Expect(err).NotTo(HaveOccurred())
+	upgrade := action.NewUpgrade(cfg)
+	upgrade.Namespace, upgrade.WaitStrategy, upgrade.Timeout = ns, kube.StatusWatcherStrategy, 90*time.Second
+	_, err = upgrade.RunWithContext(t.Context(), "web", chart, values("1.27"))
 	g.Expect(err).NotTo(HaveOccurred())
 
 	g.Eventually(func(g Gomega) {
@@ -120,6 +135,7 @@ func TestRolloutHistoryAndUndo(t *testing.T) {
 		for _, member := range []string{"cluster-hangzhou", "cluster-shanghai"} {
 			m := memberDeployment(g, member, ns, "web")
 			g.Expect(m.Spec.Template.Spec.Containers[0].Image).To(Equal("nginx:1.25"), member)
+			g.Expect(m.Status.ObservedGeneration).To(Equal(m.Generation), member)
 			g.Expect(m.Status.UpdatedReplicas).To(Equal(*m.Spec.Replicas), member)
 		}
 	}).WithTimeout(90 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
@@ -144,7 +160,7 @@ func TestRolloutHistoryAndUndo(t *testing.T) {
 	rs := list.Items[0]
 	_, _, err = kubectl("scale", "replicaset/"+rs.Name, "-n", ns, "--replicas=7")
 	g.Expect(err).NotTo(HaveOccurred(), "scaling goes through the scale subresource, which the projection then sets back")
-	_, _, err = kubectl("set", "image", "replicaset/"+rs.Name, "app=nginx:1.29", "-n", ns)
+	_, _, err = kubectl("set", "image", "replicaset/"+rs.Name, "web=nginx:1.29", "-n", ns)
 	g.Expect(err).To(MatchError(ContainSubstring("is a read-only revision of Deployment web")))
 	g.Eventually(func(g Gomega) {
 		got := &appsv1.ReplicaSet{}
