@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
@@ -89,6 +90,19 @@ type Explanation struct {
 	// KarmadaDifference says how Karmada would decide otherwise, when a
 	// Kurator extension decided.
 	KarmadaDifference string
+
+	// tierNames name the tiers of a divided decision: the term, then its
+	// overflow affinities (or, in Cascade mode, the later terms).
+	tierNames []string
+}
+
+// tierName names tier t for the explanation: its affinity name, else its
+// number.
+func (e *Explanation) tierName(t int32) string {
+	if int(t) < len(e.tierNames) && e.tierNames[t] != "" {
+		return e.tierNames[t]
+	}
+	return strconv.Itoa(int(t))
 }
 
 // Candidate is one cluster as the decision saw it.
@@ -131,12 +145,32 @@ func terms(p *policyv1alpha1.Placement) []term {
 	if len(p.ClusterAffinities) == 0 {
 		return []term{{affinity: p.ClusterAffinity}}
 	}
+	if cascades(p) {
+		// One term whose tiers are the terms, in order: the first term's
+		// clusters, then each later term's (a cluster in several belongs
+		// to the first that lists it).
+		first := &p.ClusterAffinities[0]
+		t := term{name: first.AffinityName, affinity: &first.ClusterAffinity}
+		for i := range p.ClusterAffinities[1:] {
+			later := &p.ClusterAffinities[i+1]
+			t.overflow = append(t.overflow, policyv1alpha1.OverflowAffinity{AffinityName: later.AffinityName, ClusterAffinity: later.ClusterAffinity})
+		}
+		return []term{t}
+	}
 	out := make([]term, 0, len(p.ClusterAffinities))
 	for i := range p.ClusterAffinities {
 		t := &p.ClusterAffinities[i]
 		out = append(out, term{name: t.AffinityName, affinity: &t.ClusterAffinity, overflow: t.OverflowAffinities})
 	}
 	return out
+}
+
+// cascades: the policy asks for Cascade mode and its replicas are divided
+// by available replicas; Duplicated workloads and static weights use the
+// first term that schedules, as the proposal says.
+func cascades(p *policyv1alpha1.Placement) bool {
+	return p.AffinityStrategy != nil && p.AffinityStrategy.Mode == policyv1alpha1.AffinityModeCascade &&
+		p.ReplicaSchedulingType() == policyv1alpha1.ReplicaSchedulingTypeDivided && !staticWeights(p)
 }
 
 // Schedule decides for one workload. With ordered clusterAffinities the
@@ -224,6 +258,12 @@ func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, 
 	}
 	if !sorted {
 		slices.SortFunc(feasible, byOrder)
+	}
+	if len(t.overflow) > 0 {
+		res.Explanation.tierNames = append(res.Explanation.tierNames, t.name)
+		for _, o := range t.overflow {
+			res.Explanation.tierNames = append(res.Explanation.tierNames, o.AffinityName)
+		}
 	}
 	decision, err := decide(w, feasible, &res.Explanation)
 	sortCandidates(all)
