@@ -70,11 +70,14 @@ func (p *Placement) SpreadConstraintsIgnored() bool {
 }
 
 // FailbackAnnotation on a PropagationPolicy or ClusterPropagationPolicy
-// turns failback on: a workload divided by static weights that left a
-// cluster (failover, drain) returns to the placement its weights give once
-// that cluster has been Ready for the annotation's value, a duration such
-// as "30s" or "5m". Replicas move without lowering the ready count: the
-// clusters giving replicas back keep them until the returning cluster runs
-// its share healthy. Off when absent, as in Karmada. The detector copies it
-// onto the policy's bindings.
+// turns failback on, one knob for every placement it covers: a workload
+// divided by static weights that left a cluster (failover, drain) returns to
+// the placement its weights give, and a workload with ordered
+// clusterAffinities that moved to a later term returns to the earliest term
+// that fits, once the clusters it returns to have been Ready for the
+// annotation's value, a duration such as "30s" or "5m". Replicas move
+// without lowering the ready count: the clusters giving replicas back keep
+// them until the returning clusters run their share healthy. Off when
+// absent, as in Karmada (which never moves a workload back to an earlier
+// term). The detector copies it onto the policy's bindings.
 const FailbackAnnotation = "policy.kurator.dev/failback-after"
