@@ -43,6 +43,7 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/estimator"
@@ -106,7 +107,7 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 			WithOptions(controller.Options{MaxConcurrentReconciles: 96}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(r.evictingBindingOfWork)).
-			Complete(r); err != nil {
+			Complete(retry.OnConflict(r)); err != nil {
 			return err
 		}
 	}
