@@ -16,24 +16,46 @@ limitations under the License.
 package failover
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 )
 
 // A primary that comes back for less than the failback window, three times,
 // pulls nothing back; once it stays, the workload returns after the window.
 func TestFlappingPrimaryPullsNothingBack(t *testing.T) {
-	const window = 10 * time.Second
+	// Each return lasts 6-7 s before the control plane sees the member
+	// down again (stop, then the failure threshold): the window leaves
+	// room for a loaded machine.
+	const window = 12 * time.Second
 	g := NewWithT(t)
 	ctx := t.Context()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "affinities-flap-"}}
 	g.Expect(fleet.ControlPlane.Create(ctx, ns)).To(Succeed())
+	// Created while the primary is down, the workload starts on the backup
+	// term without waiting for an eviction: the outage before the flaps.
+	g.Expect(fleet.StopCluster("cluster-hangzhou")).To(Succeed())
+	t.Cleanup(func() { _ = fleet.StartCluster(context.Background(), "cluster-hangzhou") })
+	waitReady(t, g, "cluster-hangzhou", false)
+	g.Eventually(func(g Gomega) {
+		c := &karmadaclusterv1alpha1.Cluster{}
+		g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKey{Name: "cluster-hangzhou"}, c)).To(Succeed())
+		g.Expect(c.Spec.Taints).To(ContainElement(HaveField("Effect", corev1.TaintEffectNoSchedule)))
+	}).WithTimeout(30 * time.Second).WithPolling(100 * time.Millisecond).Should(Succeed())
 	primaryBackup(t, g, ns.Name, "flap", window.String())
-	failOver(t, g, ns.Name, "flap")
+	g.Eventually(func(g Gomega) {
+		got, rb := decision(g, ns.Name, "flap-deployment")
+		g.Expect(got).To(Equal(onBackup))
+		g.Expect(rb.Status.SchedulerObservedAffinityName).To(Equal("backup"))
+		g.Expect(readyIn(g, "cluster-shanghai", ns.Name, "flap")).To(Equal(int32(3)))
+	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 
 	stays := func() {
 		got, _ := decision(g, ns.Name, "flap-deployment")
