@@ -145,7 +145,7 @@ func terms(p *policyv1alpha1.Placement) []term {
 	if len(p.ClusterAffinities) == 0 {
 		return []term{{affinity: p.ClusterAffinity}}
 	}
-	if cascades(p) {
+	if p.CascadesTiers() {
 		// One term whose tiers are the terms, in order: the first term's
 		// clusters, then each later term's (a cluster in several belongs
 		// to the first that lists it).
@@ -165,23 +165,24 @@ func terms(p *policyv1alpha1.Placement) []term {
 	return out
 }
 
-// cascades: the policy asks for Cascade mode and its replicas are divided
-// by available replicas; Duplicated workloads and static weights use the
-// first term that schedules, as the proposal says.
-func cascades(p *policyv1alpha1.Placement) bool {
-	return p.AffinityStrategy != nil && p.AffinityStrategy.Mode == policyv1alpha1.AffinityModeCascade &&
-		p.ReplicaSchedulingType() == policyv1alpha1.ReplicaSchedulingTypeDivided && !staticWeights(p)
-}
-
-// Schedule decides for one workload. With ordered clusterAffinities the
-// terms are tried from the first on every decision, so a workload returns to
-// a preferred term as soon as it fits again (Karmada stays on the later term).
-// On error the returned Result still carries the explanation.
+// Schedule decides for one workload. With ordered clusterAffinities it
+// starts, as Karmada does, from the term the decision in force was made with
+// (w.ObservedAffinity) and moves to later terms only when that one cannot
+// fit: a workload that failed over stays on the later term when an earlier
+// one recovers. A fresh decision (a reschedule trigger, or a failback the
+// policy opted into) starts from the first term. On error the returned
+// Result still carries the explanation.
 func (s *Scheduler) Schedule(ctx context.Context, snap *framework.Snapshot, w *framework.Workload) (*Result, error) {
 	var first error
 	var tried []string
 	var last *Result
-	for _, t := range terms(w.Placement) {
+	all := terms(w.Placement)
+	start := startTerm(all, w)
+	for _, t := range all[:start] {
+		tried = append(tried, fmt.Sprintf("term %s: not tried again, the workload runs on term %s (as in Karmada; %s)",
+			t.name, all[start].name, reschedulingHint))
+	}
+	for _, t := range all[start:] {
 		res, err := s.scheduleTerm(ctx, snap, w, t)
 		if err == nil {
 			res.AffinityName = t.name
@@ -200,6 +201,24 @@ func (s *Scheduler) Schedule(ctx context.Context, snap *framework.Snapshot, w *f
 		last.Explanation.Terms = tried
 	}
 	return last, first
+}
+
+// reschedulingHint says how a workload returns to an earlier term.
+const reschedulingHint = "'kurator rebalance' or the policy annotation policy.kurator.dev/failback-after moves it back"
+
+// startTerm is the index of the term scheduling starts from: the observed
+// one, or the first for a fresh decision or an unknown name (Karmada's
+// getAffinityIndex).
+func startTerm(all []term, w *framework.Workload) int {
+	if w.Fresh || w.ObservedAffinity == "" {
+		return 0
+	}
+	for i, t := range all {
+		if t.name == w.ObservedAffinity {
+			return i
+		}
+	}
+	return 0
 }
 
 func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, w *framework.Workload, t term) (*Result, error) {
