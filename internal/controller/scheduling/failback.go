@@ -88,7 +88,10 @@ func (r *Reconciler) failback(ctx context.Context, b workv1alpha2.Binding, snap 
 	w := r.workload(b)
 	w.Fresh = true
 	res, err := r.Scheduler.Schedule(ctx, snap, w)
-	if err != nil || !(returnsEarlier(spec.Placement, w.ObservedAffinity, res) || consolidates(spec.Placement, snap, spec.Clusters, res.Clusters)) {
+	if err != nil {
+		return nil, 0
+	}
+	if !returnsEarlier(spec.Placement, w.ObservedAffinity, res) && !consolidates(spec.Placement, snap, spec.Clusters, res.Clusters) {
 		return nil, 0
 	}
 	current := map[string]int32{}
