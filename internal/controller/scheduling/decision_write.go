@@ -79,7 +79,12 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 				return ctrl.Result{}, err
 			}
 			r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
-			if _, failingBack := extraAnnotations[workv1alpha2.FailbackFromAnnotation]; failingBack {
+			_, handingOver := extraAnnotations[workv1alpha2.FailbackFromAnnotation]
+			switch {
+			case handingOver && extraAnnotations[workv1alpha2.HandoverReasonAnnotation] == workv1alpha2.HandoverRebalance:
+				r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Rebalance", "Schedule", "Rebalancing to %s%s; the clusters giving replicas up keep them until it is healthy",
+					describe(clusters), termOf(res))
+			case handingOver:
 				r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Failback", "Schedule", "Failing back to %s%s; the clusters giving replicas back keep them until it is healthy",
 					describe(clusters), termOf(res))
 			}

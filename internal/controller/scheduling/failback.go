@@ -118,13 +118,7 @@ func (r *Reconciler) failback(ctx context.Context, b workv1alpha2.Binding, snap 
 	}
 	// The clusters giving replicas back keep them until the new placement
 	// is healthy: the ready count never drops on the way.
-	from := map[string]int32{}
-	for _, t := range spec.Clusters {
-		if t.Replicas > replicasOf(res.Clusters, t.Name) || !hasTarget(planned, t.Name) {
-			from[t.Name] = t.Replicas
-		}
-	}
-	encoded, err := json.Marshal(from)
+	encoded, err := json.Marshal(givingUp(spec.Clusters, res.Clusters))
 	if err != nil {
 		return nil, 0
 	}

@@ -170,6 +170,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	log.V(4).Info("Scheduling", "replicas", w.Replicas, "evicted", evicted, "descheduled", descheduled, "failback", extra != nil)
 	res, schedErr := r.Scheduler.Schedule(ctx, snap, w)
+	if extra == nil && w.Fresh && !evicted && schedErr == nil {
+		extra = rebalanceHandover(b, res)
+	}
 	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted, extra)
 	if err == nil {
 		result.RequeueAfter = shortest(result.RequeueAfter, waitFor)
