@@ -144,8 +144,15 @@ func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
 	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 
 	stop := sampleReady(t, ns.Name, "steady", all)
-	t.Cleanup(func() { kurator(t, "uncordon", "cluster-shanghai") })
-	code, out := kurator(t, "drain", "cluster-shanghai", "--wait", "--timeout", "90s")
+	uncordoned := false
+	defer func() {
+		if !uncordoned {
+			kurator(t, "uncordon", "cluster-shanghai")
+		}
+	}()
+	// Not --wait: workloads of earlier tests that only shanghai may run
+	// stay there.
+	code, out := kurator(t, "drain", "cluster-shanghai")
 	g.Expect(code).To(Equal(0), out)
 	g.Eventually(func(g Gomega) {
 		got, _ := decision(g, ns.Name, "steady-deployment")
@@ -159,6 +166,7 @@ func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
 	// clusters giving them up keeping theirs until it runs them.
 	code, out = kurator(t, "uncordon", "cluster-shanghai")
 	g.Expect(code).To(Equal(0), out)
+	uncordoned = true
 	stop = sampleReady(t, ns.Name, "steady", all)
 	// Rescheduling is recorded to the second; let the last decision's
 	// second pass so the request is newer than it.
