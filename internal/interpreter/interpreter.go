@@ -143,8 +143,8 @@ type MemberStatus struct {
 	// current generation.
 	Current bool
 	// Assigned is what the scheduling decision gives the cluster: its
-	// share of the replicas, or all of them when they are duplicated. For a
-	// leaving copy, what it runs.
+	// share of the replicas, or all of them when they are duplicated.
+	// During a move, and for a leaving copy, what its copy runs.
 	Assigned int64
 	// Leaving marks the copy on a cluster the workload is moving off (a
 	// graceful eviction, a failback) that still serves, healthy, until the

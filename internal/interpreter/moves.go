@@ -60,10 +60,10 @@ func splitLeaving(members []MemberStatus) (targets, leaving []MemberStatus) {
 // Once the targets are healthy the binding ends the move and the leaving
 // copies go.
 func moveView(tpl *unstructured.Unstructured, members []MemberStatus) (view []MemberStatus, clamp bool) {
-	targets, leaving := splitLeaving(members)
-	if len(leaving) == 0 {
+	if !handingOver(tpl, members) {
 		return members, false
 	}
+	targets, leaving := splitLeaving(members)
 	if !isDuplicated(tpl, targets) {
 		return members, true
 	}
@@ -78,6 +78,26 @@ func moveView(tpl *unstructured.Unstructured, members []MemberStatus) (view []Me
 		view = append(view, t)
 	}
 	return view, false
+}
+
+// handingOver reports whether the members show a move under way: leaving
+// copies, or, for divided replicas, copies that run more than the decision
+// gives them (the clusters giving replicas back in a failback or a
+// rebalance keep theirs until the new placement is healthy; Assigned is
+// then what a copy runs).
+func handingOver(tpl *unstructured.Unstructured, members []MemberStatus) bool {
+	targets, leaving := splitLeaving(members)
+	if len(leaving) > 0 {
+		return true
+	}
+	if isDuplicated(tpl, targets) {
+		return false
+	}
+	var runs int64
+	for _, m := range targets {
+		runs += m.Assigned
+	}
+	return runs > desiredReplicas(tpl)
 }
 
 // clampCounters caps the counters at spec.replicas, and unavailable replicas
@@ -98,6 +118,5 @@ func clampCounters(tpl *unstructured.Unstructured, status map[string]any, c coun
 // has every desired replica available; members still catching up are then
 // not the rollout's concern.
 func coveredMove(tpl *unstructured.Unstructured, members []MemberStatus, status map[string]any) bool {
-	_, leaving := splitLeaving(members)
-	return len(leaving) > 0 && intField(status, "availableReplicas") >= desiredReplicas(tpl)
+	return handingOver(tpl, members) && intField(status, "availableReplicas") >= desiredReplicas(tpl)
 }

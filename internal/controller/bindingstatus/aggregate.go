@@ -90,6 +90,11 @@ func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []wor
 			out = append(out, member)
 			continue
 		}
+		if moving {
+			// A cluster giving replicas back keeps running them until the
+			// move ends: the interpreter counts what it runs.
+			member.Assigned = runs(w, member.Assigned)
+		}
 		ms := w.Status.ManifestStatuses[0]
 		switch {
 		case current(w):
