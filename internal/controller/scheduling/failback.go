@@ -195,15 +195,6 @@ func hasTarget(ts []workv1alpha2.TargetCluster, name string) bool {
 	return false
 }
 
-func replicasOf(ts []framework.TargetCluster, name string) int32 {
-	for _, t := range ts {
-		if t.Name == name {
-			return int32(t.Replicas)
-		}
-	}
-	return 0
-}
-
 // shortest is the smaller positive duration (0: none).
 func shortest(a, b time.Duration) time.Duration {
 	if a == 0 || (b > 0 && b < a) {

@@ -178,9 +178,13 @@ func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
 		g.Expect(rb.Annotations).NotTo(HaveKey(workv1alpha2.FailbackFromAnnotation))
 		g.Expect(readyIn(g, "cluster-shanghai", ns.Name, "steady")).To(Equal(int32(2)))
 	}).WithTimeout(60 * time.Second).WithPolling(time.Second).Should(Succeed())
-	expectNoDip(t, g, "rebalance", stop(), six)
+	samples := stop()
 	var events corev1.EventList
 	g.Expect(fleet.ControlPlane.List(ctx, &events, client.InNamespace(ns.Name))).To(Succeed())
+	for _, e := range events.Items {
+		t.Logf("event %s %s: %s", e.EventTime.Format("15:04:05.000000"), e.Reason, e.Message)
+	}
+	expectNoDip(t, g, "rebalance", samples, six)
 	g.Expect(events.Items).To(ContainElement(HaveField("Reason", "RebalanceDone")))
 }
 
