@@ -1,0 +1,103 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package propagation_test
+
+import (
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	kstatus "sigs.k8s.io/cli-utils/pkg/kstatus/status"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+)
+
+// The kinds propagated whole that the local fleet runs (a Pod, the
+// PodDisruptionBudget guarding it and a CronJob, in every member) read on
+// the control plane as one cluster's once every member runs them: kstatus
+// reads Current, the Pod is Running and Ready with an address, and the
+// budget counts the Pods of every member.
+func TestWholeKindsStatusReadAsOneCluster(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "status-whole")
+	labels := map[string]string{"app": "solo"}
+	container := corev1.Container{Name: "app", Image: "nginx:1.25"}
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "solo", Namespace: ns, Labels: labels},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{container}}}
+	// The namespace's default ServiceAccount, which admission needs, may
+	// not be there yet.
+	g.Eventually(func() error { return fleet.ControlPlane.Create(t.Context(), pod) }).WithTimeout(20 * time.Second).Should(Succeed())
+	minAvailable := intstr.FromInt32(1)
+	g.Expect(fleet.ControlPlane.Create(t.Context(), &policyv1.PodDisruptionBudget{
+		ObjectMeta: metav1.ObjectMeta{Name: "solo", Namespace: ns},
+		Spec:       policyv1.PodDisruptionBudgetSpec{MinAvailable: &minAvailable, Selector: &metav1.LabelSelector{MatchLabels: labels}},
+	})).To(Succeed())
+	g.Expect(fleet.ControlPlane.Create(t.Context(), &batchv1.CronJob{
+		ObjectMeta: metav1.ObjectMeta{Name: "nightly", Namespace: ns},
+		Spec: batchv1.CronJobSpec{Schedule: "0 3 * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{
+			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyOnFailure, Containers: []corev1.Container{container}}}}}},
+	})).To(Succeed())
+	g.Expect(fleet.ControlPlane.Create(t.Context(), &policyv1alpha1.PropagationPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: "whole", Namespace: ns},
+		Spec: policyv1alpha1.PropagationSpec{ResourceSelectors: []policyv1alpha1.ResourceSelector{
+			{APIVersion: "v1", Kind: "Pod"}, {APIVersion: "policy/v1", Kind: "PodDisruptionBudget"}, {APIVersion: "batch/v1", Kind: "CronJob"}}},
+	})).To(Succeed())
+
+	const members = 3 // the default fleet's, each running a copy
+	read := func(g Gomega, obj client.Object, apiVersion, kind string) *unstructured.Unstructured {
+		g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+		raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		g.Expect(err).NotTo(HaveOccurred())
+		u := &unstructured.Unstructured{Object: raw}
+		u.SetAPIVersion(apiVersion)
+		u.SetKind(kind)
+		res, err := kstatus.Compute(u)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(res.Status).To(Equal(kstatus.CurrentStatus), "%s: %s", kind, res.Message)
+		return u
+	}
+	g.Eventually(func(g Gomega) {
+		read(g, pod, "v1", "Pod")
+		g.Expect(pod.Status.Phase).To(Equal(corev1.PodRunning))
+		g.Expect(pod.Status.PodIP).NotTo(BeEmpty())
+		ready := false
+		for _, c := range pod.Status.Conditions {
+			ready = ready || c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue
+		}
+		g.Expect(ready).To(BeTrue(), "Ready in every member")
+	}).WithTimeout(60*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), "Pod")
+	pdb := &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Name: "solo", Namespace: ns}}
+	g.Eventually(func(g Gomega) {
+		read(g, pdb, "policy/v1", "PodDisruptionBudget")
+		g.Expect(pdb.Status.ObservedGeneration).To(Equal(pdb.Generation))
+		g.Expect(pdb.Status.ExpectedPods).To(Equal(int32(members)))
+		g.Expect(pdb.Status.CurrentHealthy).To(Equal(int32(members)))
+		g.Expect(pdb.Status.DesiredHealthy).To(Equal(int32(members)))
+		// Each member's one Pod is at its budget: nothing may be evicted.
+		g.Expect(pdb.Status.DisruptionsAllowed).To(Equal(int32(0)))
+	}).WithTimeout(30*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), "PodDisruptionBudget")
+	cronJob := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: "nightly", Namespace: ns}}
+	g.Eventually(func(g Gomega) { read(g, cronJob, "batch/v1", "CronJob") }).WithTimeout(30 * time.Second).Should(Succeed())
+}
