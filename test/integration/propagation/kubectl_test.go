@@ -75,7 +75,7 @@ func kubectl(t *testing.T, args ...string) (out string, err error) {
 		}
 	}()
 	if err := cmd.Execute(); err != nil {
-		return stdout.String(), fmt.Errorf("%w: %s%v", errKubectlFatal, stderr.String(), err)
+		return stdout.String(), fmt.Errorf("%w: %s%w", errKubectlFatal, stderr.String(), err)
 	}
 	return stdout.String(), nil
 }
