@@ -35,10 +35,11 @@ import (
 )
 
 // The kinds propagated whole that the local fleet runs (a Pod, the
-// PodDisruptionBudget guarding it and a CronJob, in every member) read on
-// the control plane as one cluster's once every member runs them: kstatus
-// reads Current, the Pod is Running and Ready with an address, and the
-// budget counts the Pods of every member.
+// PodDisruptionBudget guarding it, a LoadBalancer Service in front of it
+// and a CronJob, in every member) read on the control plane as one
+// cluster's once every member runs them: kstatus reads Current, the Pod is
+// Running and Ready with an address, the budget counts the Pods of every
+// member, and the Service lists every member's load-balancer address.
 func TestWholeKindsStatusReadAsOneCluster(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t, g, "status-whole")
@@ -59,10 +60,17 @@ func TestWholeKindsStatusReadAsOneCluster(t *testing.T) {
 		Spec: batchv1.CronJobSpec{Schedule: "0 3 * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{
 			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyOnFailure, Containers: []corev1.Container{container}}}}}},
 	})).To(Succeed())
+	// Members have no load balancer; the simulated kubelet's stand-in for
+	// one (MetalLB-like, see internal/kubeletsim) gives each member's copy
+	// an address from that member's pool.
+	service := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "solo", Namespace: ns},
+		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Selector: labels, Ports: []corev1.ServicePort{{Port: 80}}}}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), service)).To(Succeed())
 	g.Expect(fleet.ControlPlane.Create(t.Context(), &policyv1alpha1.PropagationPolicy{
 		ObjectMeta: metav1.ObjectMeta{Name: "whole", Namespace: ns},
 		Spec: policyv1alpha1.PropagationSpec{ResourceSelectors: []policyv1alpha1.ResourceSelector{
-			{APIVersion: "v1", Kind: "Pod"}, {APIVersion: "policy/v1", Kind: "PodDisruptionBudget"}, {APIVersion: "batch/v1", Kind: "CronJob"}}},
+			{APIVersion: "v1", Kind: "Pod"}, {APIVersion: "policy/v1", Kind: "PodDisruptionBudget"}, {APIVersion: "batch/v1", Kind: "CronJob"},
+			{APIVersion: "v1", Kind: "Service"}}},
 	})).To(Succeed())
 
 	const members = 3 // the default fleet's, each running a copy
@@ -98,6 +106,11 @@ func TestWholeKindsStatusReadAsOneCluster(t *testing.T) {
 		// Each member's one Pod is at its budget: nothing may be evicted.
 		g.Expect(pdb.Status.DisruptionsAllowed).To(Equal(int32(0)))
 	}).WithTimeout(30*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), "PodDisruptionBudget")
+	g.Eventually(func(g Gomega) {
+		read(g, service, "v1", "Service")
+		// Every member's address, once every member has one.
+		g.Expect(service.Status.LoadBalancer.Ingress).To(HaveLen(members))
+	}).WithTimeout(30*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), "Service")
 	cronJob := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: "nightly", Namespace: ns}}
 	g.Eventually(func(g Gomega) { read(g, cronJob, "batch/v1", "CronJob") }).WithTimeout(30 * time.Second).Should(Succeed())
 }
