@@ -17,6 +17,7 @@ limitations under the License.
 package propagation_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -24,10 +25,12 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	utilptr "k8s.io/utils/ptr"
 	kstatus "sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -35,11 +38,12 @@ import (
 )
 
 // The kinds propagated whole that the local fleet runs (a Pod, the
-// PodDisruptionBudget guarding it, a LoadBalancer Service in front of it
-// and a CronJob, in every member) read on the control plane as one
+// PodDisruptionBudget guarding it, a LoadBalancer Service in front of it,
+// a claim and a CronJob, in every member) read on the control plane as one
 // cluster's once every member runs them: kstatus reads Current, the Pod is
 // Running and Ready with an address, the budget counts the Pods of every
-// member, and the Service lists every member's load-balancer address.
+// member, the Service lists every member's load-balancer address and the
+// claim is Bound with what every member's volume offers.
 func TestWholeKindsStatusReadAsOneCluster(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t, g, "status-whole")
@@ -66,11 +70,27 @@ func TestWholeKindsStatusReadAsOneCluster(t *testing.T) {
 	service := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "solo", Namespace: ns},
 		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Selector: labels, Ports: []corev1.ServicePort{{Port: 80}}}}
 	g.Expect(fleet.ControlPlane.Create(t.Context(), service)).To(Succeed())
+	// Members have no provisioner: a volume made ready in each member is
+	// what its claim binds to.
+	claim := &corev1.PersistentVolumeClaim{ObjectMeta: metav1.ObjectMeta{Name: "data", Namespace: ns},
+		Spec: corev1.PersistentVolumeClaimSpec{StorageClassName: utilptr.To("manual"), AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}}}}
+	g.Expect(fleet.ControlPlane.Create(t.Context(), claim)).To(Succeed())
+	for i, member := range []string{"cluster-hangzhou", "cluster-shanghai", "cluster-frankfurt"} {
+		size := resource.MustParse(fmt.Sprintf("%dGi", 2+i))
+		_, err := memberClient(g, member).CoreV1().PersistentVolumes().Create(t.Context(), &corev1.PersistentVolume{
+			ObjectMeta: metav1.ObjectMeta{Name: "data-" + ns},
+			Spec: corev1.PersistentVolumeSpec{StorageClassName: "manual", Capacity: corev1.ResourceList{corev1.ResourceStorage: size},
+				AccessModes:            []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+				PersistentVolumeSource: corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/tmp/" + ns}}},
+		}, metav1.CreateOptions{})
+		g.Expect(err).NotTo(HaveOccurred())
+	}
 	g.Expect(fleet.ControlPlane.Create(t.Context(), &policyv1alpha1.PropagationPolicy{
 		ObjectMeta: metav1.ObjectMeta{Name: "whole", Namespace: ns},
 		Spec: policyv1alpha1.PropagationSpec{ResourceSelectors: []policyv1alpha1.ResourceSelector{
 			{APIVersion: "v1", Kind: "Pod"}, {APIVersion: "policy/v1", Kind: "PodDisruptionBudget"}, {APIVersion: "batch/v1", Kind: "CronJob"},
-			{APIVersion: "v1", Kind: "Service"}}},
+			{APIVersion: "v1", Kind: "Service"}, {APIVersion: "v1", Kind: "PersistentVolumeClaim"}}},
 	})).To(Succeed())
 
 	const members = 3 // the default fleet's, each running a copy
@@ -111,6 +131,12 @@ func TestWholeKindsStatusReadAsOneCluster(t *testing.T) {
 		// Every member's address, once every member has one.
 		g.Expect(service.Status.LoadBalancer.Ingress).To(HaveLen(members))
 	}).WithTimeout(30*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), "Service")
+	g.Eventually(func(g Gomega) {
+		read(g, claim, "v1", "PersistentVolumeClaim")
+		g.Expect(claim.Status.Phase).To(Equal(corev1.ClaimBound))
+		// What every member's volume offers: the smallest is 2Gi.
+		g.Expect(claim.Status.Capacity.Storage().String()).To(Equal("2Gi"))
+	}).WithTimeout(30*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), "PersistentVolumeClaim")
 	cronJob := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: "nightly", Namespace: ns}}
 	g.Eventually(func(g Gomega) { read(g, cronJob, "batch/v1", "CronJob") }).WithTimeout(30 * time.Second).Should(Succeed())
 }
