@@ -59,8 +59,9 @@ func podHealth(obj *unstructured.Unstructured) workv1alpha1.ResourceHealth {
 var podConditionTypes = []string{"PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "PodScheduled"}
 
 // podOneCopyFields describe one running copy rather than the fleet: a Pod
-// has one address, one node and one start.
-var podOneCopyFields = []string{"hostIP", "hostIPs", "podIP", "podIPs", "startTime", "qosClass", "nominatedNodeName"}
+// has one address, one node and one start. (qosClass follows from the spec
+// and is the control plane's own; the API server keeps it immutable.)
+var podOneCopyFields = []string{"hostIP", "hostIPs", "podIP", "podIPs", "startTime"}
 
 // aggregatePod reads the copies as one Pod as far along as the least
 // advanced: Failed as soon as one copy failed, naming it; Pending while one
