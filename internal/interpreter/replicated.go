@@ -148,6 +148,14 @@ func writeConditions(status map[string]any, conds []condition, now time.Time, up
 			m["lastUpdateTime"] = stamp
 		}
 		if p := previous[c.typ]; p != nil {
+			// Fields the API server adds (a Pod's lastProbeTime: null)
+			// stay, or the status would never compare equal to what is
+			// stored.
+			for k, v := range p {
+				if _, set := m[k]; !set && k != "lastUpdateTime" {
+					m[k] = v
+				}
+			}
 			if p["status"] == c.status {
 				m["lastTransitionTime"] = p["lastTransitionTime"]
 			}
