@@ -59,7 +59,7 @@ func deploymentHealth(obj *unstructured.Unstructured) workv1alpha1.ResourceHealt
 // Available only when every member is available; Progressing with reason
 // NewReplicaSetAvailable only when every member has finished, and False
 // with ProgressDeadlineExceeded, naming the member, as soon as one has
-// given up. kstatus, Helm's wait and 'kubectl wait --for=condition=Available'
+// given up, with a Stalled condition saying the same. kstatus, Helm's wait and 'kubectl wait --for=condition=Available'
 // read these.
 func aggregateDeployment(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error) {
 	status, reports, _ := replicatedStatus(tpl, members, counters{
@@ -120,6 +120,10 @@ func deploymentConditions(reports []memberReport) []condition {
 	switch {
 	case len(stalled) > 0:
 		progressing = condition{"Progressing", "False", "ProgressDeadlineExceeded", "Progress deadline exceeded in " + clusterList(stalled)}
+		// kstatus reads a Stalled condition before a Deployment's own and
+		// reports its message, so Helm 4 and Flux name the member that gave
+		// up instead of a bare "Progress deadline exceeded".
+		return []condition{available, progressing, {"Stalled", "True", "ProgressDeadlineExceeded", progressing.message}}
 	case len(rolling) > 0:
 		progressing = condition{"Progressing", "True", "ReplicaSetUpdated", "Deployment is progressing in " + clusterList(rolling) + "."}
 	}

@@ -225,9 +225,14 @@ func TestDeploymentConditionsNameTheMember(t *testing.T) {
 	want := []string{
 		"Available=False/MinimumReplicasUnavailable: Deployment does not have minimum availability in sh.",
 		"Progressing=False/ProgressDeadlineExceeded: Progress deadline exceeded in sh: ReplicaSet web-1 ProgressDeadlineExceeded",
+		"Stalled=True/ProgressDeadlineExceeded: Progress deadline exceeded in sh: ReplicaSet web-1 ProgressDeadlineExceeded",
 	}
 	if strings.Join(text, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("conditions:\n%s\nwant:\n%s", strings.Join(text, "\n"), strings.Join(want, "\n"))
+	}
+	// Helm 4 and Flux report kstatus's message: it names the member.
+	if r := read(t, out); r.kstatus != kstatus.FailedStatus || !strings.Contains(r.kstatusWhy, "in sh: ") {
+		t.Fatalf("kstatus %s %q; want Failed naming sh", r.kstatus, r.kstatusWhy)
 	}
 	// Aggregating the same reports again keeps the conditions' times.
 	again := aggregate(t, out, []fleetMember{

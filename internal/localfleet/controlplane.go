@@ -30,12 +30,14 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/config/admission"
 	"kurator.dev/kurator/config/crd"
 	"kurator.dev/kurator/internal/join"
 	"kurator.dev/kurator/internal/pki"
@@ -97,6 +99,31 @@ func (cp *controlPlane) installCRDs(ctx context.Context, timeout time.Duration) 
 		}
 		return true, nil
 	})
+}
+
+// installAdmission creates or updates the admission policies and RBAC that
+// go with the CRDs (config/admission).
+func (cp *controlPlane) installAdmission(ctx context.Context) error {
+	objs, err := admission.Objects()
+	if err != nil {
+		return err
+	}
+	for _, want := range objs {
+		got := &unstructured.Unstructured{}
+		got.SetGroupVersionKind(want.GroupVersionKind())
+		err := cp.Get(ctx, client.ObjectKeyFromObject(want), got)
+		switch {
+		case apierrors.IsNotFound(err):
+			err = cp.Create(ctx, want)
+		case err == nil:
+			want.SetResourceVersion(got.GetResourceVersion())
+			err = cp.Update(ctx, want)
+		}
+		if err != nil {
+			return fmt.Errorf("install %s %s: %w", want.GetKind(), want.GetName(), err)
+		}
+	}
+	return nil
 }
 
 // register creates the Fleet if it is missing (an existing one keeps the

@@ -177,6 +177,9 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	}
 	done = f.progress.Step("Installing Kurator APIs")
 	err = cp.installCRDs(ctx, f.opts.ReadyTimeout)
+	if err == nil {
+		err = cp.installAdmission(ctx)
+	}
 	done(err)
 	if err != nil {
 		return err

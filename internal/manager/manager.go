@@ -23,11 +23,14 @@ import (
 	"time"
 
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"kurator.dev/kurator/config/admission"
 	"kurator.dev/kurator/internal/controller/appfailover"
 	"kurator.dev/kurator/internal/controller/attachedcluster"
 	"kurator.dev/kurator/internal/controller/binding"
@@ -38,6 +41,7 @@ import (
 	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/fleet"
+	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/resourcetemplate"
@@ -168,9 +172,25 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	if err := (&appfailover.Reconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
 		return err
 	}
+	if err := addRevisions(mgr); err != nil {
+		return err
+	}
 	templates := &resourcetemplate.Reader{Source: det, Dynamic: dyn, Mapper: mgr.GetRESTMapper()}
 	if err := binding.SetupWithManager(mgr, templates, mgr.GetEventRecorder("binding")); err != nil {
 		return err
 	}
 	return bindingstatus.SetupWithManager(mgr, dyn, templates)
+}
+
+// addRevisions registers the projection of Deployment revisions, which
+// writes as the identity the control plane's admission policy reserves for
+// it (config/admission).
+func addRevisions(mgr ctrl.Manager) error {
+	cfg := rest.CopyConfig(mgr.GetConfig())
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: admission.ProjectorUser}
+	projector, err := client.New(cfg, client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return err
+	}
+	return (&revisions.Reconciler{Client: mgr.GetClient(), Projector: projector}).SetupWithManager(mgr)
 }

@@ -61,6 +61,11 @@ func GVK(b Binding) schema.GroupVersionKind {
 // the binding controller a write on the way to the members.
 const BindingFinalizer = "kurator.dev/binding"
 
+// RevisionOfLabel marks a ReplicaSet the control plane keeps as one
+// revision of the propagated Deployment it names: a read-only projection
+// that is never propagated (internal/controller/revisions).
+const RevisionOfLabel = "kurator.dev/revision-of"
+
 // TemplateVersionAnnotation on a binding is the version of its template the
 // detector last synchronised: see TemplateVersion. A change of the template
 // reaches the binding controller through it.

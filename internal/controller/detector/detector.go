@@ -45,6 +45,7 @@ import (
 
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
 // key names one resource template.
@@ -372,7 +373,8 @@ func skippedGroup(group string) bool {
 }
 
 // skipped says which templates are never propagated: system namespaces, the
-// execution namespaces, and per-namespace objects every cluster makes itself.
+// execution namespaces, per-namespace objects every cluster makes itself,
+// and the control plane's projection of Deployment revisions.
 func skipped(u *unstructured.Unstructured) bool {
 	ns := u.GetNamespace()
 	switch {
@@ -381,6 +383,8 @@ func skipped(u *unstructured.Unstructured) bool {
 	case u.GetKind() == "ConfigMap" && u.GetName() == "kube-root-ca.crt":
 		return true
 	case u.GetKind() == "ServiceAccount" && u.GetName() == "default":
+		return true
+	case u.GetKind() == "ReplicaSet" && u.GetLabels()[workv1alpha2.RevisionOfLabel] != "":
 		return true
 	case u.GetKind() == "Namespace" && (strings.HasPrefix(u.GetName(), "kube-") || strings.HasPrefix(u.GetName(), "karmada-es-") || u.GetName() == "default"):
 		return true

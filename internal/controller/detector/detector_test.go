@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
 func TestTemplateChangedDropsTheDetectorsOwnClaim(t *testing.T) {
@@ -48,5 +49,22 @@ func TestTemplateChangedDropsTheDetectorsOwnClaim(t *testing.T) {
 		if got := templateChanged(tc.old, tc.new); got != tc.want {
 			t.Errorf("%s: templateChanged = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// The control plane's Deployment revisions are never propagated, even when a
+// policy selects every ReplicaSet.
+func TestRevisionProjectionIsSkipped(t *testing.T) {
+	rs := &unstructured.Unstructured{}
+	rs.SetAPIVersion("apps/v1")
+	rs.SetKind("ReplicaSet")
+	rs.SetNamespace("apps")
+	rs.SetName("web-abc")
+	if skipped(rs) {
+		t.Fatal("a user's ReplicaSet must not be skipped")
+	}
+	rs.SetLabels(map[string]string{workv1alpha2.RevisionOfLabel: "web"})
+	if !skipped(rs) {
+		t.Fatal("a projected revision must be skipped")
 	}
 }

@@ -17,6 +17,9 @@ package propagation_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,7 +29,6 @@ import (
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/kube"
 	appsv1 "k8s.io/api/apps/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -38,25 +40,11 @@ import (
 // plane for 'helm create's chart once the members run it: divided over two
 // members and duplicated to three.
 func TestHelmInstallWaits(t *testing.T) {
-	for name, placement := range map[string]policyv1alpha1.Placement{
-		"divided over two": {ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-hangzhou", "cluster-shanghai"}},
-			ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided,
-				ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted}},
-		"duplicated to three": {},
-	} {
+	for name, placement := range map[string]policyv1alpha1.Placement{"divided over two": dividedOverTwo, "duplicated to three": {}} {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			ns := namespace(t, g, "helm")
-			// The chart's objects propagate by a policy, as a platform team
-			// would set one up for the namespace before releases land.
-			g.Expect(fleet.ControlPlane.Create(t.Context(), &policyv1alpha1.PropagationPolicy{
-				ObjectMeta: metav1.ObjectMeta{Name: "releases", Namespace: ns},
-				Spec: policyv1alpha1.PropagationSpec{
-					ResourceSelectors: []policyv1alpha1.ResourceSelector{
-						{APIVersion: "apps/v1", Kind: "Deployment"}, {APIVersion: "v1", Kind: "Service"}, {APIVersion: "v1", Kind: "ServiceAccount"}},
-					Placement: placement,
-				},
-			})).To(Succeed())
+			releasePolicy(t, g, ns, placement)
 
 			dir, err := chartutil.Create("demo", t.TempDir())
 			g.Expect(err).NotTo(HaveOccurred())
@@ -81,4 +69,35 @@ func TestHelmInstallWaits(t *testing.T) {
 			g.Expect(tpl.Status.ReadyReplicas).To(Equal(int32(4)))
 		})
 	}
+}
+
+// A chart whose Pods cannot run in a member fails Helm 4's --wait as soon as
+// that member passes its progress deadline, and Helm's error names the
+// member (kstatus reports the control plane's Stalled condition).
+func TestHelmInstallOfUnrunnableChartNamesTheMember(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t, g, "helm-stuck")
+	releasePolicy(t, g, ns, policyv1alpha1.Placement{ClusterAffinity: &policyv1alpha1.ClusterAffinity{ClusterNames: []string{"cluster-shanghai"}}})
+	dir, err := chartutil.Create("stuck", t.TempDir())
+	g.Expect(err).NotTo(HaveOccurred())
+	// The chart's Deployment gives up after 5 s rather than the default 10 min.
+	manifest := filepath.Join(dir, "templates", "deployment.yaml")
+	data, err := os.ReadFile(manifest)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(os.WriteFile(manifest, []byte(strings.Replace(string(data), "\nspec:\n", "\nspec:\n  progressDeadlineSeconds: 5\n", 1)), 0o644)).To(Succeed())
+	chart, err := chartloader.Load(dir)
+	g.Expect(err).NotTo(HaveOccurred())
+
+	kubeconfig := fleet.Layout().ClusterKubeconfig(localfleet.ControlPlaneName)
+	cfg := action.NewConfiguration()
+	g.Expect(cfg.Init(&genericclioptions.ConfigFlags{KubeConfig: &kubeconfig, Namespace: &ns}, ns, "secret")).To(Succeed())
+	install := action.NewInstall(cfg)
+	install.ReleaseName, install.Namespace = "stuck", ns
+	install.WaitStrategy, install.Timeout = kube.StatusWatcherStrategy, 90*time.Second
+	started := time.Now()
+	// More CPU than any node of the members has: the Pod stays Pending.
+	_, err = install.RunWithContext(t.Context(), chart, map[string]any{"resources": map[string]any{"requests": map[string]any{"cpu": "500"}}})
+	g.Expect(err).To(MatchError(And(ContainSubstring("status: Failed"), ContainSubstring("cluster-shanghai"))))
+	t.Logf("helm install --wait failed after %s: %v", time.Since(started).Round(100*time.Millisecond), err)
+	g.Expect(err).NotTo(MatchError(ContainSubstring("context deadline exceeded")), "Helm should stop at the failure, not at its timeout")
 }

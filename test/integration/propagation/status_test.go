@@ -57,9 +57,9 @@ func TestDeploymentStatusReadsAsOneCluster(t *testing.T) {
 				},
 			})).To(Succeed())
 			// The real kubectl, waiting from the start as a pipeline would.
-			out, err := kubectl(t, "wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=60s")
+			out, _, err := kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=60s")
 			g.Expect(err).NotTo(HaveOccurred(), out)
-			out, err = kubectl(t, "rollout", "status", "deploy/web", "-n", ns, "--timeout=60s")
+			out, _, err = kubectl("rollout", "status", "deploy/web", "-n", ns, "--timeout=60s")
 			g.Expect(err).NotTo(HaveOccurred(), out)
 			g.Expect(out).To(ContainSubstring("successfully rolled out"))
 			g.Eventually(func(g Gomega) {
@@ -112,7 +112,7 @@ func TestStatefulSetAndDaemonSetStatusReadAsOneCluster(t *testing.T) {
 			{APIVersion: "apps/v1", Kind: "StatefulSet"}, {APIVersion: "apps/v1", Kind: "DaemonSet"}}},
 	})).To(Succeed())
 	for _, ref := range []string{"statefulset/db", "daemonset/agent"} {
-		out, err := kubectl(t, "rollout", "status", ref, "-n", ns, "--timeout=90s")
+		out, _, err := kubectl("rollout", "status", ref, "-n", ns, "--timeout=90s")
 		g.Expect(err).NotTo(HaveOccurred(), out)
 		g.Expect(out).To(ContainSubstring("roll"), ref)
 	}
@@ -186,6 +186,6 @@ func TestDeploymentPastItsDeadlineInOneMemberFails(t *testing.T) {
 		g.Expect(progressing.Message).To(ContainSubstring("cluster-shanghai"))
 	}).WithTimeout(90 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
 	// The real 'kubectl rollout status' reports the deadline and fails.
-	out, err := kubectl(t, "rollout", "status", "deploy/stuck", "-n", ns, "--timeout=30s")
+	out, _, err := kubectl("rollout", "status", "deploy/stuck", "-n", ns, "--timeout=30s")
 	g.Expect(err).To(MatchError(ContainSubstring("exceeded its progress deadline")), out)
 }
