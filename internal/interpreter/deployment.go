@@ -69,8 +69,8 @@ func aggregateDeployment(tpl *unstructured.Unstructured, members []MemberStatus,
 	if status == nil {
 		return nil, nil
 	}
-	setConditions(status, deploymentConditions(reports), now)
-	if stalledEverywhereElseDone(members, reports) {
+	setConditions(status, deploymentConditions(reports, coveredMove(tpl, members, status)), now)
+	if stalledEverywhereElseDone(reports) {
 		// As a single cluster's controller does, the fleet has observed the
 		// spec even though a member gave up rolling it out: readers then
 		// see the deadline instead of waiting for observation.
@@ -81,21 +81,32 @@ func aggregateDeployment(tpl *unstructured.Unstructured, members []MemberStatus,
 
 // stalledEverywhereElseDone: every member runs the current template and is
 // healthy, or has passed its progress deadline on it.
-func stalledEverywhereElseDone(members []MemberStatus, reports []memberReport) bool {
-	for i, m := range members {
-		if !m.Current || reports[i].status == nil {
+func stalledEverywhereElseDone(reports []memberReport) bool {
+	for _, r := range reports {
+		if r.leaving {
+			continue
+		}
+		if !r.current || r.status == nil {
 			return false
 		}
-		if _, reason, _, _ := memberCondition(reports[i].status, "Progressing"); m.Health != workv1alpha1.ResourceHealthy && reason != "ProgressDeadlineExceeded" {
+		if _, reason, _, _ := memberCondition(r.status, "Progressing"); r.health != workv1alpha1.ResourceHealthy && reason != "ProgressDeadlineExceeded" {
 			return false
 		}
 	}
 	return true
 }
 
-func deploymentConditions(reports []memberReport) []condition {
+// During a move that the fleet covers (coveredMove), members still catching
+// up neither make the fleet unavailable nor keep it progressing: the move is
+// a placement change, not a rollout. A member that gave up still counts.
+func deploymentConditions(reports []memberReport, covered bool) []condition {
 	var unavailable, rolling, stalled []string
 	for _, r := range reports {
+		if covered {
+			if _, reason, _, _ := memberCondition(r.status, "Progressing"); reason != "ProgressDeadlineExceeded" {
+				continue
+			}
+		}
 		if r.status == nil {
 			unavailable = append(unavailable, r.cluster+" (no report yet)")
 			rolling = append(rolling, r.cluster)

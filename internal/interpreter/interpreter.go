@@ -143,6 +143,12 @@ type MemberStatus struct {
 	// current generation.
 	Current bool
 	// Assigned is what the scheduling decision gives the cluster: its
-	// share of the replicas, or all of them when they are duplicated.
+	// share of the replicas, or all of them when they are duplicated. For a
+	// leaving copy, what it runs.
 	Assigned int64
+	// Leaving marks the copy on a cluster the workload is moving off (a
+	// graceful eviction, a failback) that still serves, healthy, until the
+	// new placement is. Kinds that understand moves count it meanwhile
+	// (see duringMove); the others never see it.
+	Leaving bool
 }

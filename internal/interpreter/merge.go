@@ -38,7 +38,7 @@ func memberReports(members []MemberStatus) []memberReport {
 		if !ok {
 			r = nil
 		}
-		out = append(out, memberReport{cluster: m.Cluster, status: r})
+		out = append(out, memberReport{cluster: m.Cluster, status: r, current: m.Current, health: m.Health, leaving: m.Leaving})
 	}
 	return out
 }

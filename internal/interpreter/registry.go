@@ -77,7 +77,7 @@ func (r *Registry) For(gvk schema.GroupVersionKind) Interpreter {
 	if own.AggregateStatus == nil && isCustomGroup(gvk.GroupKind()) {
 		own.AggregateStatus = aggregateConventional
 	}
-	return layered{own: own, all: own.over(defaults)}
+	return layered{own: own, all: own.over(defaults), movesAware: custom.AggregateStatus == nil && movesAware[gvk.GroupKind()]}
 }
 
 // over returns ops with its nil operations taken from base.
@@ -107,6 +107,9 @@ func (ops Operations) over(base Operations) Operations {
 type layered struct {
 	own Operations // the kind's own: customised or built-in, nil for none
 	all Operations // own over the default: every operation set
+	// movesAware: its status aggregation counts leaving copies (see
+	// MemberStatus.Leaving); others are given the targets only.
+	movesAware bool
 }
 
 func (l layered) Handles(op Operation) bool {
@@ -148,5 +151,8 @@ func (l layered) ReflectStatus(obj *unstructured.Unstructured) (*runtime.RawExte
 }
 
 func (l layered) AggregateStatus(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error) {
+	if !l.movesAware {
+		members, _ = splitLeaving(members)
+	}
 	return l.all.AggregateStatus(tpl, members, now)
 }

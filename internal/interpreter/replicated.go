@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
 
 // counters names a replicated kind's status counters by how they combine
@@ -45,18 +47,26 @@ type counters struct {
 // cases, so a duplicated Deployment of 2 replicas in 3 members reads 6/2
 // there and never looks rolled out; the per-member numbers stay in the
 // binding's aggregatedStatus and 'kurator get workload'.
+//
+// During a move the leaving copies count too (see moveView); whether the
+// fleet has observed its template is the targets' alone to say.
 func replicatedStatus(tpl *unstructured.Unstructured, members []MemberStatus, c counters) (status map[string]any, reports []memberReport, allCurrent bool) {
-	status, _, allCurrent = summed(tpl, members, nil)
+	targets, _ := splitLeaving(members)
+	status, _, allCurrent = summed(tpl, targets, nil)
 	if status == nil {
 		return nil, nil, false
 	}
-	reports = memberReports(members)
-	duplicated := isDuplicated(tpl, members)
+	view, clamp := moveView(tpl, members)
+	reports = memberReports(view)
+	duplicated := isDuplicated(tpl, targets)
 	for _, f := range c.progress {
 		status[f] = combine(reports, f, duplicated, true)
 	}
 	for _, f := range c.excess {
 		status[f] = combine(reports, f, duplicated, false)
+	}
+	if clamp {
+		clampCounters(tpl, status, c)
 	}
 	return status, reports, allCurrent
 }
@@ -66,6 +76,9 @@ func replicatedStatus(tpl *unstructured.Unstructured, members []MemberStatus, c 
 type memberReport struct {
 	cluster string
 	status  map[string]any
+	current bool
+	health  workv1alpha1.ResourceHealth
+	leaving bool
 }
 
 // isDuplicated says whether every member runs the template's full replica

@@ -44,10 +44,17 @@ type fleetMember struct {
 // kind's own rule on its copy.
 func aggregate(t *testing.T, tpl *unstructured.Unstructured, members []fleetMember) *unstructured.Unstructured {
 	t.Helper()
+	return aggregateMove(t, tpl, members, nil)
+}
+
+// aggregateMove is aggregate during a move: leaving are the copies on the
+// clusters the workload moves off.
+func aggregateMove(t *testing.T, tpl *unstructured.Unstructured, members, leaving []fleetMember) *unstructured.Unstructured {
+	t.Helper()
 	in := For(tpl.GroupVersionKind())
 	var ms []MemberStatus
-	for _, m := range members {
-		member := MemberStatus{Cluster: m.cluster, Assigned: m.assigned}
+	for i, m := range append(append([]fleetMember{}, members...), leaving...) {
+		member := MemberStatus{Cluster: m.cluster, Assigned: m.assigned, Leaving: i >= len(members)}
 		if m.status != nil {
 			copied := tpl.DeepCopy()
 			copied.SetGeneration(1)

@@ -80,7 +80,9 @@ func aggregateStatefulSet(tpl *unstructured.Unstructured, members []MemberStatus
 	status["updateRevision"] = revision
 	if done {
 		status["currentRevision"] = revision
-	} else if status["currentRevision"] == revision {
+	} else if status["currentRevision"] == revision && !coveredMove(tpl, members, status) {
+		// A rollout under way; during a move the fleet stays on the
+		// revision it had.
 		delete(status, "currentRevision")
 	}
 	return status, nil

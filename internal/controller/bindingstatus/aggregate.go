@@ -32,6 +32,7 @@ import (
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/bindingworks"
 	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/propagation"
 )
 
 // aggregateTemplateStatus writes into the template the status its
@@ -43,7 +44,11 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 		// Nothing to aggregate: the members' reports need not be read.
 		return nil
 	}
-	status, err := in.AggregateStatus(tpl, collect(b, tpl, works), r.Clock.Now())
+	members := collect(b, tpl, works)
+	if propagation.AwaitingReplacement(b) {
+		members = append(members, r.leaving(ctx, b, tpl, works)...)
+	}
+	status, err := in.AggregateStatus(tpl, members, r.Clock.Now())
 	if err != nil || status == nil || equality.Semantic.DeepEqual(tpl.Object["status"], any(status)) {
 		return err
 	}
@@ -89,7 +94,7 @@ func statusPatch(stored, aggregated any) ([]byte, error) {
 // status when the Work's status describes its current spec.
 func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []workv1alpha1.Work) []interpreter.MemberStatus {
 	byNS := bindingworks.ByNamespace(works)
-	gen := strconv.FormatInt(tpl.GetGeneration(), 10)
+	gen := generationOf(tpl)
 	out := make([]interpreter.MemberStatus, 0, len(b.BindingSpec().Clusters))
 	for _, t := range b.BindingSpec().Clusters {
 		member := interpreter.MemberStatus{Cluster: t.Name, Assigned: int64(t.Replicas)}
@@ -101,6 +106,11 @@ func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []wor
 		out = append(out, member)
 	}
 	return out
+}
+
+// generationOf is a template's generation as Works record it.
+func generationOf(tpl *unstructured.Unstructured) string {
+	return strconv.FormatInt(tpl.GetGeneration(), 10)
 }
 
 // sentGeneration is the template generation the Work's manifest was

@@ -125,6 +125,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 
 // +kubebuilder:rbac:groups=work.karmada.io,resources=works,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=work.karmada.io,resources=works/status;works/finalizers,verbs=get;update;patch
+// +kubebuilder:rbac:groups=work.karmada.io,resources=resourcebindings;clusterresourcebindings,verbs=get;list;watch
 // +kubebuilder:rbac:groups=cluster.karmada.io,resources=clusters,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
@@ -237,6 +238,21 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *scope) (ctrl.Result
 		// change requeues the Work); until then the Work stays.
 		return ctrl.Result{RequeueAfter: r.Options.NotReadyRetry}, nil
 	}
+	if err == nil && cluster.DeletionTimestamp.IsZero() && ready {
+		if wait := returnWait(cluster, r.Clock.Now()); wait > 0 {
+			return ctrl.Result{RequeueAfter: wait}, nil
+		}
+		placed, err := r.placedAgain(ctx, s.work, s.cluster)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		if placed {
+			// The workload is coming back to this member: the copy stays for
+			// the new Work to take over, in place, instead of being deleted
+			// and made again.
+			return r.release(ctx, s, "kept for the new placement")
+		}
+	}
 	if err == nil && (cluster.DeletionTimestamp.IsZero() || ready) {
 		member, err := r.Members.Get(ctx, cluster)
 		if err != nil {
@@ -250,13 +266,22 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *scope) (ctrl.Result
 			return ctrl.Result{}, err
 		}
 	}
+	preserved := "removed"
+	if ptr.Deref(s.work.Spec.PreserveResourcesOnDeletion, false) {
+		preserved = "preserved"
+	}
+	return r.release(ctx, s, preserved)
+}
+
+// release lets a deleted Work go; copy says what became of its member copy.
+func (r *Reconciler) release(ctx context.Context, s *scope, copy string) (ctrl.Result, error) {
 	r.members.release(s.cluster, s.key())
 	patch := client.MergeFromWithOptions(s.work.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	controllerutil.RemoveFinalizer(s.work, workv1alpha1.ExecutionFinalizer)
 	if err := r.Client.Patch(ctx, s.work, patch); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	ctrl.LoggerFrom(ctx).V(2).Info("Released Work", "preserved", ptr.Deref(s.work.Spec.PreserveResourcesOnDeletion, false))
+	ctrl.LoggerFrom(ctx).V(2).Info("Released Work", "copy", copy)
 	return ctrl.Result{}, nil
 }
 

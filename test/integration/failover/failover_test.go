@@ -98,6 +98,8 @@ func TestClusterFailoverAndReturn(t *testing.T) {
 		g.Expect(readyIn(g, "cluster-frankfurt", ns.Name, "edge")).To(Equal(int32(1)))
 	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 
+	edgeBefore, err := member(g, "cluster-hangzhou", ns.Name, "edge")
+	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(fleet.StopCluster("cluster-hangzhou")).To(Succeed())
 	restarted := false
 	defer func() {
@@ -147,6 +149,11 @@ func TestClusterFailoverAndReturn(t *testing.T) {
 		// Duplicated placements are re-run when a cluster changes: the
 		// member is back in the placement.
 		g.Expect(readyIn(g, "cluster-hangzhou", ns.Name, "edge")).To(Equal(int32(1)))
+		// ... and its copy there, left from before the outage, was taken over
+		// in place, not deleted and made again.
+		edgeAfter, err := member(g, "cluster-hangzhou", ns.Name, "edge")
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(edgeAfter.UID).To(Equal(edgeBefore.UID), "the returning member's copy of edge was recreated")
 		got, _ := decision(g, ns.Name, "nginx-deployment")
 		g.Expect(got).To(Equal(map[string]int32{"cluster-shanghai": 10}))
 		c := &karmadaclusterv1alpha1.Cluster{}
