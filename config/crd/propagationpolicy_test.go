@@ -199,6 +199,21 @@ spec:
 			want: []string{"spec.failover.application.decisionConditions.tolerationSeconds", "greater than or equal to 0"},
 		},
 		{
+			name: "Cascade over one term",
+			yaml: pp + "  placement:\n    affinityStrategy: {mode: Cascade}\n    clusterAffinities: [{affinityName: a, clusterNames: [x]}]\n",
+			want: []string{"spec.placement", "mode Cascade needs at least two clusterAffinities terms"},
+		},
+		{
+			name: "Cascade with overflowAffinities",
+			yaml: pp + "  placement:\n    affinityStrategy: {mode: Cascade}\n    clusterAffinities:\n    - {affinityName: a, clusterNames: [c1], overflowAffinities: [{affinityName: o, clusterNames: [c2]}]}\n    - {affinityName: b, clusterNames: [c3]}\n",
+			want: []string{"spec.placement", "overflowAffinities cannot be used as well"},
+		},
+		{
+			name: "unknown affinity mode",
+			yaml: pp + "  placement:\n    affinityStrategy: {mode: Spill}\n",
+			want: []string{"spec.placement.affinityStrategy.mode", "Unsupported value"},
+		},
+		{
 			name: "statePreservation without rules",
 			yaml: pp + "  failover:\n    cluster:\n      statePreservation: {rules: []}\n",
 			want: []string{"spec.failover.cluster.statePreservation.rules", "should have at least 1 items"},

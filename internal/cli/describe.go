@@ -79,6 +79,9 @@ func describeBinding(w io.Writer, b *workv1alpha2.ResourceBinding, events []even
 	} else if id := b.Labels[policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel]; id != "" {
 		fmt.Fprintf(w, "Policy:       ClusterPropagationPolicy (permanent id %s)\n", id)
 	}
+	if term := affinityTerm(b); term != "" {
+		fmt.Fprintf(w, "Affinity term: %s\n", term)
+	}
 	fmt.Fprintln(w, "Conditions:")
 	for _, c := range b.Status.Conditions {
 		fmt.Fprintf(w, "  %-13s %-6s %-18s %s\n", c.Type, c.Status, c.Reason, c.Message)
@@ -241,4 +244,20 @@ func printEvents(w io.Writer, events []eventsv1.Event, now time.Time) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", e.Type, e.Reason, age(metav1.NewTime(eventlist.Time(e)), now), e.ReportingController, e.Note)
 	}
 	_ = tw.Flush()
+}
+
+// affinityTerm names the clusterAffinities term the binding runs on and,
+// when it is not the first, whether and how it returns to an earlier one.
+func affinityTerm(b *workv1alpha2.ResourceBinding) string {
+	name := b.Status.SchedulerObservedAffinityName
+	if name == "" || b.Spec.Placement == nil || len(b.Spec.Placement.ClusterAffinities) == 0 || b.Spec.Placement.ClusterAffinities[0].AffinityName == name {
+		return name
+	}
+	if _, failingBack := b.Annotations[workv1alpha2.FailbackFromAnnotation]; failingBack {
+		return name + " (failing back; the clusters giving replicas back keep them until it is healthy)"
+	}
+	if after, ok := b.Annotations[policyv1alpha1.FailbackAnnotation]; ok {
+		return name + " (returns to the earliest term that fits once its clusters have been Ready for " + after + ")"
+	}
+	return name + " (stays, as in Karmada; 'kurator rebalance' or the policy annotation " + policyv1alpha1.FailbackAnnotation + " returns it to an earlier term)"
 }

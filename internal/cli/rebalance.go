@@ -90,8 +90,10 @@ func newRebalanceCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		Short: "Reschedule workloads from scratch, as if they were new",
 		Long: `Ask the scheduler to place workloads again from scratch, ignoring where their
 replicas run now (like Karmada's WorkloadRebalancer): for example to spread
-them again after a cluster came back or was uncordoned. The binding of each
-workload gets spec.rescheduleTriggeredAt set to now.
+them again after a cluster came back or was uncordoned. A workload with ordered
+clusterAffinities starts again from the first term, so one that failed over to
+a backup term returns to its primary. The binding of each workload gets
+spec.rescheduleTriggeredAt set to now.
 
 KIND is case-insensitive and accepts kubectl's short names (deploy, sts, rs,
 ds, cm, svc, ...). A workload is looked up as a ResourceBinding in the

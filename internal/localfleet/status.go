@@ -17,8 +17,14 @@ package localfleet
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/internal/localcluster"
 )
 
 // ComponentStatus is one line of 'kurator status'.
@@ -38,8 +44,13 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 		return nil, err
 	}
 	out := make([]ComponentStatus, 0, len(s.Clusters)+1)
+	joined := f.joinedNames(ctx)
 	for _, c := range s.Clusters {
 		st := ComponentStatus{Name: c.Name, Kind: string(c.Role), Endpoint: c.APIServerURL()}
+		note := ""
+		if c.Role == localcluster.RoleMember {
+			st.Name, note = memberName(c.Name, joined, c.APIServerURL())
+		}
 		p := f.clusterProcess(c, ClusterBinary)
 		st.PID, st.Healthy = p.running()
 		switch {
@@ -54,6 +65,7 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 			}
 			cancel()
 		}
+		st.Message += note
 		out = append(out, st)
 	}
 	cm := ComponentStatus{Name: "kurator-controller-manager", Kind: "controller-manager", Endpoint: "http://127.0.0.1:" + strconv.Itoa(s.ControllerManagerHealth)}
@@ -70,4 +82,50 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 		cancel()
 	}
 	return append(out, cm), nil
+}
+
+// memberName names a member as the control plane knows it (the names of
+// the Clusters with its endpoint): after 'kurator unjoin' and 'kurator join'
+// under a new name, the new one, which every other command takes. The note
+// says how that differs from the local name; joined nil means the control
+// plane could not be asked.
+func memberName(local string, joined map[string][]string, endpoint string) (string, string) {
+	if joined == nil {
+		return local, ""
+	}
+	names := joined[endpoint]
+	switch {
+	case len(names) == 0:
+		return local, " (not joined to the control plane)"
+	case slices.Contains(names, local) && len(names) == 1:
+		return local, ""
+	case slices.Contains(names, local):
+		return local, " (also joined as " + strings.Join(slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == local }), ", ") + ")"
+	default:
+		return strings.Join(names, ","), " (local cluster " + local + ")"
+	}
+}
+
+// joinedNames maps each member API endpoint to the names of the Clusters
+// the control plane knows it by; nil when the control plane cannot say.
+func (f *Fleet) joinedNames(ctx context.Context) map[string][]string {
+	cp, err := newControlPlaneClient(f.layout.ClusterKubeconfig(ControlPlaneName))
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	var clusters karmadaclusterv1alpha1.ClusterList
+	if err := cp.List(ctx, &clusters); err != nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, c := range clusters.Items {
+		endpoint := strings.TrimSuffix(c.Spec.APIEndpoint, "/")
+		out[endpoint] = append(out[endpoint], c.Name)
+	}
+	for _, names := range out {
+		sort.Strings(names)
+	}
+	return out
 }

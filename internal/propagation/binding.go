@@ -90,5 +90,6 @@ func Workload(b workv1alpha2.Binding) *framework.Workload {
 		w.Previous = append(w.Previous, framework.TargetCluster{Name: t.Name, Replicas: int64(t.Replicas)})
 	}
 	w.Fresh = spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time))
+	w.ObservedAffinity = status.SchedulerObservedAffinityName
 	return w
 }

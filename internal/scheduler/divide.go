@@ -149,19 +149,25 @@ func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *E
 		}
 		return c.Available
 	}
+	tiers := make([]tierRoom, maxTier+1)
+	for _, c := range order {
+		tiers[c.tier].room += free(c) + c.previous
+		tiers[c.tier].kept += c.previous
+		tiers[c.tier].clusters++
+	}
+	wants := tierShares(w.Replicas, tiers, w.Fresh)
 	remaining := w.Replicas
 	result := make([]framework.TargetCluster, 0, len(selected))
-	for t := int32(0); t <= maxTier && remaining > 0; t++ {
+	for t := int32(0); t <= maxTier; t++ {
+		want := wants[t]
+		if tiers[t].clusters == 0 || want == 0 {
+			continue
+		}
 		tierCands := make([]division.Candidate, 0, len(order))
-		var room int64
 		for _, c := range order {
 			if c.tier == t {
 				tierCands = append(tierCands, division.Candidate{Name: c.Name, Allocatable: free(c), Previous: c.previous, PreviousPosition: w.PreviousPosition(c.Name)})
-				room += free(c) + c.previous
 			}
-		}
-		if len(tierCands) == 0 {
-			continue
 		}
 		// The explanation lists the tier's clusters in rank order.
 		var parts []string
@@ -173,10 +179,6 @@ func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *E
 				}
 			}
 		}
-		want := min(remaining, room)
-		if t == maxTier {
-			want = remaining
-		}
 		var a division.Assignment
 		var err error
 		if w.Fresh {
@@ -187,15 +189,84 @@ func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *E
 		if err != nil {
 			return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity for %d replicas: %v", w.Replicas, err)}
 		}
-		expl.Division += fmt.Sprintf("Tier %d: %d replicas over %s gives %s. ", t, want, listSome(parts), listSomeAssignment(a))
+		expl.Division += fmt.Sprintf("Tier %s: %d replicas over %s gives %s. ", expl.tierName(t), want, listSome(parts), listSomeAssignment(a))
+		remaining -= a.Total()
+		if next := nextTier(wants, t); next >= 0 && want >= tiers[t].room {
+			expl.Division += fmt.Sprintf("%s full: room for %d, %d more go to tier %s. ", expl.tierName(t), tiers[t].room, remaining, expl.tierName(next))
+		}
 		for _, p := range a {
 			result = append(result, framework.TargetCluster{Name: p.Name, Replicas: p.Seats})
 		}
-		remaining -= a.Total()
 	}
 	if remaining > 0 {
 		return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity: %d of %d replicas could not be placed", remaining, w.Replicas)}
 	}
 	slices.SortFunc(result, func(a, b framework.TargetCluster) int { return strings.Compare(a.Name, b.Name) })
 	return result, nil
+}
+
+// tierRoom is one tier of a divided workload's clusters: the replicas they
+// have room for (free plus what they run already), what they run, and how
+// many clusters it has.
+type tierRoom struct {
+	room, kept int64
+	clusters   int
+}
+
+// tierShares says how many replicas each tier gets. A fresh decision fills
+// the tiers in order up to their room, the last taking the rest. Otherwise
+// replicas stay where they are: scaling up adds to the earliest tiers with
+// room, scaling down removes from the last tier first, and a tier that has
+// room again does not take replicas back from later ones (that is a
+// failback, which the policy opts into).
+func tierShares(total int64, tiers []tierRoom, fresh bool) []int64 {
+	wants := make([]int64, len(tiers))
+	last := len(tiers) - 1
+	for last > 0 && tiers[last].clusters == 0 {
+		last--
+	}
+	if fresh {
+		remaining := total
+		for t := 0; t <= last; t++ {
+			wants[t] = min(remaining, tiers[t].room)
+			if t == last {
+				wants[t] = remaining
+			}
+			remaining -= wants[t]
+		}
+		return wants
+	}
+	var kept int64
+	for _, t := range tiers {
+		kept += t.kept
+	}
+	if total >= kept {
+		extra := total - kept
+		for t := 0; t <= last; t++ {
+			add := min(extra, max(0, tiers[t].room-tiers[t].kept))
+			if t == last {
+				add = extra
+			}
+			wants[t] = tiers[t].kept + add
+			extra -= add
+		}
+		return wants
+	}
+	cut := kept - total
+	for t := len(tiers) - 1; t >= 0; t-- {
+		r := min(cut, tiers[t].kept)
+		wants[t] = tiers[t].kept - r
+		cut -= r
+	}
+	return wants
+}
+
+// nextTier is the first tier after t that gets replicas, -1 when none.
+func nextTier(wants []int64, t int32) int32 {
+	for n := t + 1; int(n) < len(wants); n++ {
+		if wants[n] > 0 {
+			return n
+		}
+	}
+	return -1
 }

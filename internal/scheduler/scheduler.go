@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
@@ -89,6 +90,19 @@ type Explanation struct {
 	// KarmadaDifference says how Karmada would decide otherwise, when a
 	// Kurator extension decided.
 	KarmadaDifference string
+
+	// tierNames name the tiers of a divided decision: the term, then its
+	// overflow affinities (or, in Cascade mode, the later terms).
+	tierNames []string
+}
+
+// tierName names tier t for the explanation: its affinity name, else its
+// number.
+func (e *Explanation) tierName(t int32) string {
+	if int(t) < len(e.tierNames) && e.tierNames[t] != "" {
+		return e.tierNames[t]
+	}
+	return strconv.Itoa(int(t))
 }
 
 // Candidate is one cluster as the decision saw it.
@@ -131,6 +145,18 @@ func terms(p *policyv1alpha1.Placement) []term {
 	if len(p.ClusterAffinities) == 0 {
 		return []term{{affinity: p.ClusterAffinity}}
 	}
+	if p.CascadesTiers() {
+		// One term whose tiers are the terms, in order: the first term's
+		// clusters, then each later term's (a cluster in several belongs
+		// to the first that lists it).
+		first := &p.ClusterAffinities[0]
+		t := term{name: first.AffinityName, affinity: &first.ClusterAffinity}
+		for i := range p.ClusterAffinities[1:] {
+			later := &p.ClusterAffinities[i+1]
+			t.overflow = append(t.overflow, policyv1alpha1.OverflowAffinity{AffinityName: later.AffinityName, ClusterAffinity: later.ClusterAffinity})
+		}
+		return []term{t}
+	}
 	out := make([]term, 0, len(p.ClusterAffinities))
 	for i := range p.ClusterAffinities {
 		t := &p.ClusterAffinities[i]
@@ -139,15 +165,24 @@ func terms(p *policyv1alpha1.Placement) []term {
 	return out
 }
 
-// Schedule decides for one workload. With ordered clusterAffinities the
-// terms are tried from the first on every decision, so a workload returns to
-// a preferred term as soon as it fits again (Karmada stays on the later term).
-// On error the returned Result still carries the explanation.
+// Schedule decides for one workload. With ordered clusterAffinities it
+// starts, as Karmada does, from the term the decision in force was made with
+// (w.ObservedAffinity) and moves to later terms only when that one cannot
+// fit: a workload that failed over stays on the later term when an earlier
+// one recovers. A fresh decision (a reschedule trigger, or a failback the
+// policy opted into) starts from the first term. On error the returned
+// Result still carries the explanation.
 func (s *Scheduler) Schedule(ctx context.Context, snap *framework.Snapshot, w *framework.Workload) (*Result, error) {
 	var first error
 	var tried []string
 	var last *Result
-	for _, t := range terms(w.Placement) {
+	all := terms(w.Placement)
+	start := startTerm(all, w)
+	for _, t := range all[:start] {
+		tried = append(tried, fmt.Sprintf("term %s: not tried again, the workload runs on term %s (as in Karmada; %s)",
+			t.name, all[start].name, reschedulingHint))
+	}
+	for _, t := range all[start:] {
 		res, err := s.scheduleTerm(ctx, snap, w, t)
 		if err == nil {
 			res.AffinityName = t.name
@@ -166,6 +201,24 @@ func (s *Scheduler) Schedule(ctx context.Context, snap *framework.Snapshot, w *f
 		last.Explanation.Terms = tried
 	}
 	return last, first
+}
+
+// reschedulingHint says how a workload returns to an earlier term.
+const reschedulingHint = "'kurator rebalance' or the policy annotation policy.kurator.dev/failback-after moves it back"
+
+// startTerm is the index of the term scheduling starts from: the observed
+// one, or the first for a fresh decision or an unknown name (Karmada's
+// getAffinityIndex).
+func startTerm(all []term, w *framework.Workload) int {
+	if w.Fresh || w.ObservedAffinity == "" {
+		return 0
+	}
+	for i, t := range all {
+		if t.name == w.ObservedAffinity {
+			return i
+		}
+	}
+	return 0
 }
 
 func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, w *framework.Workload, t term) (*Result, error) {
@@ -224,6 +277,12 @@ func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, 
 	}
 	if !sorted {
 		slices.SortFunc(feasible, byOrder)
+	}
+	if len(t.overflow) > 0 {
+		res.Explanation.tierNames = append(res.Explanation.tierNames, t.name)
+		for _, o := range t.overflow {
+			res.Explanation.tierNames = append(res.Explanation.tierNames, o.AffinityName)
+		}
 	}
 	decision, err := decide(w, feasible, &res.Explanation)
 	sortCandidates(all)

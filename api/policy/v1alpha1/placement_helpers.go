@@ -69,12 +69,30 @@ func (p *Placement) SpreadConstraintsIgnored() bool {
 	return wp == nil || len(wp.StaticWeightList) > 0 && wp.DynamicWeight == ""
 }
 
+// CascadesTiers reports whether the clusterAffinities terms fill as tiers
+// (affinityStrategy.mode Cascade): only for replicas divided by available
+// replicas (dynamic weights or aggregated). Duplicated workloads and static
+// weights use the first term that schedules, as with Exclusive.
+func (p *Placement) CascadesTiers() bool {
+	if p == nil || p.AffinityStrategy == nil || p.AffinityStrategy.Mode != AffinityModeCascade || len(p.ClusterAffinities) < 2 ||
+		p.ReplicaSchedulingType() != ReplicaSchedulingTypeDivided {
+		return false
+	}
+	rs := p.ReplicaScheduling
+	return rs.ReplicaDivisionPreference == ReplicaDivisionPreferenceAggregated ||
+		rs.WeightPreference != nil && rs.WeightPreference.DynamicWeight != ""
+}
+
 // FailbackAnnotation on a PropagationPolicy or ClusterPropagationPolicy
-// turns failback on: a workload divided by static weights that left a
-// cluster (failover, drain) returns to the placement its weights give once
-// that cluster has been Ready for the annotation's value, a duration such
-// as "30s" or "5m". Replicas move without lowering the ready count: the
-// clusters giving replicas back keep them until the returning cluster runs
-// its share healthy. Off when absent, as in Karmada. The detector copies it
-// onto the policy's bindings.
+// turns failback on, one knob for every placement it covers: a workload
+// divided by static weights that left a cluster (failover, drain) returns to
+// the placement its weights give, and a workload with ordered
+// clusterAffinities that moved to a later term returns to the earliest term
+// that fits, and one in Cascade mode brings replicas back to earlier tiers
+// that have room again, once the clusters it returns to have been Ready for the
+// annotation's value, a duration such as "30s" or "5m". Replicas move
+// without lowering the ready count: the clusters giving replicas back keep
+// them until the returning clusters run their share healthy. Off when
+// absent, as in Karmada (which never moves a workload back to an earlier
+// term). The detector copies it onto the policy's bindings.
 const FailbackAnnotation = "policy.kurator.dev/failback-after"

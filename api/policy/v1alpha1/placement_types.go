@@ -33,6 +33,8 @@ const (
 
 // Placement describes which member clusters a resource goes to and how its
 // replicas are spread and divided among them.
+// +kubebuilder:validation:XValidation:rule="!has(self.affinityStrategy) || !has(self.affinityStrategy.mode) || self.affinityStrategy.mode != 'Cascade' || (has(self.clusterAffinities) && size(self.clusterAffinities) > 1)",message="affinityStrategy: mode Cascade needs at least two clusterAffinities terms to cascade over"
+// +kubebuilder:validation:XValidation:rule="!has(self.affinityStrategy) || !has(self.affinityStrategy.mode) || self.affinityStrategy.mode != 'Cascade' || !has(self.clusterAffinities) || self.clusterAffinities.all(t, !has(t.overflowAffinities) || size(t.overflowAffinities) == 0)",message="affinityStrategy: with mode Cascade the clusterAffinities terms are the tiers; overflowAffinities cannot be used as well"
 // +kubebuilder:validation:XValidation:rule="!(has(self.clusterAffinity) && has(self.clusterAffinities) && size(self.clusterAffinities) > 0)",message="clusterAffinity and clusterAffinities are mutually exclusive: set at most one of them"
 type Placement struct {
 	// clusterAffinity selects the candidate clusters. When neither
@@ -51,6 +53,13 @@ type Placement struct {
 	// +kubebuilder:validation:MaxItems=32
 	// +kubebuilder:validation:XValidation:rule="self.all(a, self.exists_one(b, b.affinityName == a.affinityName))",message="clusterAffinities: affinityName must be unique within the list"
 	ClusterAffinities []ClusterAffinityTerm `json:"clusterAffinities,omitempty"`
+
+	// affinityStrategy says how the clusterAffinities terms are used. A
+	// Kurator extension following approach 2 of Karmada's cascading
+	// scheduling proposal, which Karmada has not settled yet; without it
+	// Kurator behaves as Karmada does (Exclusive).
+	// +optional
+	AffinityStrategy *AffinityStrategy `json:"affinityStrategy,omitempty"`
 
 	// clusterTolerations lets the resource go to clusters whose taints they
 	// tolerate. Clusters with a NoSchedule or NoExecute taint that is not
@@ -396,4 +405,35 @@ type WorkloadAffinityTerm struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=317
 	GroupByLabelKey string `json:"groupByLabelKey"`
+}
+
+// AffinityMode is how ordered clusterAffinities terms are used.
+// +kubebuilder:validation:Enum=Exclusive;Cascade
+type AffinityMode string
+
+const (
+	// AffinityModeExclusive uses the first term that schedules, alone:
+	// Karmada's behaviour.
+	AffinityModeExclusive AffinityMode = "Exclusive"
+	// AffinityModeCascade fills the terms in order, as tiers.
+	AffinityModeCascade AffinityMode = "Cascade"
+)
+
+// AffinityStrategy says how ordered clusterAffinities terms are used.
+type AffinityStrategy struct {
+	// mode is Exclusive (the default, as in Karmada): the first term that
+	// schedules is used alone, and later terms only when it cannot. Or
+	// Cascade: a workload divided by available replicas (dynamic weights,
+	// or aggregated) fills the first term's clusters up to their room (the
+	// per-node estimate: no overcommit, no Pending Pods), then the next
+	// term's, and so on, each tier divided as the policy says. Scaling up
+	// fills earlier tiers first; scaling down empties the last tier first.
+	// Replicas stay in a later tier when an earlier one has room again,
+	// unless the policy opts into failback (annotation
+	// policy.kurator.dev/failback-after). A cluster listed in several terms
+	// belongs to the first. Duplicated workloads and static weights use the
+	// first term that schedules, as with Exclusive.
+	// +optional
+	// +kubebuilder:default=Exclusive
+	Mode AffinityMode `json:"mode,omitempty"`
 }

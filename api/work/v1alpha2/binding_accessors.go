@@ -81,11 +81,20 @@ func TemplateVersion(template metav1.Object) string {
 	return "rv-" + template.GetResourceVersion()
 }
 
-// FailbackFromAnnotation on a binding, during a failback, holds (as JSON,
-// cluster name to replicas) the replicas the clusters giving replicas back
-// ran before it. The binding controller keeps sending them that many until
-// the new placement is healthy everywhere, then removes the annotation.
+// FailbackFromAnnotation on a binding, during a failback or a rebalance,
+// holds (as JSON, cluster name to replicas) the replicas the clusters giving
+// replicas back ran before it. The binding controller keeps sending them
+// that many until the new placement is healthy everywhere; then the
+// scheduler removes the annotation.
 const FailbackFromAnnotation = "kurator.dev/failback-from"
+
+// HandoverReasonAnnotation says why a binding carries FailbackFromAnnotation
+// when it is not a failback: HandoverRebalance.
+const HandoverReasonAnnotation = "kurator.dev/handover-reason"
+
+// HandoverRebalance: a reschedule trigger (kurator rebalance,
+// spec.rescheduleTriggeredAt) moved replicas.
+const HandoverRebalance = "Rebalance"
 
 // WorkName is the name of a binding's Work in every execution namespace;
 // the hash keeps bindings of equal names in different namespaces apart.

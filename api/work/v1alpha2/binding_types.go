@@ -89,6 +89,9 @@ const (
 	// BindingReasonFullyAppliedFailed: some target cluster has not applied
 	// the resource (yet).
 	BindingReasonFullyAppliedFailed = "FullyAppliedFailed"
+	// BindingReasonAwaitingSchedule: the binding has no target cluster yet;
+	// the message gives the Scheduled condition's reason for that.
+	BindingReasonAwaitingSchedule = "AwaitingSchedule"
 )
 
 // Reasons of graceful eviction tasks.

@@ -43,6 +43,7 @@ import (
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/internal/controller/retry"
 )
 
 // Finalizer lets the controller remove the Cluster before the AttachedCluster goes.
@@ -75,7 +76,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(clusterToAttached)).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretToAttached)).
 		Watches(&fleetv1alpha1.Fleet{}, handler.EnqueueRequestsFromMapFunc(fleetToAttached)).
-		Complete(r)
+		Complete(retry.OnConflict(r))
 }
 
 // +kubebuilder:rbac:groups=cluster.kurator.dev,resources=attachedclusters;attachedclusters/status;attachedclusters/finalizers,verbs=get;list;watch;update;patch

@@ -22,7 +22,7 @@ package binding
 
 import (
 	"context"
-	"fmt"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
@@ -46,6 +46,7 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/bindingworks"
+	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/patch"
 	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/render"
@@ -97,7 +98,7 @@ func SetupWithManager(mgr ctrl.Manager, templates *resourcetemplate.Reader, reco
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list)).
-			Complete(r); err != nil {
+			Complete(retry.OnConflict(r)); err != nil {
 			return err
 		}
 	}
@@ -114,7 +115,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !b.GetDeletionTimestamp().IsZero() {
-		return ctrl.Result{}, r.reconcileDelete(ctx, b)
+		return r.reconcileDelete(ctx, b)
 	}
 	if controllerutil.AddFinalizer(b, Finalizer) {
 		if err := patch.Merge(ctx, r.Client, b, map[string]any{"metadata": map[string]any{"finalizers": b.GetFinalizers()}}); err != nil {
@@ -275,24 +276,31 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 	return err
 }
 
-// reconcileDelete removes the Works, then lets the binding go.
-func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding) error {
+// reconcileDelete removes the Works, then lets the binding go. Waiting for
+// them is no error: each Work's deletion wakes the binding (a Work on an
+// unreachable member waits for it), and the requeue is a backstop.
+func (r *Reconciler) reconcileDelete(ctx context.Context, b workv1alpha2.Binding) (ctrl.Result, error) {
 	works, err := bindingworks.List(ctx, r.Client, b)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	for i := range works {
 		if works[i].DeletionTimestamp.IsZero() {
 			if err := r.Client.Delete(ctx, &works[i]); client.IgnoreNotFound(err) != nil {
-				return err
+				return ctrl.Result{}, err
 			}
 		}
 	}
 	if len(works) > 0 {
-		return fmt.Errorf("waiting for %d Works of %s to be deleted", len(works), client.ObjectKeyFromObject(b))
+		ctrl.LoggerFrom(ctx).V(2).Info("Waiting for Works to be deleted", "works", len(works))
+		return ctrl.Result{RequeueAfter: worksDeletedRecheck}, nil
 	}
 	if controllerutil.RemoveFinalizer(b, Finalizer) {
-		return patch.Merge(ctx, r.Client, b, map[string]any{"metadata": map[string]any{"finalizers": b.GetFinalizers()}})
+		return ctrl.Result{}, patch.Merge(ctx, r.Client, b, map[string]any{"metadata": map[string]any{"finalizers": b.GetFinalizers()}})
 	}
-	return nil
+	return ctrl.Result{}, nil
 }
+
+// worksDeletedRecheck is how often a binding being deleted looks at its
+// Works again, should a deletion event be missed.
+const worksDeletedRecheck = 10 * time.Second

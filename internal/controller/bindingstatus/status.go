@@ -84,7 +84,10 @@ func (r *Reconciler) updateBindingStatus(ctx context.Context, b workv1alpha2.Bin
 	status.AggregatedStatus = items
 	cond := metav1.Condition{Type: workv1alpha2.ConditionFullyApplied, Status: metav1.ConditionTrue, Reason: workv1alpha2.BindingReasonFullyAppliedSuccess,
 		Message: fmt.Sprintf("applied to all %d clusters", len(spec.Clusters)), ObservedGeneration: b.GetGeneration()}
-	if applied < len(spec.Clusters) || len(spec.Clusters) == 0 {
+	switch {
+	case len(spec.Clusters) == 0:
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, workv1alpha2.BindingReasonAwaitingSchedule, awaitingSchedule(status)
+	case applied < len(spec.Clusters):
 		cond.Status, cond.Reason = metav1.ConditionFalse, workv1alpha2.BindingReasonFullyAppliedFailed
 		cond.Message = fmt.Sprintf("applied to %d of %d clusters", applied, len(spec.Clusters))
 	}
@@ -129,4 +132,14 @@ func ownedStatus(s *workv1alpha2.ResourceBindingStatus) bindingStatus {
 func current(w *workv1alpha1.Work) bool {
 	c := apimeta.FindStatusCondition(w.Status.Conditions, workv1alpha1.ConditionApplied)
 	return c != nil && c.ObservedGeneration == w.Generation
+}
+
+// awaitingSchedule says why a binding has no cluster to apply to, from its
+// Scheduled condition.
+func awaitingSchedule(status *workv1alpha2.ResourceBindingStatus) string {
+	sc := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionScheduled)
+	if sc == nil || sc.Status == metav1.ConditionTrue || sc.Message == "" {
+		return "waiting for a schedule: no cluster is chosen yet"
+	}
+	return fmt.Sprintf("waiting for a schedule: %s: %s", sc.Reason, sc.Message)
 }

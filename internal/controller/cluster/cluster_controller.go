@@ -38,6 +38,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/message"
 )
@@ -94,7 +95,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// requeue drives probing.
 		For(&karmadaclusterv1alpha1.Cluster{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}))).
 		WithOptions(controller.Options{MaxConcurrentReconciles: 8}).
-		Complete(r)
+		Complete(retry.OnConflict(r))
 }
 
 // +kubebuilder:rbac:groups=cluster.karmada.io,resources=clusters;clusters/status,verbs=get;list;watch;update;patch

@@ -52,6 +52,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/patch"
 )
@@ -130,7 +131,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	for kind, obj := range dependencyKinds {
 		b = b.Watches(obj, handler.EnqueueRequestsFromMapFunc(r.dependentsOf(kind)), builder.OnlyMetadata)
 	}
-	return b.Complete(r)
+	return b.Complete(retry.OnConflict(r))
 }
 
 // bindingRequests maps a binding to itself (it may depend on others) and

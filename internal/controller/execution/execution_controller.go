@@ -45,6 +45,7 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/membercluster"
 )
 
@@ -120,7 +121,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.worksOfCluster), builder.WithPredicates(readinessChanged())).
 		WatchesRawSource(memberEvents).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.MaxConcurrentReconciles}).
-		Complete(r)
+		Complete(retry.OnConflict(r))
 }
 
 // +kubebuilder:rbac:groups=work.karmada.io,resources=works,verbs=get;list;watch;update;patch

@@ -20,9 +20,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -39,9 +43,26 @@ type applyResult struct {
 	// invalid counts the failures of manifests that cannot be decoded;
 	// only a new spec helps them.
 	invalid int
+	// unreachable counts the failures of a member that did not answer
+	// (down, not yet marked not ready): waiting, not an error.
+	unreachable int
 	// watched is false when some applied objects have no listed informer,
 	// so drift would go unnoticed without polling.
 	watched bool
+}
+
+// unreachableRetry is how soon a Work whose member did not answer is
+// applied again, until the member is marked not ready (then
+// Options.NotReadyRetry) or answers.
+const unreachableRetry = time.Second
+
+// unreachable reports an error of a member that did not answer, as opposed
+// to one that refused the object.
+func unreachable(err error) bool {
+	var netErr net.Error
+	return utilnet.IsConnectionRefused(err) || utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err) ||
+		errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) ||
+		apierrors.IsServiceUnavailable(err) || apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err)
 }
 
 // applyWork applies every manifest, prunes objects of manifests that were
@@ -81,6 +102,9 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 		switch {
 		case o.err != nil:
 			res.failures = append(res.failures, errorText(t.id, o.err))
+			if unreachable(o.err) {
+				res.unreachable++
+			}
 		case o.conflict != "":
 			res.conflicts = append(res.conflicts, o.conflict)
 		default:
@@ -109,6 +133,10 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 	switch {
 	case len(res.failures) > 0 && res.invalid == len(res.failures):
 		return ctrl.Result{}, reconcile.TerminalError(errors.New(res.failures[0]))
+	case len(res.failures) > 0 && res.unreachable == len(res.failures):
+		// The member's readiness flip wakes the Work too.
+		ctrl.LoggerFrom(ctx).V(2).Info("Member unreachable, retrying", "cluster", s.cluster, "failures", len(res.failures), "first", res.failures[0])
+		return ctrl.Result{RequeueAfter: unreachableRetry}, nil
 	case len(res.failures) > 0:
 		return ctrl.Result{}, fmt.Errorf("%d manifest(s) not applied, first: %s", len(res.failures), res.failures[0])
 	case len(res.conflicts) > 0:

@@ -37,6 +37,7 @@ import (
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/internal/controller/retry"
 )
 
 // Reconciler maintains one Fleet's status.
@@ -59,7 +60,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&fleetv1alpha1.Fleet{}).
 		Watches(&clusterv1alpha1.AttachedCluster{}, handler.EnqueueRequestsFromMapFunc(r.fleetsListing)).
 		Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.fleetsListing)).
-		Complete(r)
+		Complete(retry.OnConflict(r))
 }
 
 // +kubebuilder:rbac:groups=fleet.kurator.dev,resources=fleets;fleets/status,verbs=get;list;watch;update;patch

@@ -79,6 +79,15 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 				return ctrl.Result{}, err
 			}
 			r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
+			_, handingOver := extraAnnotations[workv1alpha2.FailbackFromAnnotation]
+			switch {
+			case handingOver && extraAnnotations[workv1alpha2.HandoverReasonAnnotation] == workv1alpha2.HandoverRebalance:
+				r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Rebalance", "Schedule", "Rebalancing to %s%s; the clusters giving replicas up keep them until it is healthy",
+					describe(clusters), termOf(res))
+			case handingOver:
+				r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Failback", "Schedule", "Failing back to %s%s; the clusters giving replicas back keep them until it is healthy",
+					describe(clusters), termOf(res))
+			}
 			ctrl.LoggerFrom(ctx).V(2).Info("Decision written", "clusters", describe(clusters), "evicted", evicted, "generation", b.GetGeneration())
 		}
 		if w.Requirements != nil && schedErr == nil {
@@ -142,7 +151,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 	sameDecision := schedErr == nil && res.AffinityName == previousAffinity && (r.decided.decided(key, b.GetGeneration()) ||
 		(wasOK && status.SchedulerObservedGeneration == b.GetGeneration()))
 	if sameDecision {
-		r.decided.record(key, b.GetGeneration())
+		r.decided.recordTerm(key, b.GetGeneration(), res.AffinityName)
 		return ctrl.Result{}, nil
 	}
 	status.SchedulerObservedGeneration = b.GetGeneration()
@@ -158,7 +167,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 		}
 	}
 	if schedErr == nil {
-		r.decided.record(key, b.GetGeneration())
+		r.decided.recordTerm(key, b.GetGeneration(), res.AffinityName)
 	} else {
 		r.decided.forget(key)
 	}
@@ -169,4 +178,12 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 		r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, cond.Reason, "Schedule", "%s", cond.Message)
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// termOf names the affinity term of a decision, for messages.
+func termOf(res *scheduler.Result) string {
+	if res == nil || res.AffinityName == "" {
+		return ""
+	}
+	return " (term " + res.AffinityName + ")"
 }

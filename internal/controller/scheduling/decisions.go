@@ -23,10 +23,14 @@ import "sync"
 // generation and wakes the scheduler again, and that reconcile may read the
 // binding from a cache that has the spec write but not yet the status
 // write; without this it would decide again and write the same decision's
-// status twice. The zero value is ready to use.
+// status twice. It also remembers the clusterAffinities term of that
+// decision: scheduling starts from it, and a stale status naming the term
+// before a failback must not send the workload back. The zero value is
+// ready to use.
 type decisions struct {
 	mu         sync.Mutex
 	generation map[string]int64
+	term       map[string]string
 }
 
 func (d *decisions) record(key string, generation int64) {
@@ -36,6 +40,31 @@ func (d *decisions) record(key string, generation int64) {
 		d.generation = map[string]int64{}
 	}
 	d.generation[key] = generation
+}
+
+// recordTerm records a successful decision and the affinity term it was
+// made with.
+func (d *decisions) recordTerm(key string, generation int64, term string) {
+	d.record(key, generation)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.term == nil {
+		d.term = map[string]string{}
+	}
+	d.term[key] = term
+}
+
+// observedTerm returns the affinity term of the decision written for this
+// generation of the binding, if this process wrote it.
+func (d *decisions) observedTerm(key string, generation int64) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, ok := d.generation[key]
+	if !ok || g != generation {
+		return "", false
+	}
+	t, ok := d.term[key]
+	return t, ok
 }
 
 // decided reports whether a successful decision was written for this
@@ -51,4 +80,5 @@ func (d *decisions) forget(key string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.generation, key)
+	delete(d.term, key)
 }

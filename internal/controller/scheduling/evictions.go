@@ -153,9 +153,11 @@ func (r *Reconciler) finishEvictions(ctx context.Context, b workv1alpha2.Binding
 	// a task or a decision this controller already changed.
 	before := b.DeepCopyObject().(workv1alpha2.Binding)
 	spec.GracefulEvictionTasks = keep
+	rebalance := b.GetAnnotations()[workv1alpha2.HandoverReasonAnnotation] == workv1alpha2.HandoverRebalance
 	if failbackDone {
 		annotations := b.GetAnnotations()
 		delete(annotations, workv1alpha2.FailbackFromAnnotation)
+		delete(annotations, workv1alpha2.HandoverReasonAnnotation)
 		b.SetAnnotations(annotations)
 	}
 	if err := r.Client.Patch(ctx, b, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
@@ -172,7 +174,10 @@ func (r *Reconciler) finishEvictions(ctx context.Context, b workv1alpha2.Binding
 		r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "EvictionDone", "Purge",
 			"Removing the copy on %s evicted %s ago (%s): %s", t.FromCluster, age(t, now), t.Reason, why)
 	}
-	if failbackDone {
+	switch {
+	case failbackDone && rebalance:
+		r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "RebalanceDone", "Rebalance", "The new placement is healthy; the clusters that gave replicas up scale down")
+	case failbackDone:
 		r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "FailbackDone", "Failback", "The new placement is healthy; the clusters that gave replicas back scale down")
 	}
 	return true, next, nil

@@ -15,7 +15,7 @@ limitations under the License.
 */
 // Package scheduling runs the scheduler for ResourceBindings and
 // ClusterResourceBindings: it decides when a binding needs a new decision
-// (Karmada's rules, plus failback to preferred affinity terms), builds the
+// (Karmada's rules, plus the failback a policy opts into), builds the
 // snapshot, and writes spec.clusters with the Scheduled condition and the
 // explanation.
 package scheduling
@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -44,8 +43,8 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/membercluster"
-	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 	"kurator.dev/kurator/internal/scheduler/framework"
@@ -108,7 +107,7 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 			WithOptions(controller.Options{MaxConcurrentReconciles: 96}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(r.evictingBindingOfWork)).
-			Complete(r); err != nil {
+			Complete(retry.OnConflict(r)); err != nil {
 			return err
 		}
 	}
@@ -152,19 +151,28 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	waitFor := shortest(shortest(tolerationLeft, unhealthyLeft), purgeLeft)
 	snap := &framework.Snapshot{Clusters: withReservations(withoutEvicted(infos, spec), r.reserved.others(req.String()))}
 	var extra map[string]string
-	w := propagation.Workload(b)
+	w := r.workload(b)
 	descheduled := withoutUnschedulable(w, b)
 	decided := r.decided.decided(req.String(), b.GetGeneration())
-	if !evicted && !descheduled && !needsScheduling(b, string(placementJSON), infos, decided) {
+	if !evicted && !descheduled && !decisionStale(b, string(placementJSON), infos, decided) {
+		// The decision in force stands: the only move left is a failback
+		// the policy opted into, and re-running the kinds Karmada always
+		// re-runs.
 		fb, wait := r.failback(ctx, b, snap)
-		if fb == nil {
+		switch {
+		case fb != nil:
+			w, extra = fb.workload, fb.annotations
+		case !rerunAlways(b):
 			return ctrl.Result{RequeueAfter: shortest(waitFor, wait)}, nil
+		default:
+			waitFor = shortest(waitFor, wait)
 		}
-		w, extra = fb.workload, fb.annotations
-		r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Failback", "Schedule", "Failing back to %s", describe(fb.clusters))
 	}
 	log.V(4).Info("Scheduling", "replicas", w.Replicas, "evicted", evicted, "descheduled", descheduled, "failback", extra != nil)
 	res, schedErr := r.Scheduler.Schedule(ctx, snap, w)
+	if extra == nil && w.Fresh && !evicted && schedErr == nil {
+		extra = rebalanceHandover(b, res)
+	}
 	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted, extra)
 	if err == nil {
 		result.RequeueAfter = shortest(result.RequeueAfter, waitFor)
@@ -172,13 +180,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	return result, err
 }
 
-// needsScheduling applies Karmada's triggers: a new placement, changed
-// replicas, a requested rebalance, kinds that are always re-run (duplicated
-// and replica-less ones, and ordered affinity terms so they can fail back),
-// a target cluster going away, or a previous failure. decided says this
-// generation was already decided here, whatever the (possibly stale) status
-// read says.
-func needsScheduling(b workv1alpha2.Binding, placementJSON string, infos []*framework.ClusterInfo, decided bool) bool {
+// decisionStale applies Karmada's triggers for a new decision: a new
+// placement, changed replicas, a requested rebalance, a target cluster going
+// away, or a previous failure. decided says this generation was already
+// decided here, whatever the (possibly stale) status read says.
+func decisionStale(b workv1alpha2.Binding, placementJSON string, infos []*framework.ClusterInfo, decided bool) bool {
 	spec, status := b.BindingSpec(), b.BindingStatus()
 	if b.GetAnnotations()[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
 		return true
@@ -191,15 +197,11 @@ func needsScheduling(b workv1alpha2.Binding, placementJSON string, infos []*fram
 			return true
 		}
 	}
-	duplicated := spec.Placement.ReplicaSchedulingType() == policyv1alpha1.ReplicaSchedulingTypeDuplicated
-	if spec.Replicas == 0 || duplicated || len(spec.Placement.ClusterAffinities) > 0 {
-		return true
-	}
 	var sum int32
 	for _, t := range spec.Clusters {
 		sum += t.Replicas
 	}
-	if sum != spec.Replicas {
+	if !rerunAlways(b) && sum != spec.Replicas {
 		return true
 	}
 	exists := make(map[string]bool, len(infos))
@@ -212,6 +214,14 @@ func needsScheduling(b workv1alpha2.Binding, placementJSON string, infos []*fram
 		}
 	}
 	return false
+}
+
+// rerunAlways reports the kinds Karmada re-runs on every requeue, so new
+// matching clusters pick them up: duplicated and replica-less ones. As in
+// Karmada, a re-run starts from the observed affinity term.
+func rerunAlways(b workv1alpha2.Binding) bool {
+	spec := b.BindingSpec()
+	return spec.Replicas == 0 || spec.Placement.ReplicaSchedulingType() == policyv1alpha1.ReplicaSchedulingTypeDuplicated
 }
 
 func withReservations(infos []*framework.ClusterInfo, reserved map[string][]estimator.Reservation) []*framework.ClusterInfo {

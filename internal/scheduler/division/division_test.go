@@ -213,3 +213,17 @@ func TestWebsterIsMonotonic(t *testing.T) {
 		prev = cur
 	}
 }
+
+func TestInsufficientErrorReadsInTheSingular(t *testing.T) {
+	for _, tc := range []struct {
+		err  InsufficientError
+		want string
+	}{
+		{InsufficientError{Needed: 1, Available: 0}, "clusters have room for 0 more replicas, 1 is needed"},
+		{InsufficientError{Needed: 3, Available: 1}, "clusters have room for 1 more replica, 3 are needed"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+}

@@ -75,7 +75,15 @@ type InsufficientError struct {
 }
 
 func (e *InsufficientError) Error() string {
-	return fmt.Sprintf("clusters have room for %d more replicas, %d are needed", e.Available, e.Needed)
+	more := "more replicas"
+	if e.Available == 1 {
+		more = "more replica"
+	}
+	needed := "are needed"
+	if e.Needed == 1 {
+		needed = "is needed"
+	}
+	return fmt.Sprintf("clusters have room for %d %s, %d %s", e.Available, more, e.Needed, needed)
 }
 
 // Static divides replicas by fixed weights, from scratch: clusters with

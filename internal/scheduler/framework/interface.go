@@ -94,8 +94,13 @@ type Workload struct {
 	Placement    *policyv1alpha1.Placement
 	// Previous is the decision in force, if any.
 	Previous []TargetCluster
-	// Fresh asks for a rebalance from scratch instead of a steady change.
+	// Fresh asks for a rebalance from scratch instead of a steady change;
+	// with ordered clusterAffinities it also starts from the first term.
 	Fresh bool
+	// ObservedAffinity is the clusterAffinities term the decision in force
+	// was made with (status.schedulerObservingAffinityName): as in Karmada,
+	// scheduling starts from it and earlier terms are not tried again.
+	ObservedAffinity string
 
 	previous map[string]previousTarget
 }

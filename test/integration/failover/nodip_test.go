@@ -33,6 +33,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
 // readySample is one look, at about the same moment, at a Deployment's
@@ -109,8 +110,8 @@ func sampleReady(t *testing.T, ns, name string, members []string) (stop func() [
 	}
 }
 
-// Draining a member moves its replicas without the control plane's status
-// dipping: the leaving copies keep serving until the new ones are Ready, and
+// Draining a member, then rebalancing back onto it, moves replicas without
+// the control plane's status dipping: the leaving copies keep serving until the new ones are Ready, and
 // the aggregated status counts them meanwhile, so readyReplicas stays at the
 // full count and kubectl rollout status stays satisfied throughout.
 func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
@@ -143,8 +144,15 @@ func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
 	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 
 	stop := sampleReady(t, ns.Name, "steady", all)
-	t.Cleanup(func() { kurator(t, "uncordon", "cluster-shanghai") })
-	code, out := kurator(t, "drain", "cluster-shanghai", "--wait", "--timeout", "90s")
+	uncordoned := false
+	defer func() {
+		if !uncordoned {
+			kurator(t, "uncordon", "cluster-shanghai")
+		}
+	}()
+	// Not --wait: workloads of earlier tests that only shanghai may run
+	// stay there.
+	code, out := kurator(t, "drain", "cluster-shanghai")
 	g.Expect(code).To(Equal(0), out)
 	g.Eventually(func(g Gomega) {
 		got, _ := decision(g, ns.Name, "steady-deployment")
@@ -152,13 +160,40 @@ func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
 		_, err := member(g, "cluster-shanghai", ns.Name, "steady")
 		g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "copy still in shanghai: %v", err)
 	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
-	samples := stop()
+	expectNoDip(t, g, "drain", stop(), six)
 
-	g.Expect(len(samples)).To(BeNumerically(">", 5), "the move was sampled")
+	// Uncordoned and rebalanced: replicas move back to shanghai, the
+	// clusters giving them up keeping theirs until it runs them.
+	code, out = kurator(t, "uncordon", "cluster-shanghai")
+	g.Expect(code).To(Equal(0), out)
+	uncordoned = true
+	stop = sampleReady(t, ns.Name, "steady", all)
+	// Rescheduling is recorded to the second; let the last decision's
+	// second pass so the request is newer than it.
+	g.Eventually(func(g Gomega) {
+		code, out := kurator(t, "rebalance", "-n", ns.Name, "deployment/steady")
+		g.Expect(code).To(Equal(0), out)
+		got, rb := decision(g, ns.Name, "steady-deployment")
+		g.Expect(got).To(HaveKeyWithValue("cluster-shanghai", int32(2)))
+		g.Expect(rb.Annotations).NotTo(HaveKey(workv1alpha2.FailbackFromAnnotation))
+		g.Expect(readyIn(g, "cluster-shanghai", ns.Name, "steady")).To(Equal(int32(2)))
+	}).WithTimeout(60 * time.Second).WithPolling(time.Second).Should(Succeed())
+	expectNoDip(t, g, "rebalance", stop(), six)
+	var events corev1.EventList
+	g.Expect(fleet.ControlPlane.List(ctx, &events, client.InNamespace(ns.Name))).To(Succeed())
+	g.Expect(events.Items).To(ContainElement(HaveField("Reason", "RebalanceDone")))
+}
+
+// expectNoDip checks the samples of a move: the members never ran fewer
+// than want Ready replicas (the move itself was graceful), and the control
+// plane read want and rolled out in every sample.
+func expectNoDip(t *testing.T, g Gomega, move string, samples []readySample, want int32) {
+	t.Helper()
+	g.Expect(len(samples)).To(BeNumerically(">", 5), "the %s was sampled", move)
 	for _, s := range samples {
-		g.Expect(s.members).To(BeNumerically(">=", six), "at %s the members ran %d Ready replicas: the drain itself dipped", s.at, s.members)
-		g.Expect(s.controlPlane).To(Equal(six), "at %s the control plane read %d Ready replicas while the members had %d", s.at, s.controlPlane, s.members)
-		g.Expect(s.rolledOut).To(BeTrue(), "at %s kubectl rollout status read: %s", s.at, s.rollout)
+		g.Expect(s.members).To(BeNumerically(">=", want), "%s: at %s the members ran %d Ready replicas: the move itself dipped", move, s.at, s.members)
+		g.Expect(s.controlPlane).To(Equal(want), "%s: at %s the control plane read %d Ready replicas while the members had %d", move, s.at, s.controlPlane, s.members)
+		g.Expect(s.rolledOut).To(BeTrue(), "%s: at %s kubectl rollout status read: %s", move, s.at, s.rollout)
 	}
-	t.Logf("%d samples over %s: the control plane read 6/6 and rolled out in each", len(samples), samples[len(samples)-1].at.Round(100*time.Millisecond))
+	t.Logf("%s: %d samples over %s, the control plane read %d/%d and rolled out in each", move, len(samples), samples[len(samples)-1].at.Round(100*time.Millisecond), want, want)
 }
