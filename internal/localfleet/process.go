@@ -65,6 +65,15 @@ func (p process) running() (int, bool) {
 	return pid, true
 }
 
+// exited reports whether the process is gone, or a zombie: only then are
+// its files, and so its listening ports, closed. running is no test of that:
+// an exiting process's cmdline empties (its memory goes) before its files
+// are closed, and a member started again at once found its etcd port taken.
+func exited(pid int) bool {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	return err != nil || isZombie(string(stat))
+}
+
 func isZombie(stat string) bool {
 	// /proc/PID/stat: "pid (comm) S ..."; comm may contain spaces.
 	i := strings.LastIndexByte(stat, ')')
@@ -123,7 +132,7 @@ func (p process) stop(grace time.Duration) error {
 	}
 	deadline := time.Now().Add(grace)
 	for time.Now().Before(deadline) {
-		if _, alive := p.running(); !alive {
+		if exited(pid) {
 			_ = os.Remove(p.PIDFile)
 			return nil
 		}
@@ -131,7 +140,7 @@ func (p process) stop(grace time.Duration) error {
 	}
 	_ = syscall.Kill(pid, syscall.SIGKILL)
 	for range 50 {
-		if _, alive := p.running(); !alive {
+		if exited(pid) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

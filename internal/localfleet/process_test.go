@@ -17,6 +17,7 @@ package localfleet
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -24,6 +25,15 @@ import (
 	. "github.com/onsi/gomega"
 	"k8s.io/utils/ptr"
 )
+
+// A live process has not exited; one that is gone has.
+func TestExited(t *testing.T) {
+	g := NewWithT(t)
+	g.Expect(exited(os.Getpid())).To(BeFalse())
+	cmd := exec.Command("true")
+	g.Expect(cmd.Run()).To(Succeed())
+	g.Expect(exited(cmd.Process.Pid)).To(BeTrue())
+}
 
 func TestIsZombie(t *testing.T) {
 	cases := map[string]struct {

@@ -44,8 +44,9 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 		// Nothing to aggregate: the members' reports need not be read.
 		return nil
 	}
-	members := collect(b, tpl, works)
-	if propagation.AwaitingReplacement(b) {
+	moving := propagation.AwaitingReplacement(b)
+	members := collect(b, tpl, works, moving)
+	if moving {
 		members = append(members, r.leaving(ctx, b, tpl, works)...)
 	}
 	status, err := in.AggregateStatus(tpl, members, r.Clock.Now())
@@ -91,17 +92,28 @@ func statusPatch(stored, aggregated any) ([]byte, error) {
 }
 
 // collect reads what each target cluster reports: its Work's manifest
-// status when the Work's status describes its current spec.
-func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []workv1alpha1.Work) []interpreter.MemberStatus {
+// status when the Work's status describes its current spec. During a move
+// (moving) a Work just rewritten for the new decision (more replicas) still
+// counts with its last report, unhealthy and not current: its Pods did not
+// go away, and leaving them out would lower the fleet's ready count until
+// the member reports again.
+func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []workv1alpha1.Work, moving bool) []interpreter.MemberStatus {
 	byNS := bindingworks.ByNamespace(works)
 	gen := generationOf(tpl)
 	out := make([]interpreter.MemberStatus, 0, len(b.BindingSpec().Clusters))
 	for _, t := range b.BindingSpec().Clusters {
 		member := interpreter.MemberStatus{Cluster: t.Name, Assigned: int64(t.Replicas)}
 		w := byNS[workv1alpha1.ExecutionNamespace(t.Name)]
-		if w != nil && current(w) && len(w.Status.ManifestStatuses) > 0 && w.Status.ManifestStatuses[0].Status != nil {
-			ms := w.Status.ManifestStatuses[0]
+		if w == nil || len(w.Status.ManifestStatuses) == 0 || w.Status.ManifestStatuses[0].Status == nil {
+			out = append(out, member)
+			continue
+		}
+		ms := w.Status.ManifestStatuses[0]
+		switch {
+		case current(w):
 			member.Status, member.Health, member.Current = ms.Status, ms.Health, sentGeneration(w) == gen
+		case moving:
+			member.Status, member.Health = ms.Status, workv1alpha1.ResourceUnhealthy
 		}
 		out = append(out, member)
 	}

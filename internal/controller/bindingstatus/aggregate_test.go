@@ -18,7 +18,36 @@ package bindingstatus
 
 import (
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
+
+// A Work rewritten for a move (more replicas) has not reported on its new
+// spec yet: during the move its last report still counts, so the fleet's
+// ready count does not drop; otherwise it counts as silent.
+func TestCollectDuringAMove(t *testing.T) {
+	rb := &workv1alpha2.ResourceBinding{Spec: workv1alpha2.ResourceBindingSpec{Clusters: []workv1alpha2.TargetCluster{{Name: "hz", Replicas: 3}}}}
+	tpl := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web", "generation": int64(1)}}}
+	work := workv1alpha1.Work{
+		ObjectMeta: metav1.ObjectMeta{Namespace: workv1alpha1.ExecutionNamespace("hz"), Generation: 2},
+		Status: workv1alpha1.WorkStatus{
+			Conditions:       []metav1.Condition{{Type: workv1alpha1.ConditionApplied, Status: metav1.ConditionTrue, ObservedGeneration: 1}},
+			ManifestStatuses: []workv1alpha1.ManifestStatus{{Status: &runtime.RawExtension{Raw: []byte(`{"readyReplicas":2}`)}, Health: workv1alpha1.ResourceHealthy}},
+		},
+	}
+	if got := collect(rb, tpl, []workv1alpha1.Work{work}, false)[0]; got.Status != nil {
+		t.Fatalf("outside a move a report on an older spec must not count: %+v", got)
+	}
+	got := collect(rb, tpl, []workv1alpha1.Work{work}, true)[0]
+	if got.Status == nil || got.Health != workv1alpha1.ResourceUnhealthy || got.Current {
+		t.Fatalf("during a move the last report counts, unhealthy and not current: %+v", got)
+	}
+}
 
 func TestStatusPatchRemovesWhatTheAggregationDropped(t *testing.T) {
 	stored := map[string]any{"lastScheduleTime": "2026-12-07T11:00:00Z", "active": []any{map[string]any{"name": "report-1"}},

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -159,6 +160,11 @@ func TestOrderedAffinitiesStayOnBackupUnlessFailbackOptedIn(t *testing.T) {
 		g.Expect(rb.Status.SchedulerObservedAffinityName).To(Equal("backup"))
 		g.Expect(copyAbsent(g, "cluster-hangzhou", ns.Name, "back") && copyAbsent(g, "cluster-shanghai", ns.Name, "back")).To(BeFalse(),
 			"no member has a copy of the workload failing back")
+		// The control plane never reads fewer than the 3 Ready replicas the
+		// members run while the workload returns.
+		tpl := &appsv1.Deployment{}
+		g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKey{Namespace: ns.Name, Name: "back"}, tpl)).To(Succeed())
+		g.Expect(tpl.Status.ReadyReplicas).To(Equal(int32(3)), "the control plane's Ready count dipped during the failback")
 		got, rb = decision(g, ns.Name, "back-deployment")
 		if equalDecision(got, onPrimary) && returnedAt.IsZero() {
 			// The sample's time, not the status's lastScheduledTime: the
