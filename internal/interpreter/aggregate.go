@@ -17,10 +17,10 @@ limitations under the License.
 package interpreter
 
 import (
-	"encoding/json"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
@@ -45,10 +45,7 @@ func summed(tpl *unstructured.Unstructured, members []MemberStatus, fields []str
 	if len(members) == 0 {
 		return nil, nil, false
 	}
-	status, _, _ = unstructured.NestedMap(tpl.Object, "status")
-	if status == nil {
-		status = map[string]any{}
-	}
+	status = ownStatus(tpl)
 	allCurrent = true
 	for _, m := range members {
 		report, ok := m.report()
@@ -66,23 +63,40 @@ func summed(tpl *unstructured.Unstructured, members []MemberStatus, fields []str
 		}
 		status[f] = sum
 	}
-	if allCurrent {
-		status["observedGeneration"] = tpl.GetGeneration()
-	} else if _, ok := status["observedGeneration"]; !ok {
-		// Not observed yet, as a cluster's controller would say: readers
-		// that skip a missing field must not take the object as settled.
-		status["observedGeneration"] = int64(0)
-	}
+	observe(status, tpl, allCurrent)
 	return status, reports, allCurrent
 }
 
+// ownStatus is a copy of the template's status, to aggregate into.
+func ownStatus(tpl *unstructured.Unstructured) map[string]any {
+	status, _, _ := unstructured.NestedMap(tpl.Object, "status")
+	if status == nil {
+		status = map[string]any{}
+	}
+	return status
+}
+
+// observe moves observedGeneration to the template's generation when the
+// fleet has observed it, and otherwise leaves it, or sets it to 0 when it
+// has none: not observed yet, as a cluster's controller would say, so that
+// readers that skip a missing field do not take the object as settled.
+func observe(status map[string]any, tpl *unstructured.Unstructured, observed bool) {
+	if observed {
+		status["observedGeneration"] = tpl.GetGeneration()
+	} else if _, ok := status["observedGeneration"]; !ok {
+		status["observedGeneration"] = int64(0)
+	}
+}
+
 // report decodes the member's status; false when it reported none usable.
+// Whole numbers decode as int64, as the API's clients read them, so that
+// fields copied from a report compare equal to what the template stores.
 func (m MemberStatus) report() (map[string]any, bool) {
 	if m.Status == nil {
 		return nil, false
 	}
 	var status map[string]any
-	if err := json.Unmarshal(m.Status.Raw, &status); err != nil {
+	if err := utiljson.Unmarshal(m.Status.Raw, &status); err != nil {
 		return nil, false
 	}
 	return status, true

@@ -54,10 +54,7 @@ func aggregateConventional(tpl *unstructured.Unstructured, members []MemberStatu
 	if !conventional {
 		return nil, nil
 	}
-	status, _, _ := unstructured.NestedMap(tpl.Object, "status")
-	if status == nil {
-		status = map[string]any{}
-	}
+	status := ownStatus(tpl)
 	var notReady, reconciling, stalled []string
 	observed := true
 	for i, m := range members {
@@ -89,11 +86,7 @@ func aggregateConventional(tpl *unstructured.Unstructured, members []MemberStatu
 		conds = append(conds, condition{"Stalled", "True", "StalledInSomeClusters", "Stalled in " + clusterList(stalled) + "."})
 	}
 	setConditions(status, conds, now)
-	if observed {
-		status["observedGeneration"] = tpl.GetGeneration()
-	} else if _, ok := status["observedGeneration"]; !ok {
-		status["observedGeneration"] = int64(0)
-	}
+	observe(status, tpl, observed)
 	return status, nil
 }
 

@@ -50,8 +50,14 @@ func TestBuiltinsHandle(t *testing.T) {
 		{Group: "apps", Version: "v1", Kind: "ReplicaSet"}: {OperationInterpretReplica, OperationReviseReplica,
 			OperationInterpretDependency, OperationAggregateStatus},
 		{Group: "apps", Version: "v1", Kind: "DaemonSet"}: {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},
-		{Group: "batch", Version: "v1", Kind: "CronJob"}:  {OperationInterpretDependency},
-		{Version: "v1", Kind: "Pod"}:                      {OperationInterpretDependency, OperationInterpretHealth},
+		{Group: "batch", Version: "v1", Kind: "CronJob"}:  {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},
+		{Version: "v1", Kind: "Pod"}:                      {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},
+		// Kinds propagated whole have their members' statuses merged.
+		{Version: "v1", Kind: "Service"}:                                       {OperationInterpretHealth, OperationAggregateStatus},
+		{Group: "networking.k8s.io", Version: "v1", Kind: "Ingress"}:           {OperationInterpretHealth, OperationAggregateStatus},
+		{Version: "v1", Kind: "PersistentVolumeClaim"}:                         {OperationInterpretHealth, OperationAggregateStatus},
+		{Group: "autoscaling", Version: "v2", Kind: "HorizontalPodAutoscaler"}: {OperationInterpretHealth, OperationAggregateStatus},
+		{Group: "policy", Version: "v1", Kind: "PodDisruptionBudget"}:          {OperationInterpretHealth, OperationAggregateStatus},
 		// Built-ins hold for every version of their group and kind.
 		{Group: "apps", Version: "v1beta2", Kind: "DaemonSet"}: {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},
 		{Version: "v1", Kind: "ConfigMap"}:                     nil,

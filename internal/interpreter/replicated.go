@@ -57,13 +57,7 @@ func replicatedStatus(tpl *unstructured.Unstructured, members []MemberStatus, c 
 		return nil, nil, false
 	}
 	view, clamp := moveView(tpl, members)
-	for _, m := range view {
-		r, ok := m.report()
-		if !ok {
-			r = nil
-		}
-		reports = append(reports, memberReport{cluster: m.Cluster, status: r, current: m.Current, health: m.Health, leaving: m.Leaving})
-	}
+	reports = memberReports(view)
 	duplicated := isDuplicated(tpl, targets)
 	for _, f := range c.progress {
 		status[f] = combine(reports, f, duplicated, true)
@@ -134,7 +128,21 @@ type condition struct {
 
 // setConditions writes merged conditions into status, keeping the times of
 // those whose status did not change, so an unchanged fleet writes nothing.
+// They carry lastUpdateTime, as a Deployment's do.
 func setConditions(status map[string]any, conds []condition, now time.Time) {
+	writeConditions(status, conds, now, true)
+}
+
+// writeConditions is setConditions for any kind: updateTime says whether
+// its conditions have a lastUpdateTime. metav1.Condition and a Pod's or an
+// HPA's have none, and the API server drops a field the kind lacks, so
+// writing one would make every aggregation differ from what is stored.
+// No conditions remove the field.
+func writeConditions(status map[string]any, conds []condition, now time.Time, updateTime bool) {
+	if len(conds) == 0 {
+		delete(status, "conditions")
+		return
+	}
 	old, _ := status["conditions"].([]any)
 	previous := map[string]map[string]any{}
 	for _, c := range old {
@@ -148,12 +156,23 @@ func setConditions(status map[string]any, conds []condition, now time.Time) {
 	out := make([]any, 0, len(conds))
 	for _, c := range conds {
 		m := map[string]any{"type": c.typ, "status": c.status, "reason": c.reason, "message": c.message,
-			"lastTransitionTime": stamp, "lastUpdateTime": stamp}
+			"lastTransitionTime": stamp}
+		if updateTime {
+			m["lastUpdateTime"] = stamp
+		}
 		if p := previous[c.typ]; p != nil {
+			// Fields the API server adds (a Pod's lastProbeTime: null)
+			// stay, or the status would never compare equal to what is
+			// stored.
+			for k, v := range p {
+				if _, set := m[k]; !set && k != "lastUpdateTime" {
+					m[k] = v
+				}
+			}
 			if p["status"] == c.status {
 				m["lastTransitionTime"] = p["lastTransitionTime"]
 			}
-			if p["status"] == c.status && p["reason"] == c.reason && p["message"] == c.message {
+			if updateTime && p["status"] == c.status && p["reason"] == c.reason && p["message"] == c.message {
 				m["lastUpdateTime"] = p["lastUpdateTime"]
 			}
 		}

@@ -88,7 +88,8 @@ func New(client kubernetes.Interface, o Options) *Simulator {
 	}
 }
 
-// Run registers the nodes and then handles pods until ctx ends.
+// Run registers the nodes and then handles pods, and gives LoadBalancer
+// Services simulated addresses (see loadBalancers), until ctx ends.
 func (s *Simulator) Run(ctx context.Context) error {
 	log := logr.FromContextOrDiscard(ctx).WithName("kubeletsim")
 	if err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
@@ -114,6 +115,11 @@ func (s *Simulator) Run(ctx context.Context) error {
 	factory.Start(ctx.Done())
 	defer factory.Shutdown()
 	defer s.queue.ShutDown()
+	go func() {
+		if err := newLoadBalancers(s.client, s.cluster).run(ctx); err != nil && ctx.Err() == nil {
+			log.Error(err, "Simulated load balancers stopped")
+		}
+	}()
 	if !cache.WaitForCacheSync(ctx.Done(), podInformer.Informer().HasSynced) {
 		return ctx.Err()
 	}

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -58,7 +59,7 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 	}
 	// Only this controller writes a template's status: a merge patch needs
 	// no lock, so the detector's label changes never make it conflict.
-	body, err := json.Marshal(map[string]any{"status": status})
+	body, err := statusPatch(tpl.Object["status"], status)
 	if err != nil {
 		return err
 	}
@@ -71,6 +72,23 @@ func (r *Reconciler) aggregateTemplateStatus(ctx context.Context, b workv1alpha2
 		return nil
 	}
 	return err
+}
+
+// statusPatch is the merge patch from the stored status to the aggregated
+// one. A field the aggregation dropped (a CronJob's finished Jobs, the
+// load-balancer addresses while a member has none, a claim's capacity once
+// it is no longer bound) is set to null, which removes it: a patch of the
+// new status alone would leave it in place.
+func statusPatch(stored, aggregated any) ([]byte, error) {
+	from, err := json.Marshal(map[string]any{"status": stored})
+	if err != nil {
+		return nil, err
+	}
+	to, err := json.Marshal(map[string]any{"status": aggregated})
+	if err != nil {
+		return nil, err
+	}
+	return jsonpatch.CreateMergePatch(from, to)
 }
 
 // collect reads what each target cluster reports: its Work's manifest

@@ -48,3 +48,26 @@ func TestCollectDuringAMove(t *testing.T) {
 		t.Fatalf("during a move the last report counts, unhealthy and not current: %+v", got)
 	}
 }
+
+func TestStatusPatchRemovesWhatTheAggregationDropped(t *testing.T) {
+	stored := map[string]any{"lastScheduleTime": "2026-12-07T11:00:00Z", "active": []any{map[string]any{"name": "report-1"}},
+		"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "198.18.1.1"}}}}
+	aggregated := map[string]any{"lastScheduleTime": "2026-12-07T12:00:00Z", "loadBalancer": map[string]any{}}
+	cases := map[string]struct {
+		stored, aggregated any
+		want               string
+	}{
+		"dropped fields become null": {stored, aggregated,
+			`{"status":{"active":null,"lastScheduleTime":"2026-12-07T12:00:00Z","loadBalancer":{"ingress":null}}}`},
+		"a template without status gets the whole status": {nil, aggregated,
+			`{"status":{"lastScheduleTime":"2026-12-07T12:00:00Z","loadBalancer":{}}}`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := statusPatch(tc.stored, tc.aggregated)
+			if err != nil || string(got) != tc.want {
+				t.Fatalf("patch %s, %v; want %s", got, err, tc.want)
+			}
+		})
+	}
+}

@@ -56,6 +56,12 @@ func TestDeploymentStatusReadsAsOneCluster(t *testing.T) {
 					Placement:         placement,
 				},
 			})).To(Succeed())
+			// The real kubectl, waiting from the start as a pipeline would.
+			out, _, err := kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=60s")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			out, _, err = kubectl("rollout", "status", "deploy/web", "-n", ns, "--timeout=60s")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			g.Expect(out).To(ContainSubstring("successfully rolled out"))
 			g.Eventually(func(g Gomega) {
 				tpl := &appsv1.Deployment{}
 				g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "web"}, tpl)).To(Succeed())
@@ -105,6 +111,11 @@ func TestStatefulSetAndDaemonSetStatusReadAsOneCluster(t *testing.T) {
 		Spec: policyv1alpha1.PropagationSpec{ResourceSelectors: []policyv1alpha1.ResourceSelector{
 			{APIVersion: "apps/v1", Kind: "StatefulSet"}, {APIVersion: "apps/v1", Kind: "DaemonSet"}}},
 	})).To(Succeed())
+	for _, ref := range []string{"statefulset/db", "daemonset/agent"} {
+		out, _, err := kubectl("rollout", "status", ref, "-n", ns, "--timeout=90s")
+		g.Expect(err).NotTo(HaveOccurred(), out)
+		g.Expect(out).To(ContainSubstring("roll"), ref)
+	}
 	for kind, obj := range map[string]client.Object{"StatefulSet": &appsv1.StatefulSet{}, "DaemonSet": &appsv1.DaemonSet{}} {
 		name := map[string]string{"StatefulSet": "db", "DaemonSet": "agent"}[kind]
 		g.Eventually(func(g Gomega) {
@@ -174,4 +185,7 @@ func TestDeploymentPastItsDeadlineInOneMemberFails(t *testing.T) {
 		g.Expect(progressing.Reason).To(Equal("ProgressDeadlineExceeded"))
 		g.Expect(progressing.Message).To(ContainSubstring("cluster-shanghai"))
 	}).WithTimeout(90 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
+	// The real 'kubectl rollout status' reports the deadline and fails.
+	out, _, err := kubectl("rollout", "status", "deploy/stuck", "-n", ns, "--timeout=30s")
+	g.Expect(err).To(MatchError(ContainSubstring("exceeded its progress deadline")), out)
 }
