@@ -166,6 +166,15 @@ func (r *Reconciler) finishEvictions(ctx context.Context, b workv1alpha2.Binding
 		}
 		return false, 0, err
 	}
+	// Ending a task or a hand-over changes the spec, not the decision: the
+	// new generation is decided as the last one was. Deciding it again would
+	// move replicas without grace as soon as a cluster came back (a
+	// drained member uncordoned), which Karmada never does for divided
+	// workloads.
+	key := client.ObjectKeyFromObject(b).String()
+	if r.decided.decided(key, before.GetGeneration()) {
+		r.decided.record(key, b.GetGeneration())
+	}
 	for _, t := range done {
 		why := "the replacement is healthy"
 		if !healthy {

@@ -179,6 +179,8 @@ func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
 		g.Expect(readyIn(g, "cluster-shanghai", ns.Name, "steady")).To(Equal(int32(2)))
 	}).WithTimeout(60 * time.Second).WithPolling(time.Second).Should(Succeed())
 	samples := stop()
+	_, rb := decision(g, ns.Name, "steady-deployment")
+	t.Logf("rebalance requested at %v, last scheduled at %v", rb.Spec.RescheduleTriggeredAt, rb.Status.LastScheduledTime)
 	var events corev1.EventList
 	g.Expect(fleet.ControlPlane.List(ctx, &events, client.InNamespace(ns.Name))).To(Succeed())
 	for _, e := range events.Items {
@@ -190,14 +192,16 @@ func TestDrainKeepsTheFleetStatusReady(t *testing.T) {
 
 // expectNoDip checks the samples of a move: the members never ran fewer
 // than want Ready replicas (the move itself was graceful), and the control
-// plane read want and rolled out in every sample.
+// plane read at least want and rolled out in every sample.
 func expectNoDip(t *testing.T, g Gomega, move string, samples []readySample, want int32) {
 	t.Helper()
 	g.Expect(len(samples)).To(BeNumerically(">", 5), "the %s was sampled", move)
 	for _, s := range samples {
 		g.Expect(s.members).To(BeNumerically(">=", want), "%s: at %s the members ran %d Ready replicas: the move itself dipped", move, s.at, s.members)
-		g.Expect(s.controlPlane).To(Equal(want), "%s: at %s the control plane read %d Ready replicas while the members had %d", move, s.at, s.controlPlane, s.members)
+		// More than want is no dip: after a hand-over the status may still
+		// count, for a moment, the replicas the members are scaling down.
+		g.Expect(s.controlPlane).To(BeNumerically(">=", want), "%s: at %s the control plane read %d Ready replicas while the members had %d", move, s.at, s.controlPlane, s.members)
 		g.Expect(s.rolledOut).To(BeTrue(), "%s: at %s kubectl rollout status read: %s", move, s.at, s.rollout)
 	}
-	t.Logf("%s: %d samples over %s, the control plane read %d/%d and rolled out in each", move, len(samples), samples[len(samples)-1].at.Round(100*time.Millisecond), want, want)
+	t.Logf("%s: %d samples over %s, the control plane read at least %d Ready and rolled out in each", move, len(samples), samples[len(samples)-1].at.Round(100*time.Millisecond), want)
 }
