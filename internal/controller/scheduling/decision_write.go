@@ -187,3 +187,29 @@ func termOf(res *scheduler.Result) string {
 	}
 	return " (term " + res.AffinityName + ")"
 }
+
+// carryDecision marks the binding's new generation as decided when only the
+// scheduler's own bookkeeping changed its spec (an ended eviction task or
+// hand-over) and the generation before was decided: the Scheduled condition
+// and schedulerObservedGeneration move to it, so the decision stands after
+// a restart too.
+func (r *Reconciler) carryDecision(ctx context.Context, b workv1alpha2.Binding, previous int64) error {
+	status := b.BindingStatus()
+	key := client.ObjectKeyFromObject(b).String()
+	c := apimeta.FindStatusCondition(status.Conditions, workv1alpha2.ConditionScheduled)
+	if c == nil || c.Status != metav1.ConditionTrue || c.ObservedGeneration != previous || status.SchedulerObservedGeneration != previous {
+		if r.decided.decided(key, previous) {
+			r.decided.record(key, b.GetGeneration())
+		}
+		return nil
+	}
+	carried := *c
+	carried.ObservedGeneration = b.GetGeneration()
+	apimeta.SetStatusCondition(&status.Conditions, carried)
+	status.SchedulerObservedGeneration = b.GetGeneration()
+	if err := patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), owned(status), "kurator-scheduler"); err != nil {
+		return err
+	}
+	r.decided.record(key, b.GetGeneration())
+	return nil
+}

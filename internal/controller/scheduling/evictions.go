@@ -171,9 +171,8 @@ func (r *Reconciler) finishEvictions(ctx context.Context, b workv1alpha2.Binding
 	// move replicas without grace as soon as a cluster came back (a
 	// drained member uncordoned), which Karmada never does for divided
 	// workloads.
-	key := client.ObjectKeyFromObject(b).String()
-	if r.decided.decided(key, before.GetGeneration()) {
-		r.decided.record(key, b.GetGeneration())
+	if err := r.carryDecision(ctx, b, before.GetGeneration()); err != nil {
+		return false, 0, err
 	}
 	for _, t := range done {
 		why := "the replacement is healthy"
