@@ -16,6 +16,7 @@ limitations under the License.
 package v1alpha2
 
 import (
+	"encoding/json"
 	"hash/fnv"
 	"strconv"
 
@@ -87,6 +88,21 @@ func TemplateVersion(template metav1.Object) string {
 // that many until the new placement is healthy everywhere; then the
 // scheduler removes the annotation.
 const FailbackFromAnnotation = "kurator.dev/failback-from"
+
+// FailbackFrom reads FailbackFromAnnotation: the clusters giving replicas
+// back and what they ran, nil when no move is under way (or the annotation
+// does not parse).
+func FailbackFrom(b metav1.Object) map[string]int32 {
+	raw, ok := b.GetAnnotations()[FailbackFromAnnotation]
+	if !ok {
+		return nil
+	}
+	var from map[string]int32
+	if err := json.Unmarshal([]byte(raw), &from); err != nil {
+		return nil
+	}
+	return from
+}
 
 // HandoverReasonAnnotation says why a binding carries FailbackFromAnnotation
 // when it is not a failback: HandoverRebalance.

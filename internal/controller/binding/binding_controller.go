@@ -183,7 +183,7 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 	}
 	// During a failback the clusters giving replicas back keep them (and a
 	// cluster leaving keeps its Work) until the new placement is healthy.
-	from := failbackFrom(b)
+	from := workv1alpha2.FailbackFrom(b)
 	for name := range from {
 		wanted[workv1alpha1.ExecutionNamespace(name)] = true
 	}

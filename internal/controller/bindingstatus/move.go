@@ -18,7 +18,6 @@ package bindingstatus
 
 import (
 	"context"
-	"encoding/json"
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -57,14 +56,9 @@ func (r *Reconciler) leaving(ctx context.Context, b workv1alpha2.Binding, tpl *u
 			names = append(names, task.FromCluster)
 		}
 	}
-	if raw, ok := b.GetAnnotations()[workv1alpha2.FailbackFromAnnotation]; ok {
-		var from map[string]int32
-		if json.Unmarshal([]byte(raw), &from) == nil {
-			for name := range from {
-				if !targets[name] {
-					names = append(names, name)
-				}
-			}
+	for name := range workv1alpha2.FailbackFrom(b) {
+		if !targets[name] {
+			names = append(names, name)
 		}
 	}
 	byNS := bindingworks.ByNamespace(works)
