@@ -45,16 +45,36 @@ const (
 // Config describes one local cluster. The launcher writes it as JSON and the
 // cluster process reads it.
 type Config struct {
-	Name           string            `json:"name"`
-	Role           Role              `json:"role"`
-	DataDir        string            `json:"dataDir"`
-	PKIDir         string            `json:"pkiDir"`
-	KubeconfigPath string            `json:"kubeconfig"`
-	APIServerPort  int               `json:"apiServerPort"`
-	EtcdClientPort int               `json:"etcdClientPort"`
-	EtcdPeerPort   int               `json:"etcdPeerPort"`
+	Name           string `json:"name"`
+	Role           Role   `json:"role"`
+	DataDir        string `json:"dataDir"`
+	PKIDir         string `json:"pkiDir"`
+	KubeconfigPath string `json:"kubeconfig"`
+	APIServerPort  int    `json:"apiServerPort"`
+	EtcdClientPort int    `json:"etcdClientPort"`
+	EtcdPeerPort   int    `json:"etcdPeerPort"`
+	// MetricsPort serves the member's simulated workload metrics in
+	// Prometheus exposition format on 127.0.0.1 (members only).
+	MetricsPort int `json:"metricsPort,omitempty"`
+	// MetricsAPIPort serves the member's metrics.k8s.io API, which its
+	// kube-apiserver aggregates (members only).
+	MetricsAPIPort int               `json:"metricsAPIPort,omitempty"`
 	Nodes          NodePool          `json:"nodes"`
+	Load           LoadModel         `json:"load,omitempty"`
 	Labels         map[string]string `json:"labels,omitempty"`
+}
+
+// LoadModel is the simulated request traffic of a member's workloads. It stands
+// in for real users: every figure derived from it is simulated.
+type LoadModel struct {
+	// DefaultRPS is the requests per second a Service receives fleet-wide when
+	// it carries no sim.kurator.dev/rps annotation.
+	DefaultRPS float64 `json:"defaultRPS,omitempty"`
+}
+
+// DefaultLoadModel is what a member gets unless its fleet file says otherwise.
+func DefaultLoadModel() LoadModel {
+	return LoadModel{DefaultRPS: 100}
 }
 
 // NodePool is the set of simulated nodes of a member cluster.
@@ -101,6 +121,14 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.Role == RoleMember {
+		for name, port := range map[string]int{"metricsPort": c.MetricsPort, "metricsAPIPort": c.MetricsAPIPort} {
+			if port <= 0 || port > 65535 {
+				return fmt.Errorf("cluster %s: %s %d out of range", c.Name, name, port)
+			}
+		}
+		if c.Load.DefaultRPS < 0 {
+			return fmt.Errorf("cluster %s: load.defaultRPS %v must not be negative", c.Name, c.Load.DefaultRPS)
+		}
 		return c.Nodes.Validate()
 	}
 	return nil

@@ -33,6 +33,11 @@ import (
 // Fields left out take the defaults (3 nodes of 4 CPU / 16Gi / 110 pods).
 const NodePoolsAnnotation = "local.kurator.dev/node-pools"
 
+// LoadAnnotation on a Fleet sets the simulated request load of every member,
+// as JSON: {"defaultRPS": 200}. Fields left out take the defaults
+// (localcluster.DefaultLoadModel).
+const LoadAnnotation = "local.kurator.dev/simulated-load"
+
 // defaultFleet is the seed's three-cluster fleet (examples/seed/01-fleet.yaml).
 //
 //go:embed default-fleet.yaml
@@ -86,6 +91,15 @@ func parseFleetSpec(raw []byte, defaults localcluster.NodePool) (*fleetSpec, err
 			return nil, fmt.Errorf("annotation %s: %w", NodePoolsAnnotation, err)
 		}
 	}
+	load := localcluster.DefaultLoadModel()
+	if v, ok := fleet.Annotations[LoadAnnotation]; ok {
+		if err := yaml.UnmarshalStrict([]byte(v), &load); err != nil {
+			return nil, fmt.Errorf("annotation %s: %w", LoadAnnotation, err)
+		}
+		if load.DefaultRPS < 0 {
+			return nil, fmt.Errorf("annotation %s: defaultRPS %v must not be negative", LoadAnnotation, load.DefaultRPS)
+		}
+	}
 	spec := &fleetSpec{Raw: raw, Fleet: fleet}
 	listed := map[string]bool{}
 	for _, c := range fleet.Spec.Clusters {
@@ -100,7 +114,7 @@ func parseFleetSpec(raw []byte, defaults localcluster.NodePool) (*fleetSpec, err
 		if err := pool.Validate(); err != nil {
 			return nil, fmt.Errorf("cluster %s: %w", c.Name, err)
 		}
-		spec.Members = append(spec.Members, localcluster.Config{Name: c.Name, Role: localcluster.RoleMember, Nodes: pool, Labels: c.Labels})
+		spec.Members = append(spec.Members, localcluster.Config{Name: c.Name, Role: localcluster.RoleMember, Nodes: pool, Load: load, Labels: c.Labels})
 	}
 	for name := range pools {
 		if !listed[name] {

@@ -47,11 +47,11 @@ func TestParseDefaultFleet(t *testing.T) {
 	g.Expect(spec.Fleet.Name).To(Equal("global-production"))
 	g.Expect(spec.Fleet.Namespace).To(Equal("kurator-system"))
 	g.Expect(spec.Members).To(Equal([]localcluster.Config{
-		{Name: "cluster-hangzhou", Role: localcluster.RoleMember, Nodes: testDefaults,
+		{Name: "cluster-hangzhou", Role: localcluster.RoleMember, Nodes: testDefaults, Load: localcluster.DefaultLoadModel(),
 			Labels: map[string]string{"region": "asia-east", "provider": "alibaba", "env": "production"}},
-		{Name: "cluster-shanghai", Role: localcluster.RoleMember, Nodes: testDefaults,
+		{Name: "cluster-shanghai", Role: localcluster.RoleMember, Nodes: testDefaults, Load: localcluster.DefaultLoadModel(),
 			Labels: map[string]string{"region": "asia-east", "provider": "huawei", "env": "production"}},
-		{Name: "cluster-frankfurt", Role: localcluster.RoleMember, Nodes: testDefaults,
+		{Name: "cluster-frankfurt", Role: localcluster.RoleMember, Nodes: testDefaults, Load: localcluster.DefaultLoadModel(),
 			Labels: map[string]string{"region": "eu-central", "provider": "aws", "env": "production"}},
 	}))
 	g.Expect(spec.Fleet.Spec.Placement).NotTo(BeNil())
@@ -67,6 +67,7 @@ func TestParseFleetSpecNodePools(t *testing.T) {
 	g := NewWithT(t)
 	raw := fleetHead + `  annotations:
     local.kurator.dev/node-pools: '{"b": {"count": 5, "memory": "64Gi"}, "c": {"cpu": "500m", "pods": 20}}'
+    local.kurator.dev/simulated-load: '{"defaultRPS": 250}'
 spec:
   clusters:
   - name: a
@@ -77,10 +78,11 @@ spec:
 	spec, err := parseFleetSpec([]byte(raw), testDefaults)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(spec.Fleet.Namespace).To(Equal(join.DefaultNamespace), "namespace defaults")
+	load := localcluster.LoadModel{DefaultRPS: 250}
 	g.Expect(spec.Members).To(Equal([]localcluster.Config{
-		{Name: "a", Role: localcluster.RoleMember, Nodes: testDefaults},
-		{Name: "b", Role: localcluster.RoleMember, Nodes: localcluster.NodePool{Count: 5, CPU: "2", Memory: "64Gi", Pods: 50}, Labels: map[string]string{"tier": "gpu"}},
-		{Name: "c", Role: localcluster.RoleMember, Nodes: localcluster.NodePool{Count: 2, CPU: "500m", Memory: "4Gi", Pods: 20}},
+		{Name: "a", Role: localcluster.RoleMember, Nodes: testDefaults, Load: load},
+		{Name: "b", Role: localcluster.RoleMember, Nodes: localcluster.NodePool{Count: 5, CPU: "2", Memory: "64Gi", Pods: 50}, Load: load, Labels: map[string]string{"tier": "gpu"}},
+		{Name: "c", Role: localcluster.RoleMember, Nodes: localcluster.NodePool{Count: 2, CPU: "500m", Memory: "4Gi", Pods: 20}, Load: load},
 	}))
 }
 
@@ -115,6 +117,14 @@ func TestParseFleetSpecErrors(t *testing.T) {
 		"annotation has an unknown field": {
 			raw:  withPools(`{"a": {"nodes": 5}}`, "a"),
 			want: []string{"annotation local.kurator.dev/node-pools", `unknown field "nodes"`},
+		},
+		"load annotation has an unknown field": {
+			raw:  fleetHead + "  annotations:\n    local.kurator.dev/simulated-load: '{\"rps\": 5}'\nspec:\n  clusters:\n  - name: a\n",
+			want: []string{"annotation local.kurator.dev/simulated-load", `unknown field "rps"`},
+		},
+		"load annotation is negative": {
+			raw:  fleetHead + "  annotations:\n    local.kurator.dev/simulated-load: '{\"defaultRPS\": -1}'\nspec:\n  clusters:\n  - name: a\n",
+			want: []string{"defaultRPS -1 must not be negative"},
 		},
 		"annotation names an unknown cluster": {
 			raw:  withPools(`{"a": {"count": 1}, "x": {"count": 1}}`, "a"),

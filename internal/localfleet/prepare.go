@@ -40,7 +40,8 @@ func (f *Fleet) prepare() (*State, error) {
 	if err := os.MkdirAll(f.layout.Dir, 0o700); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(3*(len(spec.Members)+1) + 1)
+	const perCluster = 5 // API server, etcd client and peer, metrics, metrics API
+	ports, err := freePorts(perCluster*(len(spec.Members)+1) + 1)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,11 @@ func (f *Fleet) prepare() (*State, error) {
 		c.DataDir = filepath.Join(dir, "data")
 		c.PKIDir = f.layout.pki(c.Name).Dir
 		c.KubeconfigPath = f.layout.ClusterKubeconfig(c.Name)
-		c.APIServerPort, c.EtcdClientPort, c.EtcdPeerPort = ports[3*i], ports[3*i+1], ports[3*i+2]
+		p := ports[perCluster*i:]
+		c.APIServerPort, c.EtcdClientPort, c.EtcdPeerPort = p[0], p[1], p[2]
+		if c.Role == localcluster.RoleMember {
+			c.MetricsPort, c.MetricsAPIPort = p[3], p[4]
+		}
 		s.Clusters = append(s.Clusters, c)
 	}
 	if err := os.WriteFile(f.layout.FleetFile(), spec.Raw, 0o600); err != nil {

@@ -32,7 +32,7 @@ import (
 const ControlPlaneName = "kurator"
 
 // stateVersion is bumped when the layout of the state directory changes.
-const stateVersion = 1
+const stateVersion = 2
 
 // State is what a local fleet remembers between runs: its clusters with their
 // ports, so that kubeconfigs stay valid across down/up.

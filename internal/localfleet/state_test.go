@@ -34,7 +34,7 @@ func testState() *State {
 		Version: stateVersion, FleetName: "f", FleetNamespace: "kurator-system", ControllerManagerHealth: 40000,
 		Clusters: []localcluster.Config{
 			{Name: ControlPlaneName, Role: localcluster.RoleControlPlane, APIServerPort: 40001, EtcdClientPort: 40002, EtcdPeerPort: 40003},
-			{Name: "a", Role: localcluster.RoleMember, APIServerPort: 40011, EtcdClientPort: 40012, EtcdPeerPort: 40013, Nodes: localcluster.DefaultNodePool()},
+			{Name: "a", Role: localcluster.RoleMember, APIServerPort: 40011, EtcdClientPort: 40012, EtcdPeerPort: 40013, MetricsPort: 40014, MetricsAPIPort: 40015, Nodes: localcluster.DefaultNodePool()},
 		},
 	}
 }
@@ -92,7 +92,7 @@ func TestLayoutLoadErrors(t *testing.T) {
 		},
 		"wrong version": {
 			state: func(s *State) { s.Version = 7 },
-			want:  []string{"has layout version 7, this kurator understands 1", "remove the directory"},
+			want:  []string{"has layout version 7, this kurator understands 2", "remove the directory"},
 		},
 		"no clusters": {
 			state: func(s *State) { s.Clusters = nil },
