@@ -18,6 +18,7 @@ package kubeletsim
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
@@ -36,6 +38,8 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
+
+	"kurator.dev/kurator/internal/metricsapi"
 )
 
 // Topology is copied onto the simulated nodes' well-known labels.
@@ -54,6 +58,12 @@ type Options struct {
 	// Workers is the number of pods handled in parallel.
 	Workers int
 	Clock   clock.Clock
+	// DefaultRPS is the simulated load of a Service without its own
+	// sim.kurator.dev/rps annotation (see Meter).
+	DefaultRPS float64
+	// Dynamic reads Istio's VirtualServices and DestinationRules, which route
+	// the simulated load; without it every Service is served locally.
+	Dynamic dynamic.Interface
 }
 
 // Simulator plays the kubelet for every simulated node of one cluster.
@@ -68,6 +78,8 @@ type Simulator struct {
 	nodes    map[string]bool
 	pods     corelisters.PodLister
 	queue    workqueue.TypedRateLimitingInterface[types.NamespacedName]
+	meter    *Meter
+	dynamic  dynamic.Interface
 }
 
 // New returns a simulator for the given cluster.
@@ -78,15 +90,28 @@ func New(client kubernetes.Interface, o Options) *Simulator {
 	if o.Workers <= 0 {
 		o.Workers = 8
 	}
+	nodes := nodeSet(o.Cluster, o.Pool.Count)
+	names := make([]string, 0, len(nodes))
+	for n := range nodes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
 	return &Simulator{
 		client: client, cluster: o.Cluster, pool: o.Pool, topology: o.Topology,
 		version: o.Version, workers: o.Workers, clock: o.Clock,
-		nodes: nodeSet(o.Cluster, o.Pool.Count),
+		nodes: nodes, meter: newMeter(o.Cluster, names, o.DefaultRPS, o.Clock), dynamic: o.Dynamic,
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[types.NamespacedName](),
 			workqueue.TypedRateLimitingQueueConfig[types.NamespacedName]{Name: "kubeletsim"}),
 	}
 }
+
+// Meter is the simulated load of this member's workloads: a Prometheus
+// collector of their request and container metrics.
+func (s *Simulator) Meter() *Meter { return s.meter }
+
+// Usage reports the pods' and nodes' simulated resource use.
+func (s *Simulator) Usage() metricsapi.Source { return s.meter.Usage() }
 
 // Run registers the nodes and then handles pods, and gives LoadBalancer
 // Services simulated addresses (see loadBalancers), until ctx ends.
@@ -112,7 +137,12 @@ func (s *Simulator) Run(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
+	serviceFactory := informers.NewSharedInformerFactory(s.client, 0)
+	services := serviceFactory.Core().V1().Services()
+	services.Informer() // registered before Start, so Start runs it
 	factory.Start(ctx.Done())
+	serviceFactory.Start(ctx.Done())
+	defer serviceFactory.Shutdown()
 	defer factory.Shutdown()
 	defer s.queue.ShutDown()
 	go func() {
@@ -120,12 +150,18 @@ func (s *Simulator) Run(ctx context.Context) error {
 			log.Error(err, "Simulated load balancers stopped")
 		}
 	}()
-	if !cache.WaitForCacheSync(ctx.Done(), podInformer.Informer().HasSynced) {
+	if !cache.WaitForCacheSync(ctx.Done(), podInformer.Informer().HasSynced, services.Informer().HasSynced) {
 		return ctx.Err()
 	}
 	for range s.workers {
 		go wait.UntilWithContext(ctx, s.worker, time.Second)
 	}
+	routes := &istioRoutes{}
+	if s.dynamic != nil {
+		go routes.run(ctx, s.client.Discovery(), s.dynamic)
+	}
+	s.meter.attach(log.WithName("load"), s.pods, services.Lister(), routes)
+	go wait.UntilWithContext(ctx, func(context.Context) { s.meter.Tick() }, time.Second)
 	<-ctx.Done()
 	return nil
 }

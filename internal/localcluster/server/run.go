@@ -31,6 +31,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -102,6 +103,12 @@ func runControllers(ctx context.Context, c localcluster.Config, client kubernete
 			return err
 		}
 		g.Go(func() error { return sim.Run(gctx) })
+		g.Go(func() error {
+			if err := serveWorkloadMetrics(gctx, c.MetricsPort, sim.Meter()); err != nil {
+				return fmt.Errorf("workload metrics: %w", err)
+			}
+			return nil
+		})
 	}
 	return g.Wait()
 }
@@ -119,11 +126,21 @@ func newSimulator(client kubernetes.Interface, c localcluster.Config) (*kubelets
 	if v, err := client.Discovery().ServerVersion(); err == nil {
 		version = v.GitVersion
 	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", c.KubeconfigPath)
+	if err != nil {
+		return nil, err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
 	return kubeletsim.New(client, kubeletsim.Options{
-		Cluster:  c.Name,
-		Pool:     kubeletsim.NodePool{Count: c.Nodes.Count, CPU: cpu, Memory: mem, Pods: c.Nodes.Pods},
-		Topology: kubeletsim.Topology{Region: firstLabel(c.Labels, "region", "topology.kubernetes.io/region"), Zone: firstLabel(c.Labels, "zone", "topology.kubernetes.io/zone")},
-		Version:  version,
+		Cluster:    c.Name,
+		Pool:       kubeletsim.NodePool{Count: c.Nodes.Count, CPU: cpu, Memory: mem, Pods: c.Nodes.Pods},
+		Topology:   kubeletsim.Topology{Region: firstLabel(c.Labels, "region", "topology.kubernetes.io/region"), Zone: firstLabel(c.Labels, "zone", "topology.kubernetes.io/zone")},
+		Version:    version,
+		DefaultRPS: c.Load.DefaultRPS,
+		Dynamic:    dyn,
 	}), nil
 }
 
