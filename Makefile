@@ -59,9 +59,13 @@ lint: golangci-lint ## Run golangci-lint.
 # Packages cheap enough to run again under the race detector.
 RACE_PKGS := ./internal/scheduler/... ./internal/controller/... ./internal/kubeletsim/...
 
-test: verify vet lint build ## Check generated code, vet and lint, then run every test (unit, integration against real local fleets, and a race pass).
+test: setup verify vet lint build ## Check generated code, vet and lint, then run every test (unit, integration against real local fleets, and a race pass).
 	KURATOR_BIN_DIR=$(LOCALBIN) go test -count=1 -timeout 20m ./...
 	go test -race -count=1 -timeout 10m $(RACE_PKGS)
+
+.PHONY: setup
+setup: ## Install the Debian packages the tests need (Prometheus), if missing.
+	bash hack/setup.sh
 
 ##@ Build
 

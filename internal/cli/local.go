@@ -52,9 +52,10 @@ func (l *localFlags) fleet(streams genericiooptions.IOStreams, mutate func(*loca
 func newUpCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	var (
 		local   localFlags
-		file    string
-		nodes   = localcluster.DefaultNodePool()
-		timeout time.Duration
+		file       string
+		nodes      = localcluster.DefaultNodePool()
+		timeout    time.Duration
+		prometheus bool
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -70,7 +71,7 @@ kubeconfig.`,
 				return UsageError{err}
 			}
 			f, err := local.fleet(streams, func(o *localfleet.Options) {
-				o.FleetFile, o.Nodes, o.ReadyTimeout = file, nodes, timeout
+				o.FleetFile, o.Nodes, o.ReadyTimeout, o.Prometheus = file, nodes, timeout, prometheus
 			})
 			if err != nil {
 				return err
@@ -96,6 +97,7 @@ kubeconfig.`,
 	cmd.Flags().StringVar(&nodes.Memory, "node-memory", nodes.Memory, "allocatable memory of each simulated node")
 	cmd.Flags().IntVar(&nodes.Pods, "node-pods", nodes.Pods, "pod capacity of each simulated node")
 	cmd.Flags().DurationVar(&timeout, "wait", 3*time.Minute, "how long to wait for each step")
+	cmd.Flags().BoolVar(&prometheus, "prometheus", false, "also run Prometheus (the 'prometheus' binary on PATH) scraping every member's workload metrics; needed by traffic weights that follow SLIs; kept for later runs")
 	return cmd
 }
 
@@ -167,15 +169,20 @@ func newLocalCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	for _, verb := range []string{"stop", "start"} {
 		var local localFlags
 		sub := &cobra.Command{
-			Use:   verb + " CLUSTER",
-			Short: map[string]string{"stop": "Stop a member cluster (its API server becomes unreachable)", "start": "Start a stopped member cluster"}[verb],
+			Use:   verb + " CLUSTER|prometheus",
+			Short: map[string]string{"stop": "Stop a member cluster (its API server becomes unreachable), or the fleet's Prometheus", "start": "Start a stopped member cluster, or the fleet's Prometheus"}[verb],
 			Args:  exactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				f, err := local.fleet(streams, nil)
 				if err != nil {
 					return err
 				}
-				if verb == "stop" {
+				switch {
+				case args[0] == "prometheus" && verb == "stop":
+					return f.StopPrometheus()
+				case args[0] == "prometheus":
+					return f.StartPrometheus(cmd.Context())
+				case verb == "stop":
 					return f.StopCluster(args[0])
 				}
 				return f.StartCluster(cmd.Context(), args[0])

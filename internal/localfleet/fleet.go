@@ -71,6 +71,9 @@ type Options struct {
 	ReadyTimeout time.Duration
 	// ControllerManagerArgs are extra flags for kurator-controller-manager.
 	ControllerManagerArgs []string
+	// Prometheus starts a Prometheus server that scrapes every member's
+	// workload metrics; once enabled, later runs keep it.
+	Prometheus bool
 }
 
 // Fleet is a handle on a local fleet's state directory.
@@ -145,9 +148,15 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	done = f.progress.Step("Locating component binaries")
 	bins := Binaries{BuildDir: f.layout.binDir(), Progress: func(msg string) { f.progress.Info("%s", msg) }}
 	clusterBin, err := bins.Resolve(ctx, ClusterBinary)
-	var cmBin string
+	var cmBin, promBin string
 	if err == nil {
 		cmBin, err = bins.Resolve(ctx, ControllerManagerBinary)
+	}
+	if err == nil && f.opts.Prometheus {
+		err = f.enablePrometheus(s)
+	}
+	if err == nil && s.Prometheus != nil {
+		promBin, err = findPrometheus()
 	}
 	done(err)
 	if err != nil {
@@ -183,6 +192,15 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	done(err)
 	if err != nil {
 		return err
+	}
+
+	if s.Prometheus != nil {
+		done = f.progress.Step("Starting Prometheus on %s (scraping %d members)", s.Prometheus.URL(), len(s.Clusters)-1)
+		err = f.startPrometheus(ctx, s, promBin)
+		done(err)
+		if err != nil {
+			return err
+		}
 	}
 
 	done = f.progress.Step("Starting kurator controller-manager")

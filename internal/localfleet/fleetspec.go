@@ -106,8 +106,8 @@ func parseFleetSpec(raw []byte, defaults localcluster.NodePool) (*fleetSpec, err
 		if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
 			return nil, fmt.Errorf("cluster name %q: %s", c.Name, errs[0])
 		}
-		if listed[c.Name] || c.Name == ControlPlaneName {
-			return nil, fmt.Errorf("cluster name %q is used twice (or is reserved for the control plane)", c.Name)
+		if listed[c.Name] || c.Name == ControlPlaneName || c.Name == "prometheus" {
+			return nil, fmt.Errorf("cluster name %q is used twice (or is reserved for the control plane or Prometheus)", c.Name)
 		}
 		listed[c.Name] = true
 		pool := mergePool(pools[c.Name], defaults)

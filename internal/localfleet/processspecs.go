@@ -64,6 +64,9 @@ func (f *Fleet) controllerManagerProcess(s *State, bin string) process {
 		"--health-probe-bind-address=127.0.0.1:" + strconv.Itoa(s.ControllerManagerHealth),
 		"--metrics-bind-address=0",
 	}
+	if s.Prometheus != nil {
+		args = append(args, "--prometheus-url="+s.Prometheus.URL())
+	}
 	return process{
 		Name:    "kurator-controller-manager",
 		Binary:  bin,
@@ -80,6 +83,9 @@ func (f *Fleet) processes(s *State) []process {
 	procs = append(procs, f.controllerManagerProcess(s, ControllerManagerBinary))
 	for _, c := range s.Clusters {
 		procs = append(procs, f.clusterProcess(c, ClusterBinary))
+	}
+	if s.Prometheus != nil {
+		procs = append(procs, f.prometheusProcess(s, PrometheusBinary))
 	}
 	return procs
 }

@@ -29,7 +29,7 @@ func (f *Fleet) StopCluster(name string) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.member(name)
+	c, err := s.Member(name)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (f *Fleet) StartCluster(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.member(name)
+	c, err := s.Member(name)
 	if err != nil {
 		return err
 	}
@@ -105,6 +105,49 @@ func (f *Fleet) StartControllerManager(ctx context.Context) error {
 	}
 	done := f.progress.Step("Starting kurator-controller-manager")
 	err = f.startControllerManager(ctx, s, bin)
+	done(err)
+	return err
+}
+
+// StopPrometheus stops the fleet's Prometheus: metrics queries fail until
+// StartPrometheus, as when a real monitoring backend goes away.
+func (f *Fleet) StopPrometheus() error {
+	s, err := f.State()
+	if err != nil {
+		return err
+	}
+	if s.Prometheus == nil {
+		return fmt.Errorf("this fleet runs no Prometheus (start it with 'kurator up --prometheus')")
+	}
+	p := f.prometheusProcess(s, PrometheusBinary)
+	if _, ok := p.running(); !ok {
+		return fmt.Errorf("prometheus is not running")
+	}
+	done := f.progress.Step("Stopping prometheus")
+	err = p.stop(10 * time.Second)
+	done(err)
+	return err
+}
+
+// StartPrometheus starts a Prometheus stopped by StopPrometheus; its stored
+// samples are kept.
+func (f *Fleet) StartPrometheus(ctx context.Context) error {
+	s, err := f.State()
+	if err != nil {
+		return err
+	}
+	if s.Prometheus == nil {
+		return fmt.Errorf("this fleet runs no Prometheus (start it with 'kurator up --prometheus')")
+	}
+	if _, ok := f.prometheusProcess(s, PrometheusBinary).running(); ok {
+		return fmt.Errorf("prometheus is already running")
+	}
+	bin, err := findPrometheus()
+	if err != nil {
+		return err
+	}
+	done := f.progress.Step("Starting prometheus")
+	err = f.startPrometheus(ctx, s, bin)
 	done(err)
 	return err
 }

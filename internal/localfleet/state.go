@@ -42,6 +42,8 @@ type State struct {
 	FleetNamespace          string                `json:"fleetNamespace"`
 	Clusters                []localcluster.Config `json:"clusters"`
 	ControllerManagerHealth int                   `json:"controllerManagerHealthPort"`
+	// Prometheus is set once the fleet was started with --prometheus.
+	Prometheus *PrometheusState `json:"prometheus,omitempty"`
 }
 
 // Layout names the files of a state directory.
@@ -107,8 +109,8 @@ func (l Layout) save(s *State) error {
 	return os.Rename(tmp, l.stateFile())
 }
 
-// member returns the recorded configuration of a cluster.
-func (s *State) member(name string) (localcluster.Config, error) {
+// Member returns the recorded configuration of a member cluster.
+func (s *State) Member(name string) (localcluster.Config, error) {
 	for _, c := range s.Clusters {
 		if c.Name == name && c.Role == localcluster.RoleMember {
 			return c, nil

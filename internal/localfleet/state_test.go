@@ -159,10 +159,10 @@ func TestLayoutLoadErrors(t *testing.T) {
 func TestStateMember(t *testing.T) {
 	g := NewWithT(t)
 	s := testState()
-	c, err := s.member("a")
+	c, err := s.Member("a")
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(c.APIServerPort).To(Equal(40011))
-	_, err = s.member(ControlPlaneName)
+	_, err = s.Member(ControlPlaneName)
 	g.Expect(err).To(MatchError(`no member cluster "kurator" in this fleet (members: [a])`))
 }
 

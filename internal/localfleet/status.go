@@ -81,7 +81,24 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 		}
 		cancel()
 	}
-	return append(out, cm), nil
+	out = append(out, cm)
+	if s.Prometheus != nil {
+		ps := ComponentStatus{Name: "prometheus", Kind: "prometheus", Endpoint: s.Prometheus.URL()}
+		ps.PID, ps.Healthy = f.prometheusProcess(s, PrometheusBinary).running()
+		if !ps.Healthy {
+			ps.Message = "stopped"
+		} else {
+			pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			if err := probeHTTP(pctx, ps.Endpoint+"/-/ready"); err != nil {
+				ps.Healthy, ps.Message = false, err.Error()
+			} else {
+				ps.Message = "ok"
+			}
+			cancel()
+		}
+		out = append(out, ps)
+	}
+	return out, nil
 }
 
 // memberName names a member as the control plane knows it (the names of

@@ -20,6 +20,7 @@ package manager
 import (
 	"flag"
 	"fmt"
+	"kurator.dev/kurator/internal/metricsprovider"
 	"time"
 
 	"k8s.io/client-go/dynamic"
@@ -57,6 +58,9 @@ type Options struct {
 	LeaderElectionNS string
 	Cluster          cluster.Options
 	Descheduler      descheduler.Options
+	// PrometheusURL is where workload metrics are read (traffic weights
+	// that follow SLIs); empty means no metrics provider.
+	PrometheusURL string
 }
 
 // AddFlags registers the options on fs with their defaults.
@@ -76,6 +80,7 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Descheduler.Interval, "descheduler-interval", dd.Interval, "how often the descheduler looks for replicas that cannot run where they were placed")
 	fs.DurationVar(&o.Descheduler.Threshold, "descheduler-unschedulable-threshold", dd.Threshold, "how long a replica must stay unschedulable in a member before it is moved (dynamically divided workloads)")
 	fs.DurationVar(&o.Cluster.APIEnablementsRefresh, "cluster-api-enablements-refresh", d.APIEnablementsRefresh, "how often a member's API discovery is re-read")
+	fs.StringVar(&o.PrometheusURL, "prometheus-url", "", "Prometheus HTTP API (http[s]://host:port) to read workload metrics from; empty: features that need metrics say so in a condition")
 }
 
 // Validate rejects settings that cannot work.
@@ -88,6 +93,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Cluster.Thresholds.Failure < 0 || o.Cluster.Thresholds.Success < 0 || o.Cluster.EvictionGrace < 0 {
 		return fmt.Errorf("cluster thresholds must not be negative")
+	}
+	if _, err := o.metricsProvider(); err != nil {
+		return fmt.Errorf("--prometheus-url: %w", err)
 	}
 	return nil
 }
@@ -193,4 +201,12 @@ func addRevisions(mgr ctrl.Manager) error {
 		return err
 	}
 	return (&revisions.Reconciler{Client: mgr.GetClient(), Projector: projector}).SetupWithManager(mgr)
+}
+
+// metricsProvider is the backend workload metrics are read from.
+func (o *Options) metricsProvider() (metricsprovider.Provider, error) {
+	if o.PrometheusURL == "" {
+		return metricsprovider.None{}, nil
+	}
+	return metricsprovider.NewPrometheus(o.PrometheusURL)
 }

@@ -47,6 +47,9 @@ type Options struct {
 	FleetYAML string
 	// ControllerManagerArgs are extra flags for kurator-controller-manager.
 	ControllerManagerArgs []string
+	// Prometheus runs a Prometheus that scrapes every member (the
+	// 'prometheus' binary must be on PATH: 'make setup' installs it).
+	Prometheus bool
 }
 
 // Start brings up a fleet from fleetYAML (empty: the seed's three clusters)
@@ -64,7 +67,7 @@ func StartWith(ctx context.Context, o Options) (*Fleet, error) {
 		return nil, err
 	}
 	opts := localfleet.Options{Dir: dir, DieWithParent: true, Progress: os.Stderr, ReadyTimeout: 3 * time.Minute,
-		ControllerManagerArgs: o.ControllerManagerArgs}
+		ControllerManagerArgs: o.ControllerManagerArgs, Prometheus: o.Prometheus}
 	if fleetYAML != "" {
 		path := dir + "-fleet.yaml"
 		if err := os.WriteFile(path, []byte(fleetYAML), 0o600); err != nil {
