@@ -46,14 +46,15 @@ limitations under the License.
 //     not count as within: its ramp continues.
 //   - Cooldown: no move starts until Cooldown (default 30s) after the last
 //     change; Decision.NextEvaluation says when.
-//   - Move: every cluster moves toward its target. A Recovering cluster rises
-//     by at most ceil(target / RecoverySteps) per decision (default 3 steps, so
-//     0 → 60 goes 20, 40, 60, one cooldown apart); the points it cannot take
-//     stay with the others in proportion to their targets. Then all moves are
-//     scaled by one factor so none exceeds MaxStep points (default 20); one
-//     factor keeps the total at 100. A cluster stops Recovering when it reaches
-//     its target. A cluster that appears while others have weights starts
-//     Recovering from 0.
+//   - Move: every cluster moves toward its target, never past it. A
+//     Recovering cluster rises by at most ceil(target / RecoverySteps) per
+//     decision (default 3 steps, so 0 → 60 goes 20, 40, 60, one cooldown
+//     apart); the points it cannot take stay with the clusters that were to
+//     give them up, in proportion to how much each was to give. Then all moves
+//     are scaled by one factor so none exceeds MaxStep points (default 20);
+//     one factor keeps the total at 100. A cluster stops Recovering when it
+//     reaches its target. A cluster that appears while others have weights
+//     starts Recovering from 0.
 //
 // Weights always add up to exactly 100 when the input has any cluster.
 //

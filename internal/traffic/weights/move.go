@@ -18,10 +18,11 @@ package weights
 
 import "math"
 
-// move steps every weight toward its target: Recovering clusters climb at
-// most ceil(target / RecoverySteps), the points they leave stay with the
-// others in proportion to their targets, and one common factor scales all
-// moves so none exceeds MaxStep. A common factor keeps the total at 100.
+// move steps every weight toward its target, never past it: Recovering
+// clusters climb at most ceil(target / RecoverySteps), the points they leave
+// stay with the clusters that were to give them up, and one common factor
+// scales all moves so none exceeds MaxStep. A common factor keeps the total
+// at 100.
 func (e *evaluation) move() {
 	e.summary = SummaryMoved
 	n := len(e.clusters)
@@ -39,15 +40,16 @@ func (e *evaluation) move() {
 		}
 	}
 	if left > 0 {
-		steady := make([]bool, n)
-		uncapped := make([]bool, n)
-		for i := range e.clusters {
-			uncapped[i] = !capped[i]
-			steady[i] = uncapped[i] && !e.recovering[i] && points[i] > 0
+		// The clusters that were to make room keep what the ramp did not
+		// take, each in proportion to the room it was to make, so none of
+		// them moves away from its target.
+		shrinking := make([]bool, n)
+		room := make([]int32, n)
+		for i, w := range e.inForce {
+			room[i] = max(w-points[i], 0)
+			shrinking[i] = room[i] > 0
 		}
-		// Those with no target left at all keep the points in proportion to
-		// what they hold.
-		kept := proportions(left, firstNonEmpty(steady, uncapped), points, e.inForce)
+		kept := proportions(left, shrinking, room)
 		for i := range delta {
 			delta[i] += kept[i]
 		}
