@@ -18,6 +18,7 @@ package weights
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -100,6 +101,12 @@ func FuzzCompute(f *testing.F) {
 			if err != nil {
 				t.Fatalf("step %d: Compute: %v", step, err)
 			}
+			reversed := in
+			reversed.Clusters = slices.Clone(in.Clusters)
+			slices.Reverse(reversed.Clusters)
+			if again, err := Compute(reversed, now); err != nil || !reflect.DeepEqual(again, d) {
+				t.Fatalf("step %d: input order changed the decision:\n%+v\n%+v (%v)", step, d, again, err)
+			}
 			if msg := checkInvariants(in, d, now); msg != "" {
 				t.Fatalf("step %d (%s): %s\ninput: %+v\ndecision: %+v", step, d.Summary, msg, in, d)
 			}
@@ -173,6 +180,8 @@ func checkInvariants(in Input, d Decision, now time.Time) string {
 		return fmt.Sprintf("changed is %v, weights say %v", d.Changed, changed)
 	case d.Changed && !d.LastChange.Equal(now), !d.Changed && !d.LastChange.Equal(in.LastChange):
 		return fmt.Sprintf("last change %v", d.LastChange)
+	case d.Summary == SummaryMoved && !d.Changed:
+		return "moved without changing a weight"
 	case d.Summary == SummaryMoved && now.Before(in.LastChange.Add(in.Guards.Cooldown)):
 		return "moved before the cooldown ended"
 	case d.Summary == SummaryNoHealthyCluster && canServe:
