@@ -92,7 +92,7 @@ func newEvaluation(in Input, now time.Time) *evaluation {
 	for i, c := range clusters {
 		// A cluster that appears next to clusters already serving ramps in
 		// from 0 instead of taking its whole target at once.
-		e.recovering[i] = c.Recovering || (!c.Known && e.anyKnown)
+		e.recovering[i] = (c.Known && c.Recovering) || (!c.Known && e.anyKnown)
 		if !e.targets.serving {
 			continue
 		}
