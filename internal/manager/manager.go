@@ -20,7 +20,6 @@ package manager
 import (
 	"flag"
 	"fmt"
-	"kurator.dev/kurator/internal/metricsprovider"
 	"time"
 
 	"k8s.io/client-go/dynamic"
@@ -45,6 +44,7 @@ import (
 	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/membercluster"
+	"kurator.dev/kurator/internal/metricsprovider"
 	"kurator.dev/kurator/internal/resourcetemplate"
 	"kurator.dev/kurator/internal/scheme"
 )
