@@ -54,6 +54,7 @@ func TestCRDs(t *testing.T) {
 		{"work.karmada.io", "v1alpha2", "ResourceBinding", "resourcebindings", ns, []string{"rb"}, bindingColumns, true},
 		{"work.karmada.io", "v1alpha2", "ClusterResourceBinding", "clusterresourcebindings", cluster, []string{"crb"}, bindingColumns, true},
 		{"work.karmada.io", "v1alpha1", "Work", "works", ns, nil, []string{"Applied", "Age"}, true},
+		{"networking.kurator.dev", "v1alpha1", "TrafficPolicy", "trafficpolicies", ns, []string{"tp"}, []string{"Host", "Ready", "Metrics", "Changed", "Age"}, true},
 	}
 
 	crds := loadCRDs(t)
