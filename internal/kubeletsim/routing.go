@@ -23,11 +23,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
+
+	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
 )
 
 // ClusterLabel is the endpoint label Istio gives every workload with the ID of
 // the cluster it runs in; DestinationRule subsets select clusters with it.
-const ClusterLabel = "topology.istio.io/cluster"
+const ClusterLabel = networkingv1alpha1.IstioClusterLabel
 
 // virtualService is the part of an Istio VirtualService the load model reads:
 // the catch-all HTTP route, whose weights say where requests go.

@@ -43,6 +43,7 @@ import (
 	"kurator.dev/kurator/internal/controller/fleet"
 	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/scheduling"
+	"kurator.dev/kurator/internal/controller/traffic"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/metricsprovider"
 	"kurator.dev/kurator/internal/resourcetemplate"
@@ -131,6 +132,13 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := (&fleet.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("fleet")}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	provider, err := o.metricsProvider()
+	if err != nil {
+		return nil, err
+	}
+	if err := (&traffic.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("trafficpolicy")}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
 	if err := addPropagation(mgr, members); err != nil {

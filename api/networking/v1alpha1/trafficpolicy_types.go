@@ -283,6 +283,9 @@ const (
 	// TrafficPolicyLabel on a Work names the TrafficPolicy (namespace.name)
 	// whose Istio objects it carries.
 	TrafficPolicyLabel = "networking.kurator.dev/traffic-policy"
+	// IstioClusterLabel is the endpoint label Istio gives every workload with
+	// the ID of its cluster; the generated subsets select clusters with it.
+	IstioClusterLabel = "topology.istio.io/cluster"
 	// TrafficFinalizer lets the controller remove the Istio objects from
 	// every member before the policy goes.
 	TrafficFinalizer = "networking.kurator.dev/traffic-policy"
