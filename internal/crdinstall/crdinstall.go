@@ -32,6 +32,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -92,7 +93,10 @@ func merged(base, over map[string]string) map[string]string {
 func CreateMissing(ctx context.Context, c client.Client, crds []*apiextensionsv1.CustomResourceDefinition) ([]string, error) {
 	var created []string
 	for _, crd := range crds {
-		err := c.Get(ctx, client.ObjectKey{Name: crd.Name}, &apiextensionsv1.CustomResourceDefinition{})
+		// Only the metadata: the cluster's CRD may be large.
+		existing := &metav1.PartialObjectMetadata{}
+		existing.SetGroupVersionKind(apiextensionsv1.SchemeGroupVersion.WithKind("CustomResourceDefinition"))
+		err := c.Get(ctx, client.ObjectKey{Name: crd.Name}, existing)
 		if err == nil {
 			continue
 		}

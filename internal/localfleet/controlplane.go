@@ -103,7 +103,8 @@ func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State) error 
 			return err
 		}
 		r := join.Request{Name: c.Name, Namespace: spec.Fleet.Namespace, Kubeconfig: data, Labels: c.Labels}
-		if err := join.Join(ctx, cp.Client, r); err != nil {
+		// The members serve Istio's kinds already (installAPIs).
+		if _, err := join.Join(ctx, cp.Client, r); err != nil {
 			return fmt.Errorf("register %s: %w", c.Name, err)
 		}
 	}
