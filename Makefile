@@ -26,12 +26,13 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: generate
-generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api.
+generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api, and extract Istio's networking CRDs from istio.io/api.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	$(CONTROLLER_GEN) crd:crdVersions=v1 paths=./api/... output:crd:artifacts:config=config/crd/bases
+	go run ./hack/istiocrds -out config/crd/istio
 
 .PHONY: verify
-verify: controller-gen ## Fail if the generated files (deepcopy, CRDs) are not what ./api generates.
+verify: controller-gen ## Fail if the generated files (deepcopy, CRDs, Istio's CRDs) are not what ./api and go.mod generate.
 	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
 	cp -r $(GENERATED_DIRS) "$$tmp/"; \
 	$(MAKE) -s generate >/dev/null; \

@@ -15,7 +15,10 @@ limitations under the License.
 */
 
 // Package crd embeds the generated CustomResourceDefinitions of Kurator's
-// APIs (config/crd/bases, written by "make generate").
+// APIs (config/crd/bases, written by "make generate") and the Istio
+// networking CRDs the fleet serves so that routing objects can be
+// propagated (config/crd/istio, extracted from istio.io/api by "make
+// generate").
 package crd
 
 import (
@@ -32,16 +35,33 @@ import (
 //go:embed bases/*.yaml
 var bases embed.FS
 
-// CRDs decodes and returns every embedded CustomResourceDefinition, sorted
-// by name. Each call returns fresh objects that the caller may modify.
+//go:embed istio/*.yaml
+var istio embed.FS
+
+// CRDs decodes and returns every embedded CustomResourceDefinition of
+// Kurator's own APIs, sorted by name. Each call returns fresh objects that
+// the caller may modify.
 func CRDs() ([]*apiextensionsv1.CustomResourceDefinition, error) {
-	files, err := fs.Glob(bases, "bases/*.yaml")
+	return decodeAll(bases, "bases/*.yaml")
+}
+
+// IstioCRDs decodes and returns Istio's networking CRDs (VirtualService,
+// DestinationRule, ServiceEntry, Gateway, every version Istio serves),
+// sorted by name. The control plane serves them so that they can be
+// propagated, and every member so that it can receive them. Each call
+// returns fresh objects that the caller may modify.
+func IstioCRDs() ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	return decodeAll(istio, "istio/*.yaml")
+}
+
+func decodeAll(files fs.FS, pattern string) ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	names, err := fs.Glob(files, pattern)
 	if err != nil {
 		return nil, err
 	}
-	crds := make([]*apiextensionsv1.CustomResourceDefinition, 0, len(files))
-	for _, file := range files {
-		data, err := bases.ReadFile(file)
+	crds := make([]*apiextensionsv1.CustomResourceDefinition, 0, len(names))
+	for _, file := range names {
+		data, err := fs.ReadFile(files, file)
 		if err != nil {
 			return nil, err
 		}

@@ -109,22 +109,26 @@ func TestCRDs(t *testing.T) {
 // estimation of every CEL rule.
 func TestCRDsPassAPIServerValidation(t *testing.T) {
 	for _, c := range loadCRDs(t) {
-		t.Run(c.Name, func(t *testing.T) {
-			v1 := c.DeepCopy()
-			apiextensionsv1.SetObjectDefaults_CustomResourceDefinition(v1)
-			internal := &apiextensions.CustomResourceDefinition{}
-			if err := apiextensionsv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(v1, internal, nil); err != nil {
-				t.Fatal(err)
-			}
-			for _, v := range internal.Spec.Versions {
-				if v.Storage {
-					internal.Status.StoredVersions = []string{v.Name}
-				}
-			}
-			if errs := crdvalidation.ValidateCustomResourceDefinition(context.Background(), internal); len(errs) > 0 {
-				t.Fatalf("CRD rejected:\n%v", errs.ToAggregate())
-			}
-		})
+		t.Run(c.Name, func(t *testing.T) { expectValidCRD(t, c) })
+	}
+}
+
+// expectValidCRD runs the API server's validation of a CRD on create.
+func expectValidCRD(t *testing.T, c *apiextensionsv1.CustomResourceDefinition) {
+	t.Helper()
+	v1 := c.DeepCopy()
+	apiextensionsv1.SetObjectDefaults_CustomResourceDefinition(v1)
+	internal := &apiextensions.CustomResourceDefinition{}
+	if err := apiextensionsv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(v1, internal, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range internal.Spec.Versions {
+		if v.Storage {
+			internal.Status.StoredVersions = []string{v.Name}
+		}
+	}
+	if errs := crdvalidation.ValidateCustomResourceDefinition(context.Background(), internal); len(errs) > 0 {
+		t.Fatalf("CRD rejected:\n%v", errs.ToAggregate())
 	}
 }
 

@@ -25,6 +25,9 @@ import (
 	"strings"
 	"testing"
 
+	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -45,6 +48,15 @@ import (
 func newAdmitters(t *testing.T) map[schema.GroupKind]*crd.Admitter {
 	t.Helper()
 	admitters, err := crd.Admitters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return admitters
+}
+
+func newIstioAdmitters(t *testing.T) map[schema.GroupVersionKind]*crd.Admitter {
+	t.Helper()
+	admitters, err := crd.IstioAdmitters()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,6 +86,9 @@ func newScheme(t *testing.T) *runtime.Scheme {
 		policyv1alpha1.AddToScheme,
 		workv1alpha1.AddToScheme,
 		workv1alpha2.AddToScheme,
+		istionetworkingv1.AddToScheme,
+		istionetworkingv1beta1.AddToScheme,
+		istionetworkingv1alpha3.AddToScheme,
 	} {
 		if err := add(scheme); err != nil {
 			t.Fatal(err)

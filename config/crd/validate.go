@@ -58,7 +58,7 @@ func (a *Admitter) Admit(obj map[string]any) ([]string, field.ErrorList) {
 }
 
 // Admitters builds an Admitter for the storage version of every embedded
-// CRD, by group and kind.
+// CRD of Kurator's APIs, by group and kind.
 func Admitters() (map[schema.GroupKind]*Admitter, error) {
 	crds, err := CRDs()
 	if err != nil {
@@ -67,56 +67,123 @@ func Admitters() (map[schema.GroupKind]*Admitter, error) {
 	out := make(map[schema.GroupKind]*Admitter, len(crds))
 	for _, c := range crds {
 		i := slices.IndexFunc(c.Spec.Versions, func(v apiextensionsv1.CustomResourceDefinitionVersion) bool { return v.Storage })
-		if i < 0 || c.Spec.Versions[i].Schema == nil {
-			return nil, fmt.Errorf("%s: no storage version with a schema", c.Name)
+		if i < 0 {
+			return nil, fmt.Errorf("%s: no storage version", c.Name)
 		}
-		version := c.Spec.Versions[i]
-		internal := &apiextensionsinternal.JSONSchemaProps{}
-		if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(version.Schema.OpenAPIV3Schema, internal, nil); err != nil {
-			return nil, fmt.Errorf("%s: %w", c.Name, err)
-		}
-		structural, err := structuralschema.NewStructural(internal)
+		a, err := newAdmitter(c, c.Spec.Versions[i])
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.Name, err)
+			return nil, err
 		}
-		openAPI, _, err := apiservervalidation.NewSchemaValidator(internal)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.Name, err)
-		}
-		out[schema.GroupKind{Group: c.Spec.Group, Kind: c.Spec.Names.Kind}] = &Admitter{
-			Version:    version.Name,
-			structural: structural,
-			openAPI:    openAPI,
-			cel:        cel.NewValidator(structural, true, celconfig.PerCallLimit),
+		out[schema.GroupKind{Group: c.Spec.Group, Kind: c.Spec.Names.Kind}] = a
+	}
+	return out, nil
+}
+
+// IstioAdmitters builds an Admitter for every served version of the
+// embedded Istio CRDs: Istio serves several versions with one schema each,
+// and objects of any of them are created.
+func IstioAdmitters() (map[schema.GroupVersionKind]*Admitter, error) {
+	crds, err := IstioCRDs()
+	if err != nil {
+		return nil, err
+	}
+	out := map[schema.GroupVersionKind]*Admitter{}
+	for _, c := range crds {
+		for _, v := range c.Spec.Versions {
+			if !v.Served {
+				continue
+			}
+			a, err := newAdmitter(c, v)
+			if err != nil {
+				return nil, err
+			}
+			out[schema.GroupVersionKind{Group: c.Spec.Group, Version: v.Name, Kind: c.Spec.Names.Kind}] = a
 		}
 	}
 	return out, nil
 }
 
-var admitters = sync.OnceValues(Admitters)
-
-// Validate checks an object of one of Kurator's kinds as the API server
-// would on create, so offline tools ('kurator schedule') refuse what the
-// control plane would refuse, with the same messages. Kinds without an
-// embedded CRD are not checked. obj is defaulted and pruned in place.
-func Validate(obj map[string]any) field.ErrorList {
-	all, err := admitters()
-	if err != nil {
-		return field.ErrorList{field.InternalError(nil, err)}
+func newAdmitter(c *apiextensionsv1.CustomResourceDefinition, version apiextensionsv1.CustomResourceDefinitionVersion) (*Admitter, error) {
+	if version.Schema == nil || version.Schema.OpenAPIV3Schema == nil {
+		return nil, fmt.Errorf("%s %s: no schema", c.Name, version.Name)
 	}
+	internal := &apiextensionsinternal.JSONSchemaProps{}
+	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(version.Schema.OpenAPIV3Schema, internal, nil); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", c.Name, version.Name, err)
+	}
+	structural, err := structuralschema.NewStructural(internal)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", c.Name, version.Name, err)
+	}
+	openAPI, _, err := apiservervalidation.NewSchemaValidator(internal)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", c.Name, version.Name, err)
+	}
+	return &Admitter{
+		Version:    version.Name,
+		structural: structural,
+		openAPI:    openAPI,
+		cel:        cel.NewValidator(structural, true, celconfig.PerCallLimit),
+	}, nil
+}
+
+var (
+	admitters      = sync.OnceValues(Admitters)
+	istioAdmitters = sync.OnceValues(IstioAdmitters)
+)
+
+// Validate checks an object of one of Kurator's kinds, or of the Istio
+// kinds the control plane serves, as the API server would on create, so
+// offline tools ('kurator schedule') refuse what the control plane would
+// refuse, with the same messages. Kinds without an embedded CRD are not
+// checked. obj is defaulted and pruned in place.
+func Validate(obj map[string]any) field.ErrorList {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
 	gv, err := schema.ParseGroupVersion(apiVersion)
 	if err != nil {
 		return field.ErrorList{field.Invalid(field.NewPath("apiVersion"), apiVersion, err.Error())}
 	}
-	a, ok := all[gv.WithKind(kind).GroupKind()]
-	if !ok {
+	a, served, err := admitterFor(gv.WithKind(kind))
+	if err != nil {
+		return field.ErrorList{field.InternalError(nil, err)}
+	}
+	if a == nil && served == nil {
 		return nil
 	}
-	if gv.Version != a.Version {
-		return field.ErrorList{field.NotSupported(field.NewPath("apiVersion"), apiVersion, []string{gv.Group + "/" + a.Version})}
+	if a == nil {
+		return field.ErrorList{field.NotSupported(field.NewPath("apiVersion"), apiVersion, served)}
 	}
 	_, errs := a.Admit(obj)
 	return errs
+}
+
+// admitterFor returns the Admitter of gvk; when the kind has a CRD but not
+// in that version, the apiVersions it has instead.
+func admitterFor(gvk schema.GroupVersionKind) (*Admitter, []string, error) {
+	own, err := admitters()
+	if err != nil {
+		return nil, nil, err
+	}
+	if a, ok := own[gvk.GroupKind()]; ok {
+		if a.Version != gvk.Version {
+			return nil, []string{gvk.Group + "/" + a.Version}, nil
+		}
+		return a, nil, nil
+	}
+	istio, err := istioAdmitters()
+	if err != nil {
+		return nil, nil, err
+	}
+	if a, ok := istio[gvk]; ok {
+		return a, nil, nil
+	}
+	var served []string
+	for other := range istio {
+		if other.GroupKind() == gvk.GroupKind() {
+			served = append(served, other.GroupVersion().String())
+		}
+	}
+	slices.Sort(served)
+	return nil, served, nil
 }

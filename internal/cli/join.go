@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -42,13 +43,16 @@ func newJoinCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	var (
 		kubeconfigPath, kubeContext, labels, fleet string
 		hub                                        controlPlaneFlags
+		istioCRDs                                  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "join NAME --kubeconfig FILE",
 		Short: "Attach a cluster to the fleet through its kubeconfig",
 		Long: `Attach a cluster: the kubeconfig is checked (the cluster must answer), stored in a
 Secret, and an AttachedCluster is created; the controller then maintains its
-Cluster in the inventory.`,
+Cluster in the inventory. Istio's networking CRDs (VirtualService,
+DestinationRule, ServiceEntry, Gateway) the cluster lacks are created first, so
+that routing objects can be propagated to it; those it has are left alone.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if kubeconfigPath == "" {
@@ -66,8 +70,16 @@ Cluster in the inventory.`,
 			if err != nil {
 				return err
 			}
-			r := join.Request{Name: args[0], Namespace: hub.namespace(join.DefaultNamespace), Kubeconfig: data, Context: kubeContext, Labels: lbls, Fleet: fleet}
-			if err := join.Join(cmd.Context(), c, r); err != nil {
+			r := join.Request{Name: args[0], Namespace: hub.namespace(join.DefaultNamespace), Kubeconfig: data, Context: kubeContext, Labels: lbls, Fleet: fleet,
+				InstallIstioCRDs: istioCRDs}
+			res, err := join.Join(cmd.Context(), c, r)
+			if len(res.InstalledCRDs) > 0 {
+				fmt.Fprintf(streams.Out, "installed into the cluster: %s\n", strings.Join(res.InstalledCRDs, ", "))
+			}
+			if err != nil {
+				if istioCRDs && apierrors.IsForbidden(err) {
+					err = fmt.Errorf("%w (without the right to create CRDs there, pass --install-istio-crds=false)", err)
+				}
 				return fmt.Errorf("cluster %s not joined: %w", args[0], err)
 			}
 			fmt.Fprintf(streams.Out, "cluster %s joined; watch it become Ready with 'kurator get clusters'\n", args[0])
@@ -79,6 +91,7 @@ Cluster in the inventory.`,
 	cmd.Flags().StringVar(&kubeContext, "context", "", "context of that kubeconfig (default: its current context)")
 	cmd.Flags().StringVar(&labels, "labels", "", "labels of the cluster, as k=v,k2=v2 (region, zone and provider feed the scheduler)")
 	cmd.Flags().StringVar(&fleet, "fleet", "", "also list the cluster in this Fleet (same namespace)")
+	cmd.Flags().BoolVar(&istioCRDs, "install-istio-crds", true, "create the Istio networking CRDs the cluster lacks (VirtualService, DestinationRule, ServiceEntry, Gateway)")
 	return cmd
 }
 

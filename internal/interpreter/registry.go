@@ -74,7 +74,7 @@ func (r *Registry) For(gvk schema.GroupVersionKind) Interpreter {
 	custom := r.customised[gvk]
 	r.mu.RUnlock()
 	own := custom.over(builtins[gvk.GroupKind()])
-	if own.AggregateStatus == nil && isCustomGroup(gvk.GroupKind()) {
+	if own.AggregateStatus == nil && aggregatesByConvention(gvk.GroupKind()) {
 		own.AggregateStatus = aggregateConventional
 	}
 	return layered{own: own, all: own.over(defaults), movesAware: custom.AggregateStatus == nil && movesAware[gvk.GroupKind()]}

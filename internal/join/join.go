@@ -58,6 +58,16 @@ type Request struct {
 	Fleet string
 	// Timeout bounds the reachability check; zero means 10 seconds.
 	Timeout time.Duration
+	// InstallIstioCRDs creates in the cluster those of Istio's networking
+	// CRDs it lacks, so that routing objects can be propagated to it (see
+	// InstallIstioCRDs).
+	InstallIstioCRDs bool
+}
+
+// Result is what Join did besides attaching the cluster.
+type Result struct {
+	// InstalledCRDs are the CRDs Join created in the cluster.
+	InstalledCRDs []string
 }
 
 // SecretName is the Secret holding an attached cluster's kubeconfig.
@@ -151,16 +161,30 @@ func Probe(ctx context.Context, cfg *rest.Config, timeout time.Duration) (string
 	}
 }
 
-// Join checks the request, then creates or updates the kubeconfig Secret and
-// the AttachedCluster, and lists the cluster in the requested Fleet.
-func Join(ctx context.Context, c client.Client, r Request) error {
+// Join checks the request, installs the Istio CRDs the cluster lacks when
+// asked to, then creates or updates the kubeconfig Secret and the
+// AttachedCluster, and lists the cluster in the requested Fleet.
+func Join(ctx context.Context, c client.Client, r Request) (Result, error) {
+	var res Result
 	if r.Namespace == "" {
 		r.Namespace = DefaultNamespace
 	}
 	kubeconfig, _, err := Check(ctx, r)
 	if err != nil {
-		return err
+		return res, err
 	}
+	if r.InstallIstioCRDs {
+		// Before the cluster is attached, so that it serves the kinds by
+		// the time Kurator propagates to it.
+		if res.InstalledCRDs, err = InstallIstioCRDs(ctx, kubeconfig); err != nil {
+			return res, err
+		}
+	}
+	return res, attach(ctx, c, r, kubeconfig)
+}
+
+// attach stores the checked kubeconfig and creates the AttachedCluster.
+func attach(ctx context.Context, c client.Client, r Request, kubeconfig []byte) error {
 	if err := ensureNamespace(ctx, c, r.Namespace); err != nil {
 		return err
 	}

@@ -26,7 +26,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -38,7 +37,6 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	"kurator.dev/kurator/config/admission"
-	"kurator.dev/kurator/config/crd"
 	"kurator.dev/kurator/internal/join"
 	"kurator.dev/kurator/internal/pki"
 	"kurator.dev/kurator/internal/scheme"
@@ -59,46 +57,6 @@ func newControlPlaneClient(kubeconfigPath string) (*controlPlane, error) {
 		return nil, err
 	}
 	return &controlPlane{Client: c}, nil
-}
-
-// installCRDs creates or updates Kurator's CRDs and waits until they serve.
-func (cp *controlPlane) installCRDs(ctx context.Context, timeout time.Duration) error {
-	crds, err := crd.CRDs()
-	if err != nil {
-		return err
-	}
-	for _, want := range crds {
-		got := &apiextensionsv1.CustomResourceDefinition{}
-		err := cp.Get(ctx, client.ObjectKey{Name: want.Name}, got)
-		switch {
-		case apierrors.IsNotFound(err):
-			err = cp.Create(ctx, want.DeepCopy())
-		case err == nil:
-			got.Spec = want.Spec
-			err = cp.Update(ctx, got)
-		}
-		if err != nil {
-			return fmt.Errorf("install CRD %s: %w", want.Name, err)
-		}
-	}
-	return wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
-		for _, want := range crds {
-			got := &apiextensionsv1.CustomResourceDefinition{}
-			if err := cp.Get(ctx, client.ObjectKey{Name: want.Name}, got); err != nil {
-				return false, nil
-			}
-			established := false
-			for _, c := range got.Status.Conditions {
-				if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
-					established = true
-				}
-			}
-			if !established {
-				return false, nil
-			}
-		}
-		return true, nil
-	})
 }
 
 // installAdmission creates or updates the admission policies and RBAC that
@@ -145,7 +103,8 @@ func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State) error 
 			return err
 		}
 		r := join.Request{Name: c.Name, Namespace: spec.Fleet.Namespace, Kubeconfig: data, Labels: c.Labels}
-		if err := join.Join(ctx, cp.Client, r); err != nil {
+		// The members serve Istio's kinds already (installAPIs).
+		if _, err := join.Join(ctx, cp.Client, r); err != nil {
 			return fmt.Errorf("register %s: %w", c.Name, err)
 		}
 	}

@@ -184,11 +184,8 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	done = f.progress.Step("Installing Kurator APIs")
-	err = cp.installCRDs(ctx, f.opts.ReadyTimeout)
-	if err == nil {
-		err = cp.installAdmission(ctx)
-	}
+	done = f.progress.Step("Installing Kurator APIs, and Istio networking APIs in every cluster")
+	err = f.installAPIs(ctx, cp, s)
 	done(err)
 	if err != nil {
 		return err

@@ -14,7 +14,8 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 // Package scheme is the runtime scheme shared by Kurator's binaries: the
-// built-in Kubernetes kinds, CRDs, and Kurator's and Karmada's APIs.
+// built-in Kubernetes kinds, CRDs, Kurator's and Karmada's APIs, and the
+// Istio networking kinds the fleet serves (every version Istio serves).
 package scheme
 
 import (
@@ -22,6 +23,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+
+	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
@@ -45,4 +50,7 @@ func init() {
 	utilruntime.Must(policyv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(workv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(workv1alpha2.AddToScheme(Scheme))
+	utilruntime.Must(istionetworkingv1.AddToScheme(Scheme))
+	utilruntime.Must(istionetworkingv1beta1.AddToScheme(Scheme))
+	utilruntime.Must(istionetworkingv1alpha3.AddToScheme(Scheme))
 }

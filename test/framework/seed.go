@@ -28,12 +28,17 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// ApplySeed creates the objects of a seed example (examples/seed/<file>) in
-// namespace ns, except Istio routing objects: the control plane serves no
-// Istio API.
+// ApplySeed creates the objects of a seed example (examples/seed/<file>),
+// unchanged but for their namespace, in namespace ns. The fleet serves
+// every kind the seed uses, Istio's routing objects included.
 func ApplySeed(ctx context.Context, c client.Client, file, ns string) error {
+	return ApplyExample(ctx, c, filepath.Join("seed", file), ns)
+}
+
+// ApplyExample creates the objects of examples/<path> in namespace ns.
+func ApplyExample(ctx context.Context, c client.Client, path, ns string) error {
 	_, self, _, _ := runtime.Caller(0)
-	f, err := os.Open(filepath.Join(filepath.Dir(self), "..", "..", "examples", "seed", file))
+	f, err := os.Open(filepath.Join(filepath.Dir(self), "..", "..", "examples", path))
 	if err != nil {
 		return err
 	}
@@ -46,7 +51,7 @@ func ApplySeed(ctx context.Context, c client.Client, file, ns string) error {
 		} else if err != nil {
 			return err
 		}
-		if len(u.Object) == 0 || u.GroupVersionKind().Group == "networking.istio.io" {
+		if len(u.Object) == 0 {
 			continue
 		}
 		u.SetNamespace(ns)
