@@ -67,6 +67,13 @@ func parseObjectives(slo *networkingv1alpha1.TrafficSLO) (objectives, error) {
 	return o, nil
 }
 
+// minWindow keeps rate() meaningful: at least a few scrapes (every 5 s in
+// the local fleet) must fall in the window.
+const minWindow = 20 * time.Second
+
+// window is the range SLIs are measured over.
+func (o objectives) window() time.Duration { return max(o.interval, minWindow) }
+
 // breached says which objective an SLI misses, or "".
 func (o objectives) breached(s metricsprovider.SLI) string {
 	if o.minSuccessRate > 0 && s.SuccessRate < o.minSuccessRate {

@@ -145,7 +145,7 @@ func (r *Reconciler) measure(ctx context.Context, tp *networkingv1alpha1.Traffic
 	}
 	out := measured{}
 	for _, t := range targets {
-		s, err := metricsprovider.WorkloadSLIs(ctx, r.Metrics, metricsprovider.Workload{Namespace: tp.Namespace, Name: t.workload.Name}, o.interval, now)
+		s, err := metricsprovider.WorkloadSLIs(ctx, r.Metrics, metricsprovider.Workload{Namespace: tp.Namespace, Name: t.workload.Name}, o.window(), now)
 		if err != nil {
 			reason := networkingv1alpha1.ReasonMetricsUnavailable
 			if errors.Is(err, metricsprovider.ErrNotConfigured) {
