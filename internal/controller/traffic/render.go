@@ -27,9 +27,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/traffic/weights"
 )
 
@@ -113,12 +115,19 @@ func (r *Reconciler) program(ctx context.Context, tp *networkingv1alpha1.Traffic
 	}
 	want := map[string]bool{}
 	for _, m := range members {
-		want[workv1alpha1.ExecutionNamespace(m)] = true
-		work := &workv1alpha1.Work{ObjectMeta: metav1.ObjectMeta{Name: workName(tp), Namespace: workv1alpha1.ExecutionNamespace(m)}}
+		ns, err := propagation.EnsureExecutionNamespace(ctx, r.Client, m)
+		if err != nil {
+			return 0, nil, err
+		}
+		want[ns] = true
+		work := &workv1alpha1.Work{ObjectMeta: metav1.ObjectMeta{Name: workName(tp), Namespace: ns}}
 		if err := r.Client.Get(ctx, client.ObjectKeyFromObject(work), work); client.IgnoreNotFound(err) != nil {
 			return 0, nil, err
 		} else if err != nil {
 			work.Labels = map[string]string{networkingv1alpha1.TrafficPolicyLabel: policyKey(tp)}
+			// Set at creation, so the execution controller need not write
+			// the Work before applying it.
+			controllerutil.AddFinalizer(work, workv1alpha1.ExecutionFinalizer)
 			work.Spec.Workload.Manifests = manifests
 			if err := r.Client.Create(ctx, work); err != nil {
 				return 0, nil, fmt.Errorf("create work for %s: %w", m, err)

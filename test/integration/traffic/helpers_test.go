@@ -158,7 +158,7 @@ func memberWeights(g Gomega, member, ns string) map[string]int64 {
 // carry the given weights.
 func expectWeights(t *testing.T, ns string, want map[string]int32, timeout time.Duration) {
 	t.Helper()
-	Eventually(func(g Gomega) {
+	NewWithT(t).Eventually(func(g Gomega) {
 		got, tp := weightsOf(g, ns)
 		g.Expect(got).To(Equal(want), "status: %s", describe(tp))
 		for _, m := range members {

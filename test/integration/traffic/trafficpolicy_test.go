@@ -44,7 +44,7 @@ func TestWeightsFollowTheReplicaSplit(t *testing.T) {
 	apply(t, ns, reviewsApp(ns, 6, 4))
 	expectWeights(t, ns, map[string]int32{"cluster-hangzhou": 60, "cluster-shanghai": 40}, 2*time.Minute)
 
-	Eventually(func(g Gomega) {
+	NewWithT(t).Eventually(func(g Gomega) {
 		_, tp := weightsOf(g, ns)
 		g.Expect(apimeta.IsStatusConditionTrue(tp.Status.Conditions, networkingv1alpha1.ConditionProgrammed)).To(BeTrue(), describe(tp))
 		g.Expect(apimeta.IsStatusConditionTrue(tp.Status.Conditions, networkingv1alpha1.ConditionMetricsAvailable)).To(BeTrue(), describe(tp))
@@ -52,7 +52,7 @@ func TestWeightsFollowTheReplicaSplit(t *testing.T) {
 
 	// The simulated load is routed by the weights in force.
 	prom := prometheus(t)
-	Eventually(func(g Gomega) {
+	NewWithT(t).Eventually(func(g Gomega) {
 		slis, err := metricsprovider.WorkloadSLIs(t.Context(), prom, metricsprovider.Workload{Namespace: ns, Name: "reviews"}, 20*time.Second, time.Now())
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(slis["cluster-hangzhou"].RPS).To(BeNumerically("~", 120, 8))
@@ -91,7 +91,7 @@ spec:
 	if err != nil {
 		t.Fatal(err)
 	}
-	Eventually(func(g Gomega) {
+	NewWithT(t).Eventually(func(g Gomega) {
 		pods, err := hangzhou.CoreV1().Pods(ns).List(t.Context(), metav1.ListOptions{LabelSelector: labels.Set{"app": "reviews"}.String()})
 		g.Expect(err).NotTo(HaveOccurred())
 		failing := 0
@@ -105,7 +105,7 @@ spec:
 	inForce := time.Now()
 
 	// Drained within 30 s of the breach.
-	Eventually(func(g Gomega) {
+	NewWithT(t).Eventually(func(g Gomega) {
 		w, tp := weightsOf(g, ns)
 		g.Expect(w["cluster-hangzhou"]).To(BeZero(), describe(tp))
 		g.Expect(w["cluster-shanghai"]).To(Equal(int32(100)))
@@ -118,7 +118,7 @@ spec:
 		t.Fatal(err)
 	}
 	seen := map[int32]bool{}
-	Eventually(func(g Gomega) {
+	NewWithT(t).Eventually(func(g Gomega) {
 		w, tp := weightsOf(g, ns)
 		seen[w["cluster-hangzhou"]] = true
 		g.Expect(w["cluster-hangzhou"]).To(Equal(int32(50)), describe(tp))
@@ -163,7 +163,7 @@ func TestSubThresholdFaultMovesNothing(t *testing.T) {
 	if err := c.Patch(t.Context(), p, patch); err != nil {
 		t.Fatal(err)
 	}
-	Consistently(func(g Gomega) {
+	NewWithT(t).Consistently(func(g Gomega) {
 		w, tp := weightsOf(g, ns)
 		g.Expect(w).To(Equal(map[string]int32{"cluster-hangzhou": 50, "cluster-shanghai": 50}), describe(tp))
 		g.Expect(tp.Status.LastChangeTime).To(Equal(before.Status.LastChangeTime))
@@ -186,14 +186,14 @@ func TestPrometheusDownKeepsWeights(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	Eventually(func(g Gomega) {
+	NewWithT(t).Eventually(func(g Gomega) {
 		_, tp := weightsOf(g, ns)
 		c := apimeta.FindStatusCondition(tp.Status.Conditions, networkingv1alpha1.ConditionMetricsAvailable)
 		g.Expect(c).NotTo(BeNil())
 		g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
 		g.Expect(c.Reason).To(Equal(networkingv1alpha1.ReasonMetricsUnavailable))
 	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
-	Consistently(func(g Gomega) {
+	NewWithT(t).Consistently(func(g Gomega) {
 		w, tp := weightsOf(g, ns)
 		g.Expect(w).To(Equal(map[string]int32{"cluster-hangzhou": 60, "cluster-shanghai": 40}), describe(tp))
 	}).WithTimeout(20 * time.Second).WithPolling(time.Second).Should(Succeed())
