@@ -66,8 +66,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case versionPath:
 		writeJSON(w, http.StatusOK, apiResources())
 	case "/openapi/v2":
-		// An empty document: kube-apiserver 1.37 logs an error and retries,
-		// forever, for an aggregated server whose /openapi/v2 is a 404.
+		// An empty document, not a 404: kube-apiserver 1.37 wraps a 404
+		// from an aggregated server into an error it then does not
+		// recognise, and logs and retries it with backoff for ever.
 		writeJSON(w, http.StatusOK, openAPIV2)
 	default:
 		rest, ok := strings.CutPrefix(path, versionPath+"/")
@@ -87,7 +88,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, segments 
 	if len(segments) >= 3 && segments[0] == "namespaces" && segments[2] == "pods" {
 		namespace, segments = segments[1], segments[2:]
 	}
-	if len(segments) == 0 || len(segments) > 2 || (segments[0] == "nodes" && namespace != "") {
+	if len(segments) == 0 || len(segments) > 2 {
 		writeStatus(w, apierrors.NewNotFound(schema.GroupResource{}, r.URL.Path))
 		return
 	}
