@@ -15,8 +15,9 @@ limitations under the License.
 */
 
 // Package pki generates the credentials a local cluster needs: a CA, a serving
-// certificate for 127.0.0.1, an admin client certificate and a service-account
-// signing key. Everything is written with 0600 permissions.
+// certificate for 127.0.0.1, an admin client certificate, a service-account
+// signing key, and the credentials of API aggregation (see aggregation.go).
+// Everything is written with 0600 permissions.
 package pki
 
 import (
@@ -63,9 +64,16 @@ func (b Bundle) Path(name string) string { return filepath.Join(b.Dir, name) }
 // Read returns the content of a file of the bundle.
 func (b Bundle) Read(name string) ([]byte, error) { return os.ReadFile(b.Path(name)) }
 
+// coreFiles are what every cluster process needs to start.
+var coreFiles = []string{CACert, CAKey, ServingCert, ServingKey, AdminCert, AdminKey, ServiceAcctPub, ServiceAcctKey}
+
 // Complete reports whether every file of the bundle exists.
 func (b Bundle) Complete() bool {
-	for _, f := range []string{CACert, CAKey, ServingCert, ServingKey, AdminCert, AdminKey, ServiceAcctPub, ServiceAcctKey} {
+	return b.has(coreFiles) && b.has(aggregationFiles)
+}
+
+func (b Bundle) has(files []string) bool {
+	for _, f := range files {
 		if _, err := os.Stat(b.Path(f)); err != nil {
 			return false
 		}
@@ -74,7 +82,8 @@ func (b Bundle) Complete() bool {
 }
 
 // Ensure generates the bundle in dir unless it is already complete. commonName
-// names the cluster in the CA subject.
+// names the cluster in the CA subject. A bundle written before aggregation
+// credentials existed only gets those added, so its clients stay valid.
 func Ensure(dir, commonName string) (Bundle, error) {
 	b := Bundle{Dir: dir}
 	if b.Complete() {
@@ -83,28 +92,22 @@ func Ensure(dir, commonName string) (Bundle, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return b, err
 	}
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if !b.has(coreFiles) {
+		if err := b.writeCore(commonName); err != nil {
+			return b, err
+		}
+	}
+	// Also after a new core: the metrics API certificate must be signed by the new CA.
+	return b, b.writeAggregation(commonName)
+}
+
+// writeCore generates the cluster CA and everything it signs.
+func (b Bundle) writeCore(commonName string) error {
+	caCert, caKey, caDER, err := newCA(commonName + "-ca")
 	if err != nil {
-		return b, err
+		return err
 	}
 	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: commonName + "-ca", Organization: []string{"kurator"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(validity),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
-	if err != nil {
-		return b, err
-	}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return b, err
-	}
 
 	serving := &x509.Certificate{
 		SerialNumber: serial(),
@@ -129,7 +132,7 @@ func Ensure(dir, commonName string) (Bundle, error) {
 	}
 	caKeyDER, err := x509.MarshalECPrivateKey(caKey)
 	if err != nil {
-		return b, err
+		return err
 	}
 	files[CAKey] = pemEncode("EC PRIVATE KEY", caKeyDER)
 	for _, leaf := range []struct {
@@ -138,27 +141,58 @@ func Ensure(dir, commonName string) (Bundle, error) {
 	}{{serving, ServingCert, ServingKey}, {admin, AdminCert, AdminKey}} {
 		certPEM, keyPEM, err := issue(leaf.tmpl, caCert, caKey)
 		if err != nil {
-			return b, err
+			return err
 		}
 		files[leaf.cert], files[leaf.keyFile] = certPEM, keyPEM
 	}
 	// kube-apiserver and kube-controller-manager both accept RSA service-account keys.
 	saKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		return b, err
+		return err
 	}
 	pubDER, err := x509.MarshalPKIXPublicKey(saKey.Public())
 	if err != nil {
-		return b, err
+		return err
 	}
 	files[ServiceAcctKey] = pemEncode("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(saKey))
 	files[ServiceAcctPub] = pemEncode("PUBLIC KEY", pubDER)
+	return b.write(files)
+}
+
+func (b Bundle) write(files map[string][]byte) error {
 	for name, data := range files {
 		if err := os.WriteFile(b.Path(name), data, 0o600); err != nil {
-			return b, err
+			return err
 		}
 	}
-	return b, nil
+	return nil
+}
+
+// newCA generates a self-signed CA.
+func newCA(commonName string) (*x509.Certificate, *ecdsa.PrivateKey, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial(),
+		Subject:               pkix.Name{CommonName: commonName, Organization: []string{"kurator"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(validity),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return cert, key, der, nil
 }
 
 func issue(tmpl, ca *x509.Certificate, caKey crypto.Signer) (certPEM, keyPEM []byte, err error) {
@@ -195,8 +229,10 @@ var ErrIncomplete = errors.New("pki bundle is incomplete")
 
 // Check verifies that the bundle exists and its CA parses, so that a corrupt
 // state directory is reported clearly instead of failing deep inside a server.
+// Missing aggregation files are no fault: Ensure adds them to bundles written
+// before they existed.
 func (b Bundle) Check() error {
-	if !b.Complete() {
+	if !b.has(coreFiles) {
 		return fmt.Errorf("%w in %s", ErrIncomplete, b.Dir)
 	}
 	data, err := b.Read(CACert)

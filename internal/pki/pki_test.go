@@ -30,7 +30,7 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-var allFiles = []string{CACert, CAKey, ServingCert, ServingKey, AdminCert, AdminKey, ServiceAcctPub, ServiceAcctKey}
+var allFiles = append(append([]string{}, coreFiles...), aggregationFiles...)
 
 func ensure(t *testing.T) Bundle {
 	t.Helper()

@@ -33,7 +33,10 @@ import (
 
 // apiServerArgs are the kube-apiserver flags of a local cluster. The server is
 // reachable only on 127.0.0.1, uses TLS with generated certificates, and
-// authorises with RBAC (the admin certificate is in system:masters).
+// authorises with RBAC (the admin certificate is in system:masters). When it
+// proxies to an aggregated API server (a member's metrics.k8s.io), it proves
+// itself with the front-proxy client certificate and passes the user on in
+// the X-Remote-* headers.
 func apiServerArgs(c localcluster.Config) []string {
 	b := pki.Bundle{Dir: c.PKIDir}
 	return []string{
@@ -44,6 +47,14 @@ func apiServerArgs(c localcluster.Config) []string {
 		"--tls-cert-file=" + b.Path(pki.ServingCert),
 		"--tls-private-key-file=" + b.Path(pki.ServingKey),
 		"--client-ca-file=" + b.Path(pki.CACert),
+		"--proxy-client-cert-file=" + b.Path(pki.FrontProxyClientCert),
+		"--proxy-client-key-file=" + b.Path(pki.FrontProxyClientKey),
+		"--requestheader-client-ca-file=" + b.Path(pki.FrontProxyCACert),
+		"--requestheader-allowed-names=" + pki.FrontProxyClientName,
+		"--requestheader-username-headers=X-Remote-User",
+		"--requestheader-uid-headers=X-Remote-Uid",
+		"--requestheader-group-headers=X-Remote-Group",
+		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + b.Path(pki.ServiceAcctPub),
 		"--service-account-signing-key-file=" + b.Path(pki.ServiceAcctKey),

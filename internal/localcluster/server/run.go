@@ -33,6 +33,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"kurator.dev/kurator/internal/kubeletsim"
@@ -68,12 +69,12 @@ func Run(ctx context.Context, c localcluster.Config) error {
 		}
 	})
 	g.Go(func() error {
-		client, err := waitForAPIServer(gctx, c)
+		cfg, client, err := waitForAPIServer(gctx, c)
 		if err != nil {
 			return err
 		}
 		log.Info("API server is ready")
-		return runControllers(gctx, c, client)
+		return runControllers(gctx, c, cfg, client)
 	})
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
@@ -83,7 +84,7 @@ func Run(ctx context.Context, c localcluster.Config) error {
 }
 
 // runControllers starts the components that talk to the API server.
-func runControllers(ctx context.Context, c localcluster.Config, client kubernetes.Interface) error {
+func runControllers(ctx context.Context, c localcluster.Config, cfg *rest.Config, client kubernetes.Interface) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		if err := runControllerManager(gctx, c); err != nil {
@@ -98,7 +99,7 @@ func runControllers(ctx context.Context, c localcluster.Config, client kubernete
 			}
 			return nil
 		})
-		sim, err := newSimulator(client, c)
+		sim, err := newSimulator(client, cfg, c)
 		if err != nil {
 			return err
 		}
@@ -109,11 +110,17 @@ func runControllers(ctx context.Context, c localcluster.Config, client kubernete
 			}
 			return nil
 		})
+		g.Go(func() error {
+			if err := runMetricsAPI(gctx, c, cfg, client, sim.Usage()); err != nil {
+				return fmt.Errorf("metrics API: %w", err)
+			}
+			return nil
+		})
 	}
 	return g.Wait()
 }
 
-func newSimulator(client kubernetes.Interface, c localcluster.Config) (*kubeletsim.Simulator, error) {
+func newSimulator(client kubernetes.Interface, cfg *rest.Config, c localcluster.Config) (*kubeletsim.Simulator, error) {
 	cpu, err := resource.ParseQuantity(c.Nodes.CPU)
 	if err != nil {
 		return nil, err
@@ -125,10 +132,6 @@ func newSimulator(client kubernetes.Interface, c localcluster.Config) (*kubelets
 	version := "v0.0.0"
 	if v, err := client.Discovery().ServerVersion(); err == nil {
 		version = v.GitVersion
-	}
-	cfg, err := clientcmd.BuildConfigFromFlags("", c.KubeconfigPath)
-	if err != nil {
-		return nil, err
 	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
@@ -154,15 +157,15 @@ func firstLabel(labels map[string]string, keys ...string) string {
 }
 
 // waitForAPIServer polls /readyz until the server answers ok.
-func waitForAPIServer(ctx context.Context, c localcluster.Config) (kubernetes.Interface, error) {
+func waitForAPIServer(ctx context.Context, c localcluster.Config) (*rest.Config, kubernetes.Interface, error) {
 	cfg, err := clientcmd.BuildConfigFromFlags("", c.KubeconfigPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg.QPS, cfg.Burst = 200, 400
 	client, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
 		var status int
@@ -170,7 +173,7 @@ func waitForAPIServer(ctx context.Context, c localcluster.Config) (kubernetes.In
 		return status == http.StatusOK, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("kube-apiserver did not become ready: %w", err)
+		return nil, nil, fmt.Errorf("kube-apiserver did not become ready: %w", err)
 	}
-	return client, nil
+	return cfg, client, nil
 }

@@ -16,61 +16,13 @@ limitations under the License.
 package propagation_test
 
 import (
-	"bytes"
-	"fmt"
-	"strings"
-	"sync"
-
-	"k8s.io/cli-runtime/pkg/genericclioptions"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
-	kubectlcmd "k8s.io/kubectl/pkg/cmd"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
-
 	"kurator.dev/kurator/internal/localfleet"
+	kubectlrun "kurator.dev/kurator/test/framework/kubectl"
 )
-
-// kubectlMu serialises in-process kubectl runs: its fatal-error handler is
-// process-wide.
-var kubectlMu sync.Mutex
-
-// kubectlExit is how a kubectl command run in-process ends with an error
-// instead of exiting the test binary.
-type kubectlExit struct {
-	msg  string
-	code int
-}
 
 // kubectl runs kubectl itself (the code of the kubectl binary) against the
 // control plane and returns what it printed; err is set when it would have
 // exited non-zero.
 func kubectl(args ...string) (stdout, stderr string, err error) {
-	kubectlMu.Lock()
-	defer kubectlMu.Unlock()
-	kubeconfig := fleet.Layout().ClusterKubeconfig(localfleet.ControlPlaneName)
-	var out, errOut bytes.Buffer
-	cmd := kubectlcmd.NewKubectlCommand(kubectlcmd.KubectlOptions{
-		Arguments:   append([]string{"kubectl"}, args...),
-		ConfigFlags: genericclioptions.NewConfigFlags(true).WithDiscoveryBurst(300).WithDiscoveryQPS(50),
-		IOStreams:   genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
-	})
-	cmd.SetArgs(append([]string{"--kubeconfig", kubeconfig}, args...))
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmdutil.BehaviorOnFatal(func(msg string, code int) { panic(kubectlExit{msg, code}) })
-	defer cmdutil.DefaultBehaviorOnFatal()
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				exit, ok := r.(kubectlExit)
-				if !ok {
-					panic(r)
-				}
-				err = fmt.Errorf("kubectl %s: exit %d: %s", strings.Join(args, " "), exit.code, strings.TrimSpace(exit.msg))
-			}
-		}()
-		if runErr := cmd.Execute(); runErr != nil {
-			err = runErr
-		}
-	}()
-	return out.String(), errOut.String(), err
+	return kubectlrun.Run(fleet.Layout().ClusterKubeconfig(localfleet.ControlPlaneName), args...)
 }
