@@ -128,9 +128,10 @@ func (s *Scenario) add(i int, raw []byte) error {
 		}
 		return nil
 	}
-	// Policies are checked as the control plane's API server checks them
-	// (schema and CEL rules), so a what-if never accepts what apply refuses.
-	if tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() {
+	// Policies, and Istio routing objects beside a template, are checked as
+	// the control plane's API server checks them (schema and CEL rules), so
+	// a what-if never accepts what apply refuses.
+	if tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() || strings.HasPrefix(tm.APIVersion, "networking.istio.io/") {
 		if err := admit(i, raw); err != nil {
 			return err
 		}

@@ -156,6 +156,9 @@ func TestParseErrors(t *testing.T) {
 		"unknown policy field": {[]string{cluster, deployment("d", "1"), policy + "\n  bogus: 1"}, "unknown field"},
 		"no kind":              {[]string{"metadata: {name: x}"}, "no apiVersion or kind"},
 		"duplicate cluster":    {[]string{cluster, cluster, deployment("d", "1"), policy}, "listed twice"},
+		"invalid VirtualService": {[]string{cluster, deployment("d", "1"), policy, "apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\n" +
+			"metadata: {name: r}\nspec: {hosts: [r], http: [{route: [{destination: {host: r}, weight: abc}]}]}"},
+			"spec.http[0].route[0].weight in body must be of type integer"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

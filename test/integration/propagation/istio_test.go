@@ -20,6 +20,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	istiometav1alpha1 "istio.io/api/meta/v1alpha1"
 	istionetworkingv1 "istio.io/client-go/pkg/apis/networking/v1"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -28,6 +29,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/test/framework"
 )
@@ -123,6 +125,40 @@ func TestIstioRoutingPropagates(t *testing.T) {
 	}).WithTimeout(30 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 	tpl := &unstructured.Unstructured{}
 	tpl.SetGroupVersionKind(istionetworkingv1beta1.SchemeGroupVersion.WithKind("VirtualService"))
+	g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cross-cluster-route"}, tpl)).To(Succeed())
+	g.Expect(tpl.Object).NotTo(HaveKey("status"))
+
+	// istiod's status write in a member (here done by the test, through the
+	// status subresource as istiod does) is left alone: it reaches the Work
+	// as it is, the member's copy keeps it (Kurator owns no status field
+	// there), and the template's status stays nobody's.
+	hangzhou := memberControllerClient(g, "cluster-hangzhou")
+	vs := &istionetworkingv1beta1.VirtualService{}
+	g.Expect(hangzhou.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cross-cluster-route"}, vs)).To(Succeed())
+	applied := vs.ResourceVersion
+	vs.Status.ObservedGeneration = vs.Generation
+	vs.Status.Conditions = []*istiometav1alpha1.IstioCondition{{Type: "Reconciled", Status: "True", Reason: "Synced", Message: "pushed to 2 proxies"}}
+	g.Expect(hangzhou.Status().Update(ctx, vs)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		var works workv1alpha1.WorkList
+		g.Expect(fleet.ControlPlane.List(bg(), &works, client.InNamespace(workv1alpha1.ExecutionNamespace("cluster-hangzhou")), client.MatchingLabels{
+			workv1alpha1.BindingNamespaceLabel: ns, workv1alpha1.BindingNameLabel: "cross-cluster-route-virtualservice"})).To(Succeed())
+		g.Expect(works.Items).To(HaveLen(1))
+		statuses := works.Items[0].Status.ManifestStatuses
+		g.Expect(statuses).To(HaveLen(1))
+		g.Expect(statuses[0].Status).NotTo(BeNil())
+		g.Expect(string(statuses[0].Status.Raw)).To(ContainSubstring("pushed to 2 proxies"))
+	}).WithTimeout(30 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
+	g.Expect(hangzhou.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cross-cluster-route"}, vs)).To(Succeed())
+	g.Expect(vs.Status.GetConditions()).To(HaveLen(1))
+	g.Expect(vs.Status.GetConditions()[0].GetMessage()).To(Equal("pushed to 2 proxies"))
+	g.Expect(vs.Generation).To(Equal(int64(1)))
+	g.Expect(vs.ResourceVersion).NotTo(Equal(applied))
+	for _, f := range vs.ManagedFields {
+		if f.Manager == "kurator" {
+			g.Expect(f.Subresource).To(BeEmpty(), "Kurator writes no status")
+		}
+	}
 	g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cross-cluster-route"}, tpl)).To(Succeed())
 	g.Expect(tpl.Object).NotTo(HaveKey("status"))
 
