@@ -51,7 +51,7 @@ func (l *localFlags) fleet(streams genericiooptions.IOStreams, mutate func(*loca
 
 func newUpCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	var (
-		local   localFlags
+		local      localFlags
 		file       string
 		nodes      = localcluster.DefaultNodePool()
 		timeout    time.Duration

@@ -54,7 +54,7 @@ var ErrNotConfigured = errors.New("no metrics provider is configured (start the 
 type None struct{}
 
 func (None) Query(context.Context, string, time.Time) ([]Sample, error) { return nil, ErrNotConfigured }
-func (None) String() string                                               { return "none" }
+func (None) String() string                                             { return "none" }
 
 // Prometheus reads a Prometheus server's HTTP API.
 type Prometheus struct {

@@ -43,7 +43,9 @@ func (answers) String() string { return "test" }
 
 func TestWorkloadSLIs(t *testing.T) {
 	g := NewWithT(t)
-	c := func(name string, v float64) Sample { return Sample{Labels: map[string]string{"cluster": name}, Value: v} }
+	c := func(name string, v float64) Sample {
+		return Sample{Labels: map[string]string{"cluster": name}, Value: v}
+	}
 	slis, err := WorkloadSLIs(context.Background(), answers{
 		"total":  {c("a", 100), c("b", 50), c("idle", 0)},
 		"failed": {c("a", 2)},

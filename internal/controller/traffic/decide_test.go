@@ -51,7 +51,9 @@ func TestHealthOf(t *testing.T) {
 	ok := placedCluster{name: "a", replicas: 4, available: 4, reported: true, ready: true}
 	good := map[string]metricsprovider.SLI{"a": {RPS: 100, SuccessRate: 100}}
 	bad := map[string]metricsprovider.SLI{"a": {RPS: 100, SuccessRate: 80}}
-	prevBreaches := func(n int32) *networkingv1alpha1.ClusterTraffic { return &networkingv1alpha1.ClusterTraffic{Breaches: n} }
+	prevBreaches := func(n int32) *networkingv1alpha1.ClusterTraffic {
+		return &networkingv1alpha1.ClusterTraffic{Breaches: n}
+	}
 	cases := map[string]struct {
 		c         placedCluster
 		prev      *networkingv1alpha1.ClusterTraffic
