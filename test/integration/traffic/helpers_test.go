@@ -58,7 +58,7 @@ func apply(t *testing.T, ns, manifests string) {
 			continue
 		}
 		u.SetNamespace(ns)
-		if err := fleet.ControlPlane.Patch(t.Context(), u, client.Apply, client.ForceOwnership, client.FieldOwner("traffic-test")); err != nil {
+		if err := fleet.ControlPlane.Apply(t.Context(), client.ApplyConfigurationFromUnstructured(u), client.ForceOwnership, client.FieldOwner("traffic-test")); err != nil {
 			t.Fatalf("apply %s %s: %v", u.GetKind(), u.GetName(), err)
 		}
 	}
