@@ -18,95 +18,11 @@ package traffic
 
 import (
 	"fmt"
-	"strconv"
-	"time"
 
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
 	"kurator.dev/kurator/internal/metricsprovider"
-	"kurator.dev/kurator/internal/traffic/weights"
+	trafficspec "kurator.dev/kurator/internal/traffic"
 )
-
-// Defaults of a TrafficPolicy's objectives.
-const (
-	defaultInterval      = 10 * time.Second
-	minInterval          = 5 * time.Second
-	defaultBreachWindows = 2
-)
-
-// objectives are a policy's SLOs, parsed.
-type objectives struct {
-	set            bool
-	minSuccessRate float64 // percent; 0 means none
-	maxLatencyP99  time.Duration
-	interval       time.Duration
-	breachWindows  int32
-}
-
-func parseObjectives(slo *networkingv1alpha1.TrafficSLO) (objectives, error) {
-	o := objectives{interval: defaultInterval, breachWindows: defaultBreachWindows}
-	if slo == nil {
-		return o, nil
-	}
-	o.set = slo.MinSuccessRate != "" || slo.MaxLatencyP99 != nil
-	if slo.MinSuccessRate != "" {
-		v, err := strconv.ParseFloat(slo.MinSuccessRate, 64)
-		if err != nil || v < 0 || v > 100 {
-			return o, fmt.Errorf("slo.minSuccessRate %q is not a percentage", slo.MinSuccessRate)
-		}
-		o.minSuccessRate = v
-	}
-	if slo.MaxLatencyP99 != nil {
-		o.maxLatencyP99 = slo.MaxLatencyP99.Duration
-	}
-	if slo.Interval != nil {
-		o.interval = max(slo.Interval.Duration, minInterval)
-	}
-	if slo.BreachWindows > 0 {
-		o.breachWindows = slo.BreachWindows
-	}
-	return o, nil
-}
-
-// minWindow keeps rate() meaningful: at least a few scrapes (every 5 s in
-// the local fleet) must fall in the window.
-const minWindow = 20 * time.Second
-
-// window is the range SLIs are measured over.
-func (o objectives) window() time.Duration { return max(o.interval, minWindow) }
-
-// breached says which objective an SLI misses, or "".
-func (o objectives) breached(s metricsprovider.SLI) string {
-	if o.minSuccessRate > 0 && s.SuccessRate < o.minSuccessRate {
-		return fmt.Sprintf("success rate %.1f%% below %s%%", s.SuccessRate, strconv.FormatFloat(o.minSuccessRate, 'f', -1, 64))
-	}
-	if o.maxLatencyP99 > 0 && s.P99LatencyMs > float64(o.maxLatencyP99.Milliseconds()) {
-		return fmt.Sprintf("P99 latency %.0fms above %s", s.P99LatencyMs, o.maxLatencyP99)
-	}
-	return ""
-}
-
-func guardsOf(g *networkingv1alpha1.WeightGuards) weights.Guards {
-	out := weights.DefaultGuards()
-	if g == nil {
-		return out
-	}
-	if g.MinWeight != nil {
-		out.MinWeight = *g.MinWeight
-	}
-	if g.Hysteresis != nil {
-		out.Hysteresis = *g.Hysteresis
-	}
-	if g.Cooldown != nil {
-		out.Cooldown = g.Cooldown.Duration
-	}
-	if g.MaxStep != nil {
-		out.MaxStep = *g.MaxStep
-	}
-	if g.RecoverySteps != nil {
-		out.RecoverySteps = *g.RecoverySteps
-	}
-	return out
-}
 
 // measured is one evaluation's SLIs by subset and cluster; nil when SLIs were
 // not read this time (not due, no objectives, or no metrics).
@@ -125,15 +41,15 @@ type clusterHealth struct {
 // this time move the breach count: up on a miss, to 0 when met; a cluster
 // that served nothing is probed, its count falling by one per interval, so a
 // drained cluster ramps back and is measured again.
-func healthOf(c placedCluster, prev *networkingv1alpha1.ClusterTraffic, o objectives, slis map[string]metricsprovider.SLI, evaluated bool) clusterHealth {
+func healthOf(c placedCluster, prev *networkingv1alpha1.ClusterTraffic, o trafficspec.Objectives, slis map[string]metricsprovider.SLI, evaluated bool) clusterHealth {
 	h := clusterHealth{health: 1}
 	if prev != nil {
 		h.breaches = prev.Breaches
 	}
-	if evaluated && o.set {
+	if evaluated && o.Set {
 		if s, ok := slis[c.name]; ok {
 			h.sli = &s
-			if why := o.breached(s); why != "" {
+			if why := o.Breached(s); why != "" {
 				h.breaches++
 				h.reasons = append(h.reasons, why)
 			} else {
@@ -156,7 +72,7 @@ func healthOf(c placedCluster, prev *networkingv1alpha1.ClusterTraffic, o object
 			h.reasons = append(h.reasons, fmt.Sprintf("%d of %d replicas available", c.available, c.replicas))
 		}
 	}
-	if h.breaches >= o.breachWindows {
+	if h.breaches >= o.BreachWindows {
 		h.health = 0
 		h.reasons = append(h.reasons, fmt.Sprintf("objectives missed for %d consecutive intervals", h.breaches))
 	}

@@ -25,29 +25,12 @@ import (
 
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
 	"kurator.dev/kurator/internal/metricsprovider"
+	trafficspec "kurator.dev/kurator/internal/traffic"
 	"kurator.dev/kurator/internal/traffic/weights"
 )
 
-func TestParseObjectives(t *testing.T) {
-	g := NewWithT(t)
-	o, err := parseObjectives(nil)
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(o.set).To(BeFalse())
-	g.Expect(o.interval).To(Equal(defaultInterval))
-
-	o, err = parseObjectives(&networkingv1alpha1.TrafficSLO{MinSuccessRate: "99.5", MaxLatencyP99: &metav1.Duration{Duration: 500 * time.Millisecond}, Interval: &metav1.Duration{Duration: time.Second}, BreachWindows: 3})
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(o).To(Equal(objectives{set: true, minSuccessRate: 99.5, maxLatencyP99: 500 * time.Millisecond, interval: minInterval, breachWindows: 3}))
-	g.Expect(o.breached(metricsprovider.SLI{SuccessRate: 99.6, P99LatencyMs: 400})).To(BeEmpty())
-	g.Expect(o.breached(metricsprovider.SLI{SuccessRate: 99.4, P99LatencyMs: 400})).To(Equal("success rate 99.4% below 99.5%"))
-	g.Expect(o.breached(metricsprovider.SLI{SuccessRate: 100, P99LatencyMs: 640})).To(Equal("P99 latency 640ms above 500ms"))
-
-	_, err = parseObjectives(&networkingv1alpha1.TrafficSLO{MinSuccessRate: "lots"})
-	g.Expect(err).To(MatchError(ContainSubstring(`slo.minSuccessRate "lots"`)))
-}
-
 func TestHealthOf(t *testing.T) {
-	o := objectives{set: true, minSuccessRate: 99, interval: 10 * time.Second, breachWindows: 2}
+	o := trafficspec.Objectives{Set: true, MinSuccessRate: 99, Interval: 10 * time.Second, BreachWindows: 2}
 	ok := placedCluster{name: "a", replicas: 4, available: 4, reported: true, ready: true}
 	good := map[string]metricsprovider.SLI{"a": {RPS: 100, SuccessRate: 100}}
 	bad := map[string]metricsprovider.SLI{"a": {RPS: 100, SuccessRate: 80}}

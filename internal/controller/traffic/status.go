@@ -26,6 +26,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
+	trafficspec "kurator.dev/kurator/internal/traffic"
 	"kurator.dev/kurator/internal/traffic/weights"
 )
 
@@ -38,7 +39,7 @@ type decision struct {
 
 // decide runs the weight law per target, combines the subsets into one route
 // and records every cluster's weight, health and reasons in status.
-func (r *Reconciler) decide(tp *networkingv1alpha1.TrafficPolicy, o objectives, targets []target, slis measured, evaluated bool, now time.Time) (decision, error) {
+func (r *Reconciler) decide(tp *networkingv1alpha1.TrafficPolicy, o trafficspec.Objectives, targets []target, slis measured, evaluated bool, now time.Time) (decision, error) {
 	prev := map[string]*networkingv1alpha1.ClusterTraffic{}
 	for i := range tp.Status.Clusters {
 		c := &tp.Status.Clusters[i]
@@ -48,7 +49,7 @@ func (r *Reconciler) decide(tp *networkingv1alpha1.TrafficPolicy, o objectives, 
 	if tp.Status.LastChangeTime != nil {
 		lastChange = tp.Status.LastChangeTime.Time
 	}
-	guards := guardsOf(tp.Spec.Guards)
+	guards := trafficspec.GuardsOf(tp.Spec.Guards)
 	var out decision
 	var statuses []networkingv1alpha1.ClusterTraffic
 	var subsets []weights.SubsetWeights

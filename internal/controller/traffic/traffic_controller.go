@@ -43,6 +43,7 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/metricsprovider"
+	trafficspec "kurator.dev/kurator/internal/traffic"
 )
 
 // Reconciler owns TrafficPolicy status and the Works labelled with
@@ -94,7 +95,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, tp *networkingv1alpha1
 // when a pending change's cooldown ends.
 func (r *Reconciler) reconcileNormal(ctx context.Context, tp *networkingv1alpha1.TrafficPolicy) (time.Duration, error) {
 	now := r.Clock.Now()
-	o, err := parseObjectives(tp.Spec.SLO)
+	o, err := trafficspec.ParseObjectives(tp.Spec.SLO)
 	if err != nil {
 		r.setCondition(tp, networkingv1alpha1.ConditionReady, metav1.ConditionFalse, "InvalidObjectives", err.Error())
 		return 0, nil
@@ -111,7 +112,7 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, tp *networkingv1alpha1
 		if !t.placed {
 			r.setCondition(tp, networkingv1alpha1.ConditionReady, metav1.ConditionFalse, networkingv1alpha1.ReasonWorkloadNotPlaced,
 				"workload "+t.workload.Kind+"/"+t.workload.Name+" has no binding with clusters yet")
-			return o.interval, nil
+			return o.Interval, nil
 		}
 	}
 	slis, evaluated := r.measure(ctx, tp, o, targets, now)
@@ -125,7 +126,7 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, tp *networkingv1alpha1
 		return 0, err
 	}
 	r.setProgrammed(tp, len(members), applied, failed)
-	next := o.interval
+	next := o.Interval
 	if !decision.nextEvaluation.IsZero() && decision.nextEvaluation.After(now) {
 		next = min(next, decision.nextEvaluation.Sub(now))
 	}
@@ -134,18 +135,18 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, tp *networkingv1alpha1
 
 // measure reads SLIs when objectives are set and an interval has passed since
 // the last reading (timestamps in status, so restarts keep the rhythm).
-func (r *Reconciler) measure(ctx context.Context, tp *networkingv1alpha1.TrafficPolicy, o objectives, targets []target, now time.Time) (measured, bool) {
-	if !o.set {
+func (r *Reconciler) measure(ctx context.Context, tp *networkingv1alpha1.TrafficPolicy, o trafficspec.Objectives, targets []target, now time.Time) (measured, bool) {
+	if !o.Set {
 		r.setCondition(tp, networkingv1alpha1.ConditionMetricsAvailable, metav1.ConditionTrue, networkingv1alpha1.ReasonNoSLO,
 			"no objectives set: weights follow readiness and available replicas")
 		return nil, false
 	}
-	if last := tp.Status.LastEvaluationTime; last != nil && now.Sub(last.Time) < o.interval {
+	if last := tp.Status.LastEvaluationTime; last != nil && now.Sub(last.Time) < o.Interval {
 		return nil, false
 	}
 	out := measured{}
 	for _, t := range targets {
-		s, err := metricsprovider.WorkloadSLIs(ctx, r.Metrics, metricsprovider.Workload{Namespace: tp.Namespace, Name: t.workload.Name}, o.window(), now)
+		s, err := metricsprovider.WorkloadSLIs(ctx, r.Metrics, metricsprovider.Workload{Namespace: tp.Namespace, Name: t.workload.Name}, o.Window(), now)
 		if err != nil {
 			reason := networkingv1alpha1.ReasonMetricsUnavailable
 			if errors.Is(err, metricsprovider.ErrNotConfigured) {
