@@ -136,7 +136,7 @@ func (u usage) Pods() []metricsapi.PodUsage {
 			p.Containers = append(p.Containers, metricsapi.ContainerUsage{
 				Name:   c,
 				CPU:    cores(l.cpuCores(i, rps)),
-				Memory: bytes(l.memoryBytes(i, rps)),
+				Memory: memoryQuantity(l.memoryBytes(i, rps)),
 			})
 		}
 		out = append(out, p)
@@ -163,7 +163,7 @@ func (u usage) Nodes() []metricsapi.NodeUsage {
 		out = append(out, metricsapi.NodeUsage{
 			Name: n, Timestamp: now, Window: usageWindow,
 			CPU:    cores(cpu[n] + nodeOverhead.cpu),
-			Memory: bytes(mem[n] + nodeOverhead.memory),
+			Memory: memoryQuantity(mem[n] + nodeOverhead.memory),
 		})
 	}
 	return out
@@ -173,6 +173,6 @@ func cores(c float64) resource.Quantity {
 	return *resource.NewMilliQuantity(int64(math.Round(c*1000)), resource.DecimalSI)
 }
 
-func bytes(b float64) resource.Quantity {
+func memoryQuantity(b float64) resource.Quantity {
 	return *resource.NewQuantity(int64(math.Round(b)), resource.BinarySI)
 }

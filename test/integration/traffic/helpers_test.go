@@ -32,11 +32,13 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
+	"kurator.dev/kurator/internal/cli"
 	"kurator.dev/kurator/test/framework"
 )
 
@@ -184,4 +186,14 @@ func describe(tp *networkingv1alpha1.TrafficPolicy) string {
 // clientForMember is a controller-runtime client for one member.
 func clientForMember(name string) (client.Client, error) {
 	return framework.ClientFor(fleet.Layout().ClusterKubeconfig(name))
+}
+
+// kurator runs the CLI in-process and returns its output; it must succeed.
+func kurator(t *testing.T, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if code := cli.ExecuteContext(t.Context(), "kurator", args, genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}); code != 0 {
+		t.Fatalf("kurator %v: exit %d\n%s", args, code, out.String())
+	}
+	return out.String()
 }

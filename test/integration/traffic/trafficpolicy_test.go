@@ -59,6 +59,13 @@ func TestWeightsFollowTheReplicaSplit(t *testing.T) {
 		g.Expect(slis["cluster-shanghai"].RPS).To(BeNumerically("~", 80, 8))
 	}).WithTimeout(time.Minute).WithPolling(2 * time.Second).Should(Succeed())
 
+	// The CLI explains the weights in force.
+	kubeconfig := fleet.Layout().ClusterKubeconfig("kurator")
+	out := kurator(t, "traffic", "get", "-n", ns, "--kubeconfig", kubeconfig)
+	NewWithT(t).Expect(out).To(ContainSubstring("cluster-hangzhou=60,cluster-shanghai=40"))
+	out = kurator(t, "traffic", "describe", "reviews", "-n", ns, "--kubeconfig", kubeconfig)
+	NewWithT(t).Expect(out).To(And(ContainSubstring("Base weights: replica split"), MatchRegexp(`cluster-hangzhou\s+60\s+60\s+60\s+6\s+100%\s+100.00%`)))
+
 	apply(t, ns, reviewsApp(ns, 1, 1))
 	expectWeights(t, ns, map[string]int32{"cluster-hangzhou": 50, "cluster-shanghai": 50}, 2*time.Minute)
 }
