@@ -77,6 +77,11 @@ func createNamespace(t *testing.T, ns string) {
 // fleet-wide), divided between hangzhou and shanghai by the given weights,
 // and a TrafficPolicy over it with a 99% success-rate objective.
 func reviewsApp(ns string, hangzhou, shanghai int) string {
+	return reviewsAppOn(ns, "cluster-hangzhou", hangzhou, "cluster-shanghai", shanghai)
+}
+
+// reviewsAppOn is reviewsApp on two given clusters.
+func reviewsAppOn(ns, first string, firstWeight int, second string, secondWeight int) string {
 	return fmt.Sprintf(`
 apiVersion: apps/v1
 kind: Deployment
@@ -101,26 +106,26 @@ spec:
   - {apiVersion: apps/v1, kind: Deployment, name: reviews}
   - {apiVersion: v1, kind: Service, name: reviews}
   placement:
-    clusterAffinity: {clusterNames: [cluster-hangzhou, cluster-shanghai]}
+    clusterAffinity: {clusterNames: [%[1]s, %[3]s]}
     replicaScheduling:
       replicaSchedulingType: Divided
       replicaDivisionPreference: Weighted
       weightPreference:
         staticWeightList:
-        - targetCluster: {clusterNames: [cluster-hangzhou]}
-          weight: %d
-        - targetCluster: {clusterNames: [cluster-shanghai]}
-          weight: %d
+        - targetCluster: {clusterNames: [%[1]s]}
+          weight: %[2]d
+        - targetCluster: {clusterNames: [%[3]s]}
+          weight: %[4]d
 ---
 apiVersion: networking.kurator.dev/v1alpha1
 kind: TrafficPolicy
 metadata: {name: reviews}
 spec:
-  host: reviews.%s.svc.cluster.local
+  host: reviews.%[5]s.svc.cluster.local
   workloadRef: {apiVersion: apps/v1, kind: Deployment, name: reviews}
   slo: {minSuccessRate: "99", interval: 5s}
   guards: {cooldown: 5s}
-`, hangzhou, shanghai, ns)
+`, first, firstWeight, second, secondWeight, ns)
 }
 
 // weightsOf returns the route weight of each cluster in the policy's status.
