@@ -55,6 +55,7 @@ func TestCRDs(t *testing.T) {
 		{"work.karmada.io", "v1alpha2", "ClusterResourceBinding", "clusterresourcebindings", cluster, []string{"crb"}, bindingColumns, true},
 		{"work.karmada.io", "v1alpha1", "Work", "works", ns, nil, []string{"Applied", "Age"}, true},
 		{"networking.kurator.dev", "v1alpha1", "TrafficPolicy", "trafficpolicies", ns, []string{"tp"}, []string{"Host", "Ready", "Metrics", "Changed", "Age"}, true},
+		{"rollout.kurator.dev", "v1alpha1", "StagedUpdateStrategy", "stagedupdatestrategies", ns, []string{"sus"}, []string{"Age"}, false},
 	}
 
 	crds := loadCRDs(t)
