@@ -66,7 +66,7 @@ func TestPlan(t *testing.T) {
 				{Name: "asia", LabelSelector: selector("region", "asia"), SortingLabelKey: ptr.To("order"), MaxConcurrency: ptr.To(intstr.FromInt32(2))},
 				{Name: "eu", LabelSelector: selector("region", "eu"), SortingLabelKey: ptr.To("order"), MaxConcurrency: ptr.To(intstr.FromString("50%"))},
 			},
-			want: map[string][][]string{"canary": {{"shanghai"}}, "asia": {{"beijing", "hangzhou"}}, "eu": {{"paris"}, {"dublin"}, {"frankfurt"}}},
+			want:  map[string][][]string{"canary": {{"shanghai"}}, "asia": {{"beijing", "hangzhou"}}, "eu": {{"paris"}, {"dublin"}, {"frankfurt"}}},
 			order: []string{"canary", "asia", "eu"},
 		},
 		"a percentage of all": {
