@@ -40,6 +40,7 @@ func BindingSpec(u *unstructured.Unstructured, s *policyv1alpha1.PropagationSpec
 			UID: u.GetUID(),
 		},
 		PropagateDeps:               s.PropagateDeps,
+		RolloutStrategy:             s.RolloutStrategy.DeepCopy(),
 		SchedulerName:               s.SchedulerName,
 		Failover:                    s.Failover,
 		ConflictResolution:          s.ConflictResolution,

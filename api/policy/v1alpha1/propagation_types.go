@@ -170,6 +170,14 @@ type PropagationSpec struct {
 	// +optional
 	Placement Placement `json:"placement,omitempty"`
 
+	// rolloutStrategy names a StagedUpdateStrategy
+	// (rollout.kurator.dev/v1alpha1) in the template's namespace: a new
+	// revision of a selected template then reaches its clusters stage by
+	// stage, gated and rolled back on failure, instead of everywhere at once.
+	// Scaling and first placements are not held. Kurator's extension.
+	// +optional
+	RolloutStrategy *RolloutStrategyReference `json:"rolloutStrategy,omitempty"`
+
 	// priority decides between policies matching the same resource
 	// template: the highest priority wins. Defaults to 0.
 	// +optional
@@ -496,4 +504,13 @@ type ClusterPropagationPolicyList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	// items is the list of ClusterPropagationPolicies.
 	Items []ClusterPropagationPolicy `json:"items"`
+}
+
+// RolloutStrategyReference names a StagedUpdateStrategy.
+type RolloutStrategyReference struct {
+	// name of the StagedUpdateStrategy, in the template's namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
 }

@@ -129,6 +129,11 @@ type ResourceBindingSpec struct {
 	// +optional
 	PropagateDeps bool `json:"propagateDeps,omitempty"`
 
+	// rolloutStrategy names the StagedUpdateStrategy new revisions roll out
+	// by. Copied from the policy.
+	// +optional
+	RolloutStrategy *policyv1alpha1.RolloutStrategyReference `json:"rolloutStrategy,omitempty"`
+
 	// replicaRequirements is what each replica of the workload needs, used
 	// to estimate how many replicas a cluster has room for.
 	// +optional

@@ -331,6 +331,11 @@ func (in *ResourceBindingList) DeepCopyObject() runtime.Object {
 func (in *ResourceBindingSpec) DeepCopyInto(out *ResourceBindingSpec) {
 	*out = *in
 	out.Resource = in.Resource
+	if in.RolloutStrategy != nil {
+		in, out := &in.RolloutStrategy, &out.RolloutStrategy
+		*out = new(v1alpha1.RolloutStrategyReference)
+		**out = **in
+	}
 	if in.ReplicaRequirements != nil {
 		in, out := &in.ReplicaRequirements, &out.ReplicaRequirements
 		*out = new(ReplicaRequirements)
