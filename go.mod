@@ -62,6 +62,8 @@ require (
 	sigs.k8s.io/yaml v1.6.0
 )
 
+require github.com/expr-lang/expr v1.17.8 // indirect
+
 require (
 	github.com/evanphx/json-patch v5.9.11+incompatible // indirect
 	github.com/hashicorp/errwrap v1.1.0 // indirect

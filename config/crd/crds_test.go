@@ -56,6 +56,8 @@ func TestCRDs(t *testing.T) {
 		{"work.karmada.io", "v1alpha1", "Work", "works", ns, nil, []string{"Applied", "Age"}, true},
 		{"networking.kurator.dev", "v1alpha1", "TrafficPolicy", "trafficpolicies", ns, []string{"tp"}, []string{"Host", "Ready", "Metrics", "Changed", "Age"}, true},
 		{"rollout.kurator.dev", "v1alpha1", "StagedUpdateStrategy", "stagedupdatestrategies", ns, []string{"sus"}, []string{"Age"}, false},
+		{"argoproj.io", "v1alpha1", "AnalysisTemplate", "analysistemplates", ns, []string{"at"}, []string{"Age"}, false},
+		{"argoproj.io", "v1alpha1", "ClusterAnalysisTemplate", "clusteranalysistemplates", cluster, []string{"cat"}, []string{"Age"}, false},
 	}
 
 	crds := loadCRDs(t)

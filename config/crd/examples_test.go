@@ -115,6 +115,7 @@ func TestExamplesAreAdmitted(t *testing.T) {
 		"routing-propagation.yaml":                {"DestinationRule", "ServiceEntry", "PropagationPolicy"},
 		"kurator-fleet.yaml":                      {"Fleet"},
 		"kurator-attached-cluster.yaml":           {"AttachedCluster"},
+		"analysis-templates.yaml":                 {"AnalysisTemplate", "ClusterAnalysisTemplate"},
 	}
 	for name, kinds := range wants {
 		if !slices.Equal(admitted[name], kinds) {

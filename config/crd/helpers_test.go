@@ -36,6 +36,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
+	argoprojv1alpha1 "kurator.dev/kurator/api/argoproj/v1alpha1"
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
@@ -82,6 +83,7 @@ func newScheme(t *testing.T) *runtime.Scheme {
 	for _, add := range []func(*runtime.Scheme) error{
 		fleetv1alpha1.AddToScheme,
 		clusterv1alpha1.AddToScheme,
+		argoprojv1alpha1.AddToScheme,
 		karmadaclusterv1alpha1.AddToScheme,
 		policyv1alpha1.AddToScheme,
 		workv1alpha1.AddToScheme,

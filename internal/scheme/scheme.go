@@ -14,7 +14,8 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 // Package scheme is the runtime scheme shared by Kurator's binaries: the
-// built-in Kubernetes kinds, CRDs, Kurator's and Karmada's APIs, and the
+// built-in Kubernetes kinds, CRDs, Kurator's and Karmada's APIs, the
+// Argo-compatible analysis templates, and the
 // Istio networking kinds the fleet serves (every version Istio serves).
 package scheme
 
@@ -28,6 +29,7 @@ import (
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 
+	argoprojv1alpha1 "kurator.dev/kurator/api/argoproj/v1alpha1"
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
@@ -47,6 +49,7 @@ func init() {
 	utilruntime.Must(fleetv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(networkingv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(rolloutv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(argoprojv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(clusterv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(karmadaclusterv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(policyv1alpha1.AddToScheme(Scheme))
