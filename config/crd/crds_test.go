@@ -56,6 +56,8 @@ func TestCRDs(t *testing.T) {
 		{"work.karmada.io", "v1alpha1", "Work", "works", ns, nil, []string{"Applied", "Age"}, true},
 		{"networking.kurator.dev", "v1alpha1", "TrafficPolicy", "trafficpolicies", ns, []string{"tp"}, []string{"Host", "Ready", "Metrics", "Changed", "Age"}, true},
 		{"rollout.kurator.dev", "v1alpha1", "StagedUpdateStrategy", "stagedupdatestrategies", ns, []string{"sus"}, []string{"Age"}, false},
+		{"rollout.kurator.dev", "v1alpha1", "StagedUpdateRun", "stagedupdateruns", ns, []string{"sur"}, []string{"Binding", "Strategy", "Phase", "Age"}, true},
+		{"rollout.kurator.dev", "v1alpha1", "ApprovalRequest", "approvalrequests", ns, []string{"areq"}, []string{"Run", "Stage", "Reason", "Approved", "Age"}, true},
 		{"argoproj.io", "v1alpha1", "AnalysisTemplate", "analysistemplates", ns, []string{"at"}, []string{"Age"}, false},
 		{"argoproj.io", "v1alpha1", "ClusterAnalysisTemplate", "clusteranalysistemplates", cluster, []string{"cat"}, []string{"Age"}, false},
 	}

@@ -53,6 +53,10 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(SchemeGroupVersion,
 		&StagedUpdateStrategy{},
 		&StagedUpdateStrategyList{},
+		&StagedUpdateRun{},
+		&StagedUpdateRunList{},
+		&ApprovalRequest{},
+		&ApprovalRequestList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil
