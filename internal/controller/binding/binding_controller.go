@@ -42,6 +42,7 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/bindingworks"
@@ -89,15 +90,20 @@ func SetupWithManager(mgr ctrl.Manager, templates *resourcetemplate.Reader, reco
 		// Status writes are not reasons to render again; the decision
 		// (generation), the template's version and the failback (annotations)
 		// and deletion are. A deleted Work lets a binding being deleted go.
-		if err := ctrl.NewControllerManagedBy(mgr).Named(name).
+		b := ctrl.NewControllerManagedBy(mgr).Named(name).
 			For(r.NewBinding(), builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{},
 				predicate.AnnotationChangedPredicate{}, predicate.LabelChangedPredicate{}, deletionChanged))).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 48}).
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(bindingworks.ToBinding(cluster)), builder.WithPredicates(workDeleted)).
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
-			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list)).
-			Complete(retry.OnConflict(r)); err != nil {
+			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list))
+		if !cluster {
+			// A staged run releasing or reverting clusters changes what
+			// their Works get (see gate).
+			b = b.Watches(&rolloutv1alpha1.StagedUpdateRun{}, handler.EnqueueRequestsFromMapFunc(runToBinding))
+		}
+		if err := b.Complete(retry.OnConflict(r)); err != nil {
 			return err
 		}
 	}
@@ -157,6 +163,12 @@ func (r *Reconciler) writeRendered(ctx context.Context, b workv1alpha2.Binding, 
 	return patch.ApplyStatus(ctx, r.Client, b, workv1alpha2.GVK(b), map[string]any{"conditions": conditions}, fieldOwner)
 }
 
+// rendered is one cluster's manifest.
+type rendered struct {
+	cluster  string
+	manifest *unstructured.Unstructured
+}
+
 // syncWorks writes the Work of every target cluster and deletes the others.
 // A cluster whose manifest cannot be rendered (a failing override) keeps its
 // previous Work, so the member keeps its previous copy; its error is
@@ -186,10 +198,6 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 	for name := range from {
 		wanted[workv1alpha1.ExecutionNamespace(name)] = true
 	}
-	type rendered struct {
-		cluster  string
-		manifest *unstructured.Unstructured
-	}
 	var manifests []rendered
 	for _, target := range propagation.Targets(spec) {
 		if prev := from[target.Name]; prev > target.Replicas {
@@ -206,6 +214,9 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 			continue
 		}
 		manifests = append(manifests, rendered{cluster: target.Name, manifest: manifest})
+	}
+	if manifests, err = r.gate(ctx, b, manifests, existing); err != nil {
+		return nil, err
 	}
 	// The Works are written concurrently: each write waits on the API
 	// server, and a binding's clusters are independent.

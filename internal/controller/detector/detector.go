@@ -45,6 +45,7 @@ import (
 
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
 
@@ -374,7 +375,8 @@ func skippedGroup(group string) bool {
 
 // skipped says which templates are never propagated: system namespaces, the
 // execution namespaces, per-namespace objects every cluster makes itself,
-// and the control plane's projection of Deployment revisions.
+// the control plane's projection of Deployment revisions, and the snapshots
+// of staged rollouts.
 func skipped(u *unstructured.Unstructured) bool {
 	ns := u.GetNamespace()
 	switch {
@@ -386,6 +388,8 @@ func skipped(u *unstructured.Unstructured) bool {
 		return true
 	case u.GetKind() == "ReplicaSet" && u.GetLabels()[workv1alpha2.RevisionOfLabel] != "":
 		return true
+	case u.GetKind() == "ControllerRevision" && u.GetLabels()[rolloutv1alpha1.BindingLabel] != "":
+		return true // a staged rollout's snapshot
 	case u.GetKind() == "Namespace" && (strings.HasPrefix(u.GetName(), "kube-") || strings.HasPrefix(u.GetName(), "karmada-es-") || u.GetName() == "default"):
 		return true
 	}
