@@ -20,11 +20,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"reflect"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -170,6 +167,11 @@ func (a *Analysis) match(expression string) ([]int, error) {
 }
 
 func prepareMetric(raw v1alpha1.Metric, args map[string]string, evaluator *Evaluator) (*Metric, error) {
+	// The provider is named before args are substituted: an unsupported
+	// provider's own fields do not matter.
+	if err := checkProviderKind(raw.Provider); err != nil {
+		return nil, err
+	}
 	spec, err := substituteMetric(raw, args)
 	if err != nil {
 		return nil, err
@@ -264,88 +266,6 @@ func (m *Metric) checkLimits() []error {
 		errs = append(errs, fmt.Errorf("interval is required when count is more than 1"))
 	}
 	return errs
-}
-
-// checkProvider accepts a prometheus provider without the options Kurator
-// cannot honour, and names any other provider.
-func checkProvider(p v1alpha1.MetricProvider) []error {
-	others := otherProviders(p)
-	switch {
-	case p.Prometheus == nil && len(others) == 0:
-		return []error{errors.New("no provider: Kurator supports prometheus")}
-	case p.Prometheus == nil:
-		return []error{fmt.Errorf("provider %s is not supported by Kurator; use prometheus", others[0])}
-	case len(others) > 0:
-		return []error{fmt.Errorf("more than one provider (prometheus and %s): set only prometheus", others[0])}
-	}
-	prom := p.Prometheus
-	var errs []error
-	if prom.Query == "" {
-		errs = append(errs, errors.New("prometheus.query is empty"))
-	}
-	if prom.Address != "" {
-		if u, err := url.Parse(prom.Address); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("prometheus.address %q: want http[s]://host:port", prom.Address))
-		}
-	}
-	unsupported := map[string]bool{
-		"insecure":       prom.Insecure,
-		"headers":        len(prom.Headers) > 0,
-		"authentication": prom.Authentication != nil && !isEmptyJSON(prom.Authentication.Raw),
-		"rangeQuery":     prom.RangeQuery != nil,
-	}
-	for _, field := range []string{"insecure", "headers", "authentication", "rangeQuery"} {
-		if unsupported[field] {
-			errs = append(errs, fmt.Errorf("prometheus.%s is not supported by Kurator", field))
-		}
-	}
-	return errs
-}
-
-// otherProviders names the non-prometheus providers that are set, by
-// their field names.
-func otherProviders(p v1alpha1.MetricProvider) []string {
-	var names []string
-	v := reflect.ValueOf(p)
-	t := v.Type()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "prometheus" && !v.Field(i).IsNil() {
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
-// isEmptyJSON is true for null and for objects whose every value is empty:
-// Argo writes an empty authentication as {"sigv4":{},"oauth2":{},...}.
-func isEmptyJSON(raw []byte) bool {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return false
-	}
-	return isEmptyValue(v)
-}
-
-func isEmptyValue(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case string:
-		return x == ""
-	case bool:
-		return !x
-	case []any:
-		return len(x) == 0
-	case map[string]any:
-		for _, e := range x {
-			if !isEmptyValue(e) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // substituteMetric replaces {{args.NAME}} anywhere in the metric, as Argo

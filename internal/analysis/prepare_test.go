@@ -124,6 +124,8 @@ func TestPrepareRefuses(t *testing.T) {
 			[]string{`metric "m": provider web is not supported by Kurator; use prometheus`}},
 		{"job provider", "metrics:\n- name: m\n  provider: {job: {spec: {}}}\n", nil,
 			[]string{"provider job is not supported by Kurator; use prometheus"}},
+		{"web provider with its own braces", "metrics:\n- name: m\n  provider: {web: {url: 'http://x/{{args.undeclared}}'}}\n", nil,
+			[]string{"provider web is not supported by Kurator; use prometheus"}},
 		{"datadog provider", "metrics:\n- name: m\n  provider: {datadog: {query: x}}\n", nil,
 			[]string{"provider datadog is not supported by Kurator; use prometheus"}},
 		{"no provider", "metrics:\n- name: m\n  provider: {}\n", nil, []string{`metric "m": no provider`}},
