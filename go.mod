@@ -39,6 +39,7 @@ replace (
 )
 
 require (
+	github.com/expr-lang/expr v1.17.8
 	github.com/go-logr/logr v1.4.4
 	github.com/google/go-cmp v0.7.0
 	github.com/onsi/gomega v1.42.1
@@ -61,8 +62,6 @@ require (
 	sigs.k8s.io/controller-runtime v0.25.2
 	sigs.k8s.io/yaml v1.6.0
 )
-
-require github.com/expr-lang/expr v1.17.8 // indirect
 
 require (
 	github.com/evanphx/json-patch v5.9.11+incompatible // indirect
