@@ -42,6 +42,7 @@ import (
 	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/fleet"
 	"kurator.dev/kurator/internal/controller/revisions"
+	"kurator.dev/kurator/internal/controller/rollout"
 	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/controller/traffic"
 	"kurator.dev/kurator/internal/membercluster"
@@ -139,6 +140,12 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := (&traffic.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("trafficpolicy")}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := (&rollout.Starter{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := (&rollout.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("stagedupdaterun")}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
 	if err := addPropagation(mgr, members); err != nil {

@@ -111,7 +111,7 @@ func Plan(spec rolloutv1alpha1.StagedUpdateStrategySpec, clusters []Cluster) ([]
 		if err != nil {
 			return nil, fmt.Errorf("stage %s: %w", st.Name, err)
 		}
-		stages = append(stages, Stage{Name: st.Name, Config: st, Batches: batches(ordered, concurrency(st.MaxConcurrency, len(ordered)))})
+		stages = append(stages, Stage{Name: st.Name, Config: st, Batches: Batches(ordered, Concurrency(st.MaxConcurrency, len(ordered)))})
 	}
 	return stages, nil
 }
@@ -153,9 +153,9 @@ func order(clusters []Cluster, key *string) ([]string, error) {
 	return out, nil
 }
 
-// concurrency resolves maxConcurrency for a stage of n clusters: default 1,
+// Concurrency resolves maxConcurrency for a stage of n clusters: default 1,
 // a percentage rounds down, never below 1.
-func concurrency(v *intstr.IntOrString, n int) int {
+func Concurrency(v *intstr.IntOrString, n int) int {
 	if v == nil {
 		return 1
 	}
@@ -167,7 +167,8 @@ func concurrency(v *intstr.IntOrString, n int) int {
 	return max(c, 1)
 }
 
-func batches(names []string, size int) [][]string {
+// Batches cuts names into batches of at most size.
+func Batches(names []string, size int) [][]string {
 	var out [][]string
 	for len(names) > 0 {
 		n := min(size, len(names))
@@ -190,7 +191,7 @@ func RollbackOrder(stages []Stage, updated map[string]bool) [][]string {
 				back = append(back, clusters[j])
 			}
 		}
-		out = append(out, batches(back, concurrency(stages[i].Config.MaxConcurrency, len(clusters)))...)
+		out = append(out, Batches(back, Concurrency(stages[i].Config.MaxConcurrency, len(clusters)))...)
 	}
 	return slices.Clip(out)
 }
