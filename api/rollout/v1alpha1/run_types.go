@@ -34,7 +34,8 @@ const (
 )
 
 // StagedUpdateRunSpec says which new revision of which workload rolls out by
-// which strategy. The controller creates runs; a user may only set state.
+// which strategy. The controller creates runs ('kurator rollout retry' too);
+// a user may only set state.
 // +kubebuilder:validation:XValidation:rule="self.bindingName == oldSelf.bindingName && self.revision == oldSelf.revision && self.snapshotName == oldSelf.snapshotName && self.strategyName == oldSelf.strategyName",message="only state may change"
 type StagedUpdateRunSpec struct {
 	// bindingName is the ResourceBinding of the workload, in this namespace.
@@ -334,6 +335,14 @@ const (
 	RevisionLabel = "rollout.kurator.dev/revision"
 	// ConditionApproved on an ApprovalRequest.
 	ConditionApproved = "Approved"
+	// CanaryWeightsAnnotation on a TrafficPolicy, written by the run of a
+	// stage with canary steps, scales the base weight of the stage's
+	// clusters, in percent, as JSON: {"cluster-shanghai": 10}. The traffic
+	// controller applies it at once, without the cooldown and step guards.
+	CanaryWeightsAnnotation = "rollout.kurator.dev/canary-weights"
+	// PromoteAnnotation on a run names a stage whose remaining gates the
+	// user skips ('kurator rollout promote').
+	PromoteAnnotation = "rollout.kurator.dev/promote"
 )
 
 // AnalysisRunStatus is one run of an AnalysisTemplate: for one cluster of the

@@ -94,7 +94,7 @@ type StageConfig struct {
 	// +listType=atomic
 	AfterStageTasks []StageTask `json:"afterStageTasks,omitempty"`
 
-	// canary shifts the host's traffic to the stage's updated clusters in
+	// canary ramps the stage's clusters' share of the host's traffic up in
 	// steps, through the workload's TrafficPolicy, while the stage soaks.
 	// +optional
 	Canary *StageCanary `json:"canary,omitempty"`
@@ -191,9 +191,11 @@ type StageCanary struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	TrafficPolicy string `json:"trafficPolicy"`
-	// steps are the shares of the host's traffic, in percent, the stage's
-	// updated clusters get in turn, e.g. [10, 50, 100]; each step soaks for
-	// stepDuration (and its analysis, if any) before the next.
+	// steps are the shares of their usual traffic, in percent, the stage's
+	// clusters get in turn, e.g. [10, 50, 100]: the first is set before they
+	// are released, and each soaks for stepDuration before the next; the
+	// stage's after-tasks run once the last has soaked. The rest of the
+	// traffic goes to the other clusters.
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=10

@@ -40,13 +40,14 @@ import (
 )
 
 // gate holds a new revision back from every cluster its staged run has not
-// released (docs/rollout.md). The first time it sees a revision, it freezes
-// every cluster's manifest as it runs and as it will run in a snapshot (a
-// ControllerRevision the binding owns), from which the rollout controller
-// starts the run. Released clusters get the frozen target, rolled-back ones
-// the frozen previous manifest, the others keep what they run; all follow
-// the current replicas. Bindings without a strategy, and clusters without a
-// Work yet, are not held.
+// released (docs/rollout.md). The first time a revision would change a
+// cluster's Work, it freezes every cluster's manifest as it runs and as it
+// will run in a snapshot (a ControllerRevision the binding owns), from which
+// the rollout controller starts the run. While the snapshot stands, each
+// cluster the revision changes gets the frozen target once released, and the
+// frozen previous manifest otherwise (before its stage, or rolled back); all
+// follow the current replicas. Bindings without a strategy, clusters without
+// a Work yet and clusters the revision leaves as they are are not held.
 func (r *Reconciler) gate(ctx context.Context, b workv1alpha2.Binding, manifests []rendered, existing []workv1alpha1.Work) ([]rendered, error) {
 	rb, ok := b.(*workv1alpha2.ResourceBinding)
 	if !ok || rb.Spec.RolloutStrategy == nil {
@@ -65,7 +66,7 @@ func (r *Reconciler) gate(ctx context.Context, b workv1alpha2.Binding, manifests
 		}
 		running[cluster] = u
 	}
-	changed := map[string]bool{}
+	changed := false
 	revisions := make([]string, 0, len(manifests))
 	for _, m := range manifests {
 		want, err := rollout.Revision(m.manifest)
@@ -73,21 +74,18 @@ func (r *Reconciler) gate(ctx context.Context, b workv1alpha2.Binding, manifests
 			return nil, err
 		}
 		revisions = append(revisions, m.cluster+"="+want)
-		if cur := running[m.cluster]; cur != nil {
+		if cur := running[m.cluster]; cur != nil && !changed {
 			have, err := rollout.Revision(cur)
 			if err != nil {
 				return nil, err
 			}
-			changed[m.cluster] = have != want
+			changed = have != want
 		}
 	}
-	if !anyTrue(changed) {
-		return manifests, nil
-	}
 	revision := combined(revisions)
-	snap, err := r.snapshot(ctx, rb, revision, manifests, running)
-	if err != nil {
-		return nil, err
+	snap, err := r.snapshot(ctx, rb, revision, manifests, running, changed)
+	if err != nil || snap == nil {
+		return manifests, err
 	}
 	phases, err := r.runPhases(ctx, rb, revision)
 	if err != nil {
@@ -95,29 +93,27 @@ func (r *Reconciler) gate(ctx context.Context, b workv1alpha2.Binding, manifests
 	}
 	out := make([]rendered, 0, len(manifests))
 	for _, m := range manifests {
-		if !changed[m.cluster] {
-			out = append(out, m)
+		prev, target := snap.Previous[m.cluster], snap.Target[m.cluster]
+		if prev == nil || target == nil || sameRevision(prev, target) {
+			out = append(out, m) // not held: new here, or unchanged by the revision
 			continue
 		}
-		keep, released := running[m.cluster], false
+		keep, released := prev, false
 		switch phase := phases[m.cluster]; {
-		case phase.Released() && snap.Target[m.cluster] != nil:
-			keep, released = snap.Target[m.cluster], true
-		case phase.Reverted() && snap.Previous[m.cluster] != nil:
-			keep = snap.Previous[m.cluster]
+		case phase.Released():
+			keep, released = target, true
+		case phase.Reverted():
+			keep = prev
 		}
 		out = append(out, rendered{cluster: m.cluster, manifest: rollout.WithReplicasOf(keep, m.manifest, released)})
 	}
 	return out, nil
 }
 
-func anyTrue(m map[string]bool) bool {
-	for _, v := range m {
-		if v {
-			return true
-		}
-	}
-	return false
+func sameRevision(a, b *unstructured.Unstructured) bool {
+	ra, errA := rollout.Revision(a)
+	rb, errB := rollout.Revision(b)
+	return errA == nil && errB == nil && ra == rb
 }
 
 // combined is the revision of the whole rollout: every cluster's manifest
@@ -138,8 +134,10 @@ func SnapshotName(binding, revision string) string {
 	return name + "-" + revision
 }
 
-// snapshot reads the revision's snapshot, creating it the first time.
-func (r *Reconciler) snapshot(ctx context.Context, rb *workv1alpha2.ResourceBinding, revision string, manifests []rendered, running map[string]*unstructured.Unstructured) (*rollout.Snapshot, error) {
+// snapshot reads the revision's snapshot. It creates it the first time a
+// cluster's Work is to change revision; without a change and without a
+// snapshot there is nothing to hold (nil).
+func (r *Reconciler) snapshot(ctx context.Context, rb *workv1alpha2.ResourceBinding, revision string, manifests []rendered, running map[string]*unstructured.Unstructured, changed bool) (*rollout.Snapshot, error) {
 	cr := &appsv1.ControllerRevision{}
 	key := client.ObjectKey{Namespace: rb.Namespace, Name: SnapshotName(rb.Name, revision)}
 	err := r.Client.Get(ctx, key, cr)
@@ -150,8 +148,8 @@ func (r *Reconciler) snapshot(ctx context.Context, rb *workv1alpha2.ResourceBind
 		}
 		return snap, nil
 	}
-	if !apierrors.IsNotFound(err) {
-		return nil, err
+	if !apierrors.IsNotFound(err) || !changed {
+		return nil, client.IgnoreNotFound(err)
 	}
 	snap := &rollout.Snapshot{Revision: revision, Previous: running, Target: map[string]*unstructured.Unstructured{}}
 	for _, m := range manifests {

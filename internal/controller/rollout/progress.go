@@ -50,10 +50,19 @@ func (r *Reconciler) progress(ctx context.Context, s *scope) error {
 		if done, err := r.runTasks(ctx, s, i, cfg.BeforeStageTasks, stage.BeforeStageTasks, "BeforeStage"); err != nil || !done {
 			return err
 		}
+		if err := r.startCanary(ctx, s, i); err != nil {
+			return err
+		}
 		if done, err := r.updateClusters(ctx, s, i); err != nil || !done {
 			return err
 		}
+		if done, err := r.advanceCanary(ctx, s, i); err != nil || !done {
+			return err
+		}
 		if done, err := r.runTasks(ctx, s, i, cfg.AfterStageTasks, stage.AfterStageTasks, "AfterStage"); err != nil || !done {
+			return err
+		}
+		if err := r.endCanary(ctx, s, i); err != nil {
 			return err
 		}
 		stage.EndTime = &metav1.Time{Time: s.now}

@@ -43,6 +43,12 @@ func (r *Reconciler) startRollback(s *scope, reason, message string) {
 // at the stage's own concurrency; a batch starts once the previous one runs
 // the previous revision again.
 func (r *Reconciler) rollBack(ctx context.Context, s *scope) error {
+	// Traffic returns to the stable clusters first.
+	for i := range s.stages {
+		if err := r.endCanary(ctx, s, i); err != nil {
+			return err
+		}
+	}
 	released := map[string]bool{}
 	for _, c := range s.run.Status.Clusters {
 		if c.Phase.Released() || c.Phase.Reverted() {

@@ -36,6 +36,7 @@ import (
 // A failed or errored analysis starts the rollback; an inconclusive one, and
 // an Approval task, wait for an ApprovalRequest to be approved.
 func (r *Reconciler) runTasks(ctx context.Context, s *scope, stage int, tasks []rolloutv1alpha1.StageTask, statuses []rolloutv1alpha1.TaskStatus, position string) (bool, error) {
+	promoted := s.run.Annotations[rolloutv1alpha1.PromoteAnnotation] == s.run.Status.Stages[stage].Name
 	for j := range statuses {
 		t, ts := tasks[j], &statuses[j]
 		if ts.Phase == rolloutv1alpha1.TaskSucceeded {
@@ -43,6 +44,10 @@ func (r *Reconciler) runTasks(ctx context.Context, s *scope, stage int, tasks []
 		}
 		if ts.StartTime == nil {
 			ts.StartTime = &metav1.Time{Time: s.now}
+		}
+		if promoted {
+			succeed(s, ts, "skipped: the stage was promoted by the user")
+			continue
 		}
 		var err error
 		switch t.Type {
@@ -147,28 +152,30 @@ func (r *Reconciler) runAnalysis(ctx context.Context, s *scope, stage int, task 
 	if scope != rolloutv1alpha1.AnalysisScopeCluster {
 		targets = append(targets, "")
 	}
-	worst, worstMsg := argoprojv1alpha1.AnalysisPhaseSuccessful, ""
+	worst := argoprojv1alpha1.AnalysisPhaseSuccessful
+	messages := map[argoprojv1alpha1.AnalysisPhase][]string{}
 	for _, cluster := range targets {
 		for _, ref := range task.Templates {
 			entry := analysisEntry(ts, cluster, ref.TemplateName)
 			if entry.Phase.Completed() {
-				if analysis.Worse(worst, entry.Phase) {
-					worst, worstMsg = entry.Phase, ts.Message
-				}
+				worst = analysis.Worst(worst, entry.Phase)
 				continue
 			}
 			msg, err := r.stepAnalysis(ctx, s, ref, task.Args, cluster, ts.StartTime, entry)
 			if err != nil {
 				return err
 			}
-			if analysis.Worse(worst, entry.Phase) {
-				where := "fleet-wide"
-				if cluster != "" {
-					where = "in " + cluster
-				}
-				worst, worstMsg = entry.Phase, fmt.Sprintf("analysis %s %s: %s", ref.TemplateName, where, msg)
+			where := "fleet-wide"
+			if cluster != "" {
+				where = "in " + cluster
 			}
+			messages[entry.Phase] = append(messages[entry.Phase], fmt.Sprintf("analysis %s %s: %s", ref.TemplateName, where, msg))
+			worst = analysis.Worst(worst, entry.Phase)
 		}
+	}
+	worstMsg := strings.Join(messages[worst], "; ")
+	if worstMsg == "" {
+		worstMsg = ts.Message
 	}
 	ts.Phase, ts.Message = taskPhase(worst), worstMsg
 	if ts.Phase == rolloutv1alpha1.TaskSucceeded {
@@ -201,7 +208,39 @@ func (r *Reconciler) stepAnalysis(ctx context.Context, s *scope, ref rolloutv1al
 	if !res.RequeueAt.IsZero() {
 		s.after(res.RequeueAt)
 	}
-	return res.Message, nil
+	return res.Message + figures(prepared, res.Results), nil
+}
+
+// figures says what a metric that did not pass measured, against its
+// condition: "success-rate measured [0.5], successCondition result[0] >= 0.99".
+func figures(a *analysis.Analysis, results []argoprojv1alpha1.MetricResult) string {
+	var parts []string
+	for i, m := range a.Metrics {
+		if i >= len(results) || len(results[i].Measurements) == 0 {
+			continue
+		}
+		switch results[i].Phase {
+		case argoprojv1alpha1.AnalysisPhaseFailed, argoprojv1alpha1.AnalysisPhaseError, argoprojv1alpha1.AnalysisPhaseInconclusive:
+		default:
+			continue
+		}
+		last := results[i].Measurements[len(results[i].Measurements)-1]
+		part := fmt.Sprintf("%s measured %s", m.Spec.Name, last.Value)
+		if c := m.Spec.SuccessCondition; c != "" {
+			part += ", successCondition " + c
+		}
+		if c := m.Spec.FailureCondition; c != "" {
+			part += ", failureCondition " + c
+		}
+		if last.Message != "" {
+			part += " (" + last.Message + ")"
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }
 
 func (r *Reconciler) template(ctx context.Context, namespace string, ref rolloutv1alpha1.AnalysisTemplateRef) (*argoprojv1alpha1.AnalysisTemplateSpec, error) {

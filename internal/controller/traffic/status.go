@@ -17,6 +17,7 @@ limitations under the License.
 package traffic
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -26,6 +27,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
+	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
 	trafficspec "kurator.dev/kurator/internal/traffic"
 	"kurator.dev/kurator/internal/traffic/weights"
 )
@@ -50,6 +52,11 @@ func (r *Reconciler) decide(tp *networkingv1alpha1.TrafficPolicy, o trafficspec.
 		lastChange = tp.Status.LastChangeTime.Time
 	}
 	guards := trafficspec.GuardsOf(tp.Spec.Guards)
+	canary := canaryWeights(tp)
+	if canary != nil {
+		// A staged rollout's canary step applies at once.
+		guards.Hysteresis, guards.Cooldown, guards.MaxStep, guards.RecoverySteps = 0, 0, 100, 1
+	}
 	var out decision
 	var statuses []networkingv1alpha1.ClusterTraffic
 	var subsets []weights.SubsetWeights
@@ -63,7 +70,12 @@ func (r *Reconciler) decide(tp *networkingv1alpha1.TrafficPolicy, o trafficspec.
 			p := prev[t.subset+"/"+c.name]
 			h := healthOf(c, p, o, slis[t.subset], evaluated)
 			healths[c.name] = h
-			ci := weights.ClusterInput{Name: c.name, Base: baseWeight(tp, c), Health: h.health, Reasons: h.reasons}
+			base := baseWeight(tp, c)
+			if pct, ok := canary[c.name]; ok {
+				base = base * float64(pct) / 100
+				h.reasons = append(h.reasons, fmt.Sprintf("canary step: %d%% of its share", pct))
+			}
+			ci := weights.ClusterInput{Name: c.name, Base: base, Health: h.health, Reasons: h.reasons}
 			if p != nil {
 				ci.Known, ci.Weight, ci.Recovering = true, p.Weight, p.Recovering
 			}
@@ -117,6 +129,19 @@ func (r *Reconciler) decide(tp *networkingv1alpha1.TrafficPolicy, o trafficspec.
 	tp.Status.Clusters = statuses
 	out.objects = istioObjects(tp, labelsOf, route)
 	return out, nil
+}
+
+// canaryWeights reads the staged rollout's canary step, if any.
+func canaryWeights(tp *networkingv1alpha1.TrafficPolicy) map[string]int32 {
+	raw, ok := tp.Annotations[rolloutv1alpha1.CanaryWeightsAnnotation]
+	if !ok {
+		return nil
+	}
+	out := map[string]int32{}
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		return nil
+	}
+	return out
 }
 
 func baseOf(in weights.Input, name string) float64 {

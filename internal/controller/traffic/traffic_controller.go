@@ -181,7 +181,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("trafficpolicy").
-		For(&networkingv1alpha1.TrafficPolicy{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		For(&networkingv1alpha1.TrafficPolicy{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&workv1alpha2.ResourceBinding{}, handler.EnqueueRequestsFromMapFunc(r.policiesInNamespace)).
 		Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allPolicies)).
 		Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(policyOfWork)).

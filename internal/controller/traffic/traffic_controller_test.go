@@ -34,6 +34,7 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
+	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/metricsprovider"
@@ -176,4 +177,21 @@ func TestUnplacedWorkloadWaits(t *testing.T) {
 	c := apimeta.FindStatusCondition(tp.Status.Conditions, networkingv1alpha1.ConditionReady)
 	g.Expect(c.Reason).To(Equal(networkingv1alpha1.ReasonWorkloadNotPlaced))
 	g.Expect(tp.Status.ObservedGeneration).To(Equal(int64(1)))
+}
+
+// TestCanaryStepScalesTheBaseAtOnce: a staged rollout's canary annotation
+// scales a cluster's base weight and applies inside the cooldown.
+func TestCanaryStepScalesTheBaseAtOnce(t *testing.T) {
+	g := NewWithT(t)
+	f := newFixture(metricsprovider.None{}, readyCluster("hz", true), readyCluster("sh", true),
+		binding(map[string]int32{"hz": 6, "sh": 4}), policy())
+	g.Expect(routeWeights(f.reconcile(g))).To(Equal(map[string]int32{"hz": 60, "sh": 40}))
+
+	f.clock.SetTime(testNow.Add(time.Second))
+	tp := &networkingv1alpha1.TrafficPolicy{}
+	g.Expect(f.client.Get(context.Background(), client.ObjectKey{Namespace: "prod", Name: "reviews"}, tp)).To(Succeed())
+	tp.Annotations = map[string]string{rolloutv1alpha1.CanaryWeightsAnnotation: `{"sh": 10}`}
+	g.Expect(f.client.Update(context.Background(), tp)).To(Succeed())
+	// 6 : 4 × 10% → 6 : 0.4
+	g.Expect(routeWeights(f.reconcile(g))).To(Equal(map[string]int32{"hz": 94, "sh": 6}))
 }
