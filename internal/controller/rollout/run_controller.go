@@ -142,12 +142,14 @@ func (r *Reconciler) reconcileRun(ctx context.Context, s *scope) error {
 		}
 	}
 	s.stages = orderedAs(run.Status.Strategy, run.Status.Stages)
-	if superseded, err := r.superseded(ctx, s); err != nil || superseded {
-		return err
-	}
+	// A placement change also yields a new revision (the clusters are part
+	// of it); it is reported as what it is.
 	if msg := placementChange(s); msg != "" {
 		r.end(s, rolloutv1alpha1.RunPhaseAbandoned, "PlacementChanged", msg)
 		return nil
+	}
+	if superseded, err := r.superseded(ctx, s); err != nil || superseded {
+		return err
 	}
 	if run.Spec.State == rolloutv1alpha1.RunStateAbort && run.Status.Phase != rolloutv1alpha1.RunPhaseRollingBack {
 		r.startRollback(s, "Aborted", "aborted by the user")

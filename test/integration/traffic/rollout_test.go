@@ -29,6 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
+	"kurator.dev/kurator/test/framework/kubectl"
 )
 
 // stagedApp is reviews in every member, rolled out by a strategy: the
@@ -175,6 +176,9 @@ func TestStagedRolloutPromotesStageByStage(t *testing.T) {
 	NewWithT(t).Expect(canary.AfterStageTasks[0].Analyses).To(HaveLen(2), "per cluster and fleet-wide")
 
 	kubeconfig := fleet.Layout().ClusterKubeconfig("kurator")
+	// The control plane's Deployment still says the fleet is rolling out.
+	_, stderr, err := kubectl.Run(kubeconfig, "rollout", "status", "deploy/reviews", "-n", ns, "--timeout=3s")
+	NewWithT(t).Expect(err).To(HaveOccurred(), "kubectl rollout status must wait for the held clusters: %s", stderr)
 	out := kurator(t, "rollout", "status", "deploy/reviews", "-n", ns, "--kubeconfig", kubeconfig)
 	NewWithT(t).Expect(out).To(And(ContainSubstring("Phase:     Paused: stage rest waits for ApprovalRequest"),
 		MatchRegexp(`canary\s+cluster-shanghai=Updated\s+Analysis Succeeded`)))
@@ -192,6 +196,66 @@ func TestStagedRolloutPromotesStageByStage(t *testing.T) {
 	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
 	out = kurator(t, "rollout", "history", "deploy/reviews", "-n", ns, "--kubeconfig", kubeconfig)
 	NewWithT(t).Expect(out).To(MatchRegexp(run.Name + `\s+` + run.Spec.Revision + `\s+Succeeded`))
+	NewWithT(t).Eventually(func(g Gomega) {
+		out, stderr, err := kubectl.Run(kubeconfig, "rollout", "status", "deploy/reviews", "-n", ns, "--timeout=5s")
+		g.Expect(err).NotTo(HaveOccurred(), stderr)
+		g.Expect(out).To(ContainSubstring("successfully rolled out"))
+	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
+}
+
+// TestRolloutResumesAfterRestart: the controller-manager stopped while a run
+// waits for approval resumes it where it was: the canary's analysis is not
+// run again and nothing is lost. Not parallel: it stops the controller-manager.
+func TestRolloutResumesAfterRestart(t *testing.T) {
+	const ns = "rollout-restart"
+	startStaged(t, ns)
+	apply(t, ns, stagedApp("reviews:v2", ""))
+	var before *rolloutv1alpha1.StagedUpdateRun
+	NewWithT(t).Eventually(func(g Gomega) {
+		before = currentRun(g, ns)
+		g.Expect(before.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), runSummary(before))
+	}).WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
+
+	if err := fleet.StopControllerManager(); err != nil {
+		t.Fatal(err)
+	}
+	if err := fleet.StartControllerManager(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	NewWithT(t).Consistently(func(g Gomega) {
+		after := currentRun(g, ns)
+		g.Expect(after.Name).To(Equal(before.Name))
+		g.Expect(after.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused))
+		g.Expect(after.Status.StartTime).To(Equal(before.Status.StartTime))
+		g.Expect(after.Status.Stages[0].AfterStageTasks).To(Equal(before.Status.Stages[0].AfterStageTasks), "the analysis is not run again")
+		g.Expect(images(g, ns)["cluster-hangzhou"]).To(Equal("reviews:v1"))
+	}).WithTimeout(10 * time.Second).WithPolling(time.Second).Should(Succeed())
+
+	kurator(t, "rollout", "approve", "deploy/reviews", "-n", ns, "--kubeconfig", fleet.Layout().ClusterKubeconfig("kurator"))
+	NewWithT(t).Eventually(func(g Gomega) {
+		run := currentRun(g, ns)
+		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseSucceeded), runSummary(run))
+		g.Expect(images(g, ns)).To(HaveEach("reviews:v2"))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+}
+
+// TestPlacementChangeEndsTheRun: a cluster leaving the placement mid-run
+// abandons the run, naming the cluster.
+func TestPlacementChangeEndsTheRun(t *testing.T) {
+	t.Parallel()
+	const ns = "rollout-placement"
+	startStaged(t, ns)
+	apply(t, ns, stagedApp("reviews:v2", ""))
+	NewWithT(t).Eventually(func(g Gomega) {
+		run := currentRun(g, ns)
+		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), runSummary(run))
+	}).WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
+	apply(t, ns, strings.Replace(stagedApp("reviews:v2", ""), "cluster-hangzhou, cluster-shanghai, cluster-frankfurt", "cluster-hangzhou, cluster-shanghai", 1))
+	NewWithT(t).Eventually(func(g Gomega) {
+		run := currentRun(g, ns)
+		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseAbandoned), runSummary(run))
+		g.Expect(run.Status.Message).To(ContainSubstring("removed cluster-frankfurt"))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
 }
 
 // TestAbortRollsBack: a run waiting for approval is aborted; its canary
