@@ -246,15 +246,23 @@ func TestPlacementChangeEndsTheRun(t *testing.T) {
 	const ns = "rollout-placement"
 	startStaged(t, ns)
 	apply(t, ns, stagedApp("reviews:v2", ""))
+	var first string
 	NewWithT(t).Eventually(func(g Gomega) {
 		run := currentRun(g, ns)
 		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), runSummary(run))
+		first = run.Name
 	}).WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
 	apply(t, ns, strings.Replace(stagedApp("reviews:v2", ""), "cluster-hangzhou, cluster-shanghai, cluster-frankfurt", "cluster-hangzhou, cluster-shanghai", 1))
 	NewWithT(t).Eventually(func(g Gomega) {
-		run := currentRun(g, ns)
+		run := &rolloutv1alpha1.StagedUpdateRun{}
+		g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: first}, run)).To(Succeed())
 		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseAbandoned), runSummary(run))
 		g.Expect(run.Status.Message).To(ContainSubstring("removed cluster-frankfurt"))
+		// The new placement is a new revision: its own run starts where the
+		// clusters are (shanghai already on v2) and waits at the next gate.
+		next := currentRun(g, ns)
+		g.Expect(next.Name).NotTo(Equal(first))
+		g.Expect(next.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), runSummary(next))
 	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
 }
 
