@@ -174,7 +174,8 @@ type PropagationSpec struct {
 	// (rollout.kurator.dev/v1alpha1) in the template's namespace: a new
 	// revision of a selected template then reaches its clusters stage by
 	// stage, gated and rolled back on failure, instead of everywhere at once.
-	// Scaling and first placements are not held. Kurator's extension.
+	// Scaling and first placements are not held; cluster-scoped templates
+	// are not staged. Kurator's extension.
 	// +optional
 	RolloutStrategy *RolloutStrategyReference `json:"rolloutStrategy,omitempty"`
 
