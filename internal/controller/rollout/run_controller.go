@@ -154,10 +154,16 @@ func (r *Reconciler) reconcileRun(ctx context.Context, s *scope) error {
 	if run.Spec.State == rolloutv1alpha1.RunStateAbort && run.Status.Phase != rolloutv1alpha1.RunPhaseRollingBack {
 		r.startRollback(s, "Aborted", "aborted by the user")
 	}
+	if run.Status.Phase != rolloutv1alpha1.RunPhaseRollingBack {
+		if err := r.progress(ctx, s); err != nil {
+			return err
+		}
+	}
+	// A rollback starts in the same pass as the failure that calls for it.
 	if run.Status.Phase == rolloutv1alpha1.RunPhaseRollingBack {
 		return r.rollBack(ctx, s)
 	}
-	return r.progress(ctx, s)
+	return nil
 }
 
 // end puts the run in a terminal phase with its reason.
