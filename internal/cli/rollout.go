@@ -53,6 +53,7 @@ names, such as deploy/reviews.`,
 		{"promote", "Skip the remaining gates of the current stage and go on", promoteRun},
 		{"abort", "Stop the current run and roll its updated clusters back", abortRun},
 		{"retry", "Start a rolled-back or failed run again, from the start", retryRun},
+		{"undo", "Undo the last rollout: abort a run still going, else go back to the previous revision", nil},
 	} {
 		cmd.AddCommand(newRolloutSubcommand(streams, sub.use, sub.short, sub.run))
 	}
@@ -81,9 +82,12 @@ func newRolloutSubcommand(streams genericiooptions.IOStreams, use, short string,
 			if err != nil {
 				return err
 			}
-			if use == "history" {
+			switch use {
+			case "history":
 				printRunHistory(streams.Out, runs, time.Now())
 				return nil
+			case "undo":
+				return undoRollout(cmd.Context(), c, streams.Out, ns, ref, runs)
 			}
 			if len(runs) == 0 {
 				return fmt.Errorf("%s has no staged rollout in namespace %s (its policy names no rolloutStrategy, or no new revision was released yet)", ref, ns)

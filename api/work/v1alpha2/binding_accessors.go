@@ -19,10 +19,12 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"strconv"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // +kubebuilder:object:generate=false
@@ -66,6 +68,15 @@ const BindingFinalizer = "kurator.dev/binding"
 // revision of the propagated Deployment it names: a read-only projection
 // that is never propagated (internal/controller/revisions).
 const RevisionOfLabel = "kurator.dev/revision-of"
+
+// RevisionOfLabelValue is the RevisionOfLabel value for a Deployment: its
+// name, cut to what a label value may hold.
+func RevisionOfLabelValue(deployment string) string {
+	if len(deployment) > validation.LabelValueMaxLength {
+		deployment = strings.TrimRight(deployment[:validation.LabelValueMaxLength], "-_.")
+	}
+	return deployment
+}
 
 // TemplateVersionAnnotation on a binding is the version of its template the
 // detector last synchronised: see TemplateVersion. A change of the template

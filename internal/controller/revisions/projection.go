@@ -111,15 +111,6 @@ func templateHash(t *corev1.PodTemplateSpec, collisions int) string {
 	return rand.SafeEncodeString(fmt.Sprint(h.Sum32()))
 }
 
-// LabelValue is the RevisionOfLabel value for a Deployment: its name, cut
-// to what a label value may hold.
-func LabelValue(deployment string) string {
-	if len(deployment) > validation.LabelValueMaxLength {
-		deployment = strings.TrimRight(deployment[:validation.LabelValueMaxLength], "-_.")
-	}
-	return deployment
-}
-
 // newRevision builds the ReplicaSet of the Deployment's current template;
 // taken says which names are already used by other templates.
 func newRevision(d *appsv1.Deployment, revision int64, taken func(string) bool) *appsv1.ReplicaSet {
@@ -143,7 +134,7 @@ func newRevision(d *appsv1.Deployment, revision int64, taken func(string) bool) 
 	for k, v := range template.Labels {
 		labels[k] = v
 	}
-	labels[workv1alpha2.RevisionOfLabel] = LabelValue(d.Name)
+	labels[workv1alpha2.RevisionOfLabel] = workv1alpha2.RevisionOfLabelValue(d.Name)
 	selector := d.Spec.Selector.DeepCopy()
 	if selector == nil {
 		selector = &metav1.LabelSelector{}

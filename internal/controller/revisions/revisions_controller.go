@@ -98,7 +98,7 @@ func propagated(d *appsv1.Deployment) bool {
 func (r *Reconciler) owned(ctx context.Context, d *appsv1.Deployment) ([]appsv1.ReplicaSet, error) {
 	var list appsv1.ReplicaSetList
 	if err := r.Client.List(ctx, &list, client.InNamespace(d.Namespace),
-		client.MatchingLabels{workv1alpha2.RevisionOfLabel: LabelValue(d.Name)}); err != nil {
+		client.MatchingLabels{workv1alpha2.RevisionOfLabel: workv1alpha2.RevisionOfLabelValue(d.Name)}); err != nil {
 		return nil, err
 	}
 	out := list.Items[:0]

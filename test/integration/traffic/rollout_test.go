@@ -201,6 +201,20 @@ func TestStagedRolloutPromotesStageByStage(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred(), stderr)
 		g.Expect(out).To(ContainSubstring("successfully rolled out"))
 	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
+
+	// Undo goes back to v1, itself stage by stage.
+	NewWithT(t).Expect(kurator(t, "rollout", "undo", "deploy/reviews", "-n", ns, "--kubeconfig", kubeconfig)).To(ContainSubstring("rolled back to revision 1"))
+	NewWithT(t).Eventually(func(g Gomega) {
+		undo := currentRun(g, ns)
+		g.Expect(undo.Name).NotTo(Equal(run.Name))
+		g.Expect(undo.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), runSummary(undo))
+		g.Expect(images(g, ns)).To(Equal(map[string]string{"cluster-shanghai": "reviews:v1", "cluster-hangzhou": "reviews:v2", "cluster-frankfurt": "reviews:v2"}))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+	kurator(t, "rollout", "approve", "deploy/reviews", "-n", ns, "--kubeconfig", kubeconfig)
+	NewWithT(t).Eventually(func(g Gomega) {
+		g.Expect(currentRun(g, ns).Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseSucceeded))
+		g.Expect(images(g, ns)).To(HaveEach("reviews:v1"))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
 }
 
 // TestRolloutResumesAfterRestart: the controller-manager stopped while a run
