@@ -18,6 +18,7 @@ package rollout
 
 import (
 	"context"
+	"sort"
 
 	appsv1 "k8s.io/api/apps/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -72,7 +73,57 @@ func (s *Starter) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result,
 	if err := s.Client.Create(ctx, run); err != nil && !apierrors.IsAlreadyExists(err) {
 		return ctrl.Result{}, err
 	}
-	return ctrl.Result{}, nil
+	return ctrl.Result{}, s.prune(ctx, cr.Namespace, bindingName)
+}
+
+// historyLimit is how many runs of a binding are kept.
+const historyLimit = 10
+
+// prune deletes a binding's oldest finished runs beyond historyLimit, and the
+// snapshots no kept run uses (never the newest, which the gate reads).
+func (s *Starter) prune(ctx context.Context, namespace, binding string) error {
+	runs := &rolloutv1alpha1.StagedUpdateRunList{}
+	if err := s.Client.List(ctx, runs, client.InNamespace(namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: binding}); err != nil {
+		return err
+	}
+	items := runs.Items
+	sort.Slice(items, func(i, j int) bool { return items[i].CreationTimestamp.Before(&items[j].CreationTimestamp) })
+	kept := func(i int) bool { return len(items)-i <= historyLimit || !items[i].Status.Phase.Terminal() }
+	used := map[string]bool{}
+	for i := range items {
+		if kept(i) {
+			used[items[i].Spec.SnapshotName] = true
+		}
+	}
+	for i := range items {
+		run := &items[i]
+		if kept(i) {
+			continue
+		}
+		if err := s.Client.Delete(ctx, run); client.IgnoreNotFound(err) != nil {
+			return err
+		}
+	}
+	snaps := &appsv1.ControllerRevisionList{}
+	if err := s.Client.List(ctx, snaps, client.InNamespace(namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: binding}); err != nil {
+		return err
+	}
+	var newest *appsv1.ControllerRevision
+	for i := range snaps.Items {
+		if newest == nil || snaps.Items[i].CreationTimestamp.After(newest.CreationTimestamp.Time) {
+			newest = &snaps.Items[i]
+		}
+	}
+	for i := range snaps.Items {
+		snap := &snaps.Items[i]
+		if snap == newest || used[snap.Name] {
+			continue
+		}
+		if err := s.Client.Delete(ctx, snap); client.IgnoreNotFound(err) != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SetupWithManager watches snapshots.
