@@ -66,7 +66,9 @@ func (r *Reconciler) progress(ctx context.Context, s *scope) error {
 			return err
 		}
 		stage.EndTime = &metav1.Time{Time: s.now}
-		r.condition(s, "Progressing", metav1.ConditionTrue, "StageSucceeded", fmt.Sprintf("stage %s succeeded", stage.Name))
+		msg := fmt.Sprintf("stage %s succeeded: %s", stage.Name, strings.Join(stage.Clusters, ", "))
+		r.condition(s, "Progressing", metav1.ConditionTrue, "StageSucceeded", msg)
+		r.event(s, "Normal", "StageSucceeded", msg)
 	}
 	r.end(s, rolloutv1alpha1.RunPhaseSucceeded, "Succeeded", fmt.Sprintf("revision %s runs in all %d clusters", s.run.Spec.Revision, len(st.Clusters)))
 	return nil
@@ -139,7 +141,7 @@ func (r *Reconciler) follow(ctx context.Context, s *scope, c *rolloutv1alpha1.Cl
 		return err
 	}
 	if !ready {
-		fail(s, c, "the cluster is not Ready")
+		r.fail(s, c, "the cluster is not Ready")
 		return nil
 	}
 	cp, err := r.clusterCopy(ctx, s, c.Name, s.snapshot.Target[c.Name])
@@ -152,13 +154,14 @@ func (r *Reconciler) follow(ctx context.Context, s *scope, c *rolloutv1alpha1.Cl
 	}
 	c.Message = cp.why
 	if c.ReleasedAt != nil && s.now.Sub(c.ReleasedAt.Time) > deadline {
-		fail(s, c, fmt.Sprintf("not healthy within the progress deadline (%s): %s", deadline, cp.why))
+		r.fail(s, c, fmt.Sprintf("not healthy within the progress deadline (%s): %s", deadline, cp.why))
 	}
 	return nil
 }
 
-func fail(s *scope, c *rolloutv1alpha1.ClusterRollout, why string) {
+func (r *Reconciler) fail(s *scope, c *rolloutv1alpha1.ClusterRollout, why string) {
 	c.Phase, c.FinishedAt, c.Message = rolloutv1alpha1.ClusterFailed, &metav1.Time{Time: s.now}, why
+	r.event(s, "Warning", "ClusterFailed", c.Name+": "+why)
 }
 
 func clusterStatus(run *rolloutv1alpha1.StagedUpdateRun, name string) *rolloutv1alpha1.ClusterRollout {

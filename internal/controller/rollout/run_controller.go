@@ -194,6 +194,14 @@ func truncate(s string) string {
 	return s
 }
 
+// event records a transition within the run (a stage done, a cluster
+// failed); each happens once, as its status field changes.
+func (r *Reconciler) event(s *scope, kind, reason, message string) {
+	if r.Recorder != nil {
+		r.Recorder.Eventf(s.run, nil, kind, reason, "Rollout", "%s", truncate(message))
+	}
+}
+
 // recordTransition emits one event per phase change, with the run's message.
 func (r *Reconciler) recordTransition(run *rolloutv1alpha1.StagedUpdateRun, before rolloutv1alpha1.RunPhase) {
 	if r.Recorder == nil || run.Status.Phase == before {
