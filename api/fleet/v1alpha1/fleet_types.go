@@ -92,6 +92,12 @@ type FleetSpec struct {
 	// When omitted, every ready member cluster is a candidate.
 	// +optional
 	Placement *policyv1alpha1.Placement `json:"placement,omitempty"`
+
+	// rolloutStrategy names the StagedUpdateStrategy (in the template's
+	// namespace) that templates propagated within this fleet roll out by,
+	// unless their policy names its own.
+	// +optional
+	RolloutStrategy *policyv1alpha1.RolloutStrategyReference `json:"rolloutStrategy,omitempty"`
 }
 
 // FleetCluster is one member of a fleet.

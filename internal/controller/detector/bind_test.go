@@ -142,3 +142,26 @@ func TestBindFailuresRecordsTransitions(t *testing.T) {
 		t.Fatal("a failure after forget is new")
 	}
 }
+
+// TestFleetNamesTheDefaultRolloutStrategy: a policy targeting a fleet
+// without a strategy of its own takes the fleet's; its own wins.
+func TestFleetNamesTheDefaultRolloutStrategy(t *testing.T) {
+	ctx := context.Background()
+	c := fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(&fleetv1alpha1.Fleet{
+		ObjectMeta: metav1.ObjectMeta{Name: "prod", Namespace: "ns"},
+		Spec:       fleetv1alpha1.FleetSpec{RolloutStrategy: &policyv1alpha1.RolloutStrategyReference{Name: "rings"}},
+	}).Build()
+	d := &Detector{Client: c, Reader: c, Recorder: events.NewFakeRecorder(10)}
+	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "conf", "namespace": "ns", "uid": "conf-uid"}}}
+	p := policy{Candidate: policymatch.Candidate{Name: "pp", Namespace: "ns", Spec: &policyv1alpha1.PropagationSpec{}},
+		Labels: map[string]string{fleetv1alpha1.LabelFleetName: "prod"}}
+	spec, err := d.bindingSpec(ctx, u, p)
+	if err != nil || spec.RolloutStrategy == nil || spec.RolloutStrategy.Name != "rings" {
+		t.Fatalf("strategy %v (err %v), want the fleet's rings", spec.RolloutStrategy, err)
+	}
+	p.Spec = &policyv1alpha1.PropagationSpec{RolloutStrategy: &policyv1alpha1.RolloutStrategyReference{Name: "own"}}
+	if spec, _ := d.bindingSpec(ctx, u, p); spec.RolloutStrategy.Name != "own" {
+		t.Fatalf("strategy %v, want the policy's own", spec.RolloutStrategy)
+	}
+}

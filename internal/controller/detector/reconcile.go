@@ -237,18 +237,23 @@ func (d *Detector) claim(ctx context.Context, u *unstructured.Unstructured, p po
 // bindingSpec is everything the binding holds except the decision.
 func (d *Detector) bindingSpec(ctx context.Context, u *unstructured.Unstructured, p policy) (workv1alpha2.ResourceBindingSpec, error) {
 	placement := p.Spec.Placement.DeepCopy()
+	var fleet *fleetv1alpha1.Fleet
 	if name := p.Labels[fleetv1alpha1.LabelFleetName]; name != "" {
 		ns := p.Labels[fleetv1alpha1.LabelFleetNamespace]
 		if ns == "" {
 			ns = p.Namespace
 		}
-		fleet := &fleetv1alpha1.Fleet{}
+		fleet = &fleetv1alpha1.Fleet{}
 		if err := d.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, fleet); err != nil {
 			return workv1alpha2.ResourceBindingSpec{}, fmt.Errorf("policy %s targets fleet %s/%s: %w", p.Name, ns, name, err)
 		}
 		placement = fleetplacement.ForFleet(*placement, fleet)
 	}
-	return propagation.BindingSpec(u, p.Spec, placement)
+	spec, err := propagation.BindingSpec(u, p.Spec, placement)
+	if err == nil && spec.RolloutStrategy == nil && fleet != nil && fleet.Spec.RolloutStrategy != nil {
+		spec.RolloutStrategy = fleet.Spec.RolloutStrategy.DeepCopy() // the fleet's default
+	}
+	return spec, err
 }
 
 // upsertBinding creates or updates the binding, leaving the scheduler's
