@@ -23,6 +23,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
+	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/rollout"
 )
 
@@ -49,6 +50,10 @@ func (r *Reconciler) rollBack(ctx context.Context, s *scope) error {
 			return err
 		}
 	}
+	placed := map[string]bool{}
+	for _, t := range propagation.Targets(&s.binding.Spec) {
+		placed[t.Name] = true
+	}
 	released := map[string]bool{}
 	for _, c := range s.run.Status.Clusters {
 		if c.Phase.Released() || c.Phase.Reverted() {
@@ -61,6 +66,10 @@ func (r *Reconciler) rollBack(ctx context.Context, s *scope) error {
 			c := clusterStatus(s.run, name)
 			switch {
 			case c.Phase == rolloutv1alpha1.ClusterRolledBack:
+				continue
+			case !placed[name]:
+				// Its copy goes with the placement; nothing to restore.
+				c.Phase, c.FinishedAt, c.Message = rolloutv1alpha1.ClusterRolledBack, &metav1.Time{Time: s.now}, "no longer placed here"
 				continue
 			case c.Phase.Released():
 				c.Phase, c.Message = rolloutv1alpha1.ClusterRollingBack, ""

@@ -142,14 +142,17 @@ func (r *Reconciler) reconcileRun(ctx context.Context, s *scope) error {
 		}
 	}
 	s.stages = orderedAs(run.Status.Strategy, run.Status.Stages)
-	// A placement change also yields a new revision (the clusters are part
-	// of it); it is reported as what it is.
-	if msg := placementChange(s); msg != "" {
-		r.end(s, rolloutv1alpha1.RunPhaseAbandoned, "PlacementChanged", msg)
-		return nil
-	}
-	if superseded, err := r.superseded(ctx, s); err != nil || superseded {
-		return err
+	// A rollback always finishes. Otherwise a placement change (which also
+	// yields a new revision: the clusters are part of it) ends the run as
+	// what it is, and a newer revision supersedes it.
+	if run.Status.Phase != rolloutv1alpha1.RunPhaseRollingBack {
+		if msg := placementChange(s); msg != "" {
+			r.end(s, rolloutv1alpha1.RunPhaseAbandoned, "PlacementChanged", msg)
+			return nil
+		}
+		if superseded, err := r.superseded(ctx, s); err != nil || superseded {
+			return err
+		}
 	}
 	if run.Spec.State == rolloutv1alpha1.RunStateAbort && run.Status.Phase != rolloutv1alpha1.RunPhaseRollingBack {
 		r.startRollback(s, "Aborted", "aborted by the user")

@@ -29,11 +29,13 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
 )
 
@@ -42,6 +44,11 @@ var members = []string{"canary-1", "ring1-a", "ring1-b", "ring2-a", "ring2-b", "
 // rings rolls web out by ring: the canary, ring 1 two at a time, ring 2 one
 // at a time by its order label.
 func rings(image string) string {
+	return ringsWith(image, "")
+}
+
+// ringsWith adds YAML to ring 1's stage (indented 4 spaces).
+func ringsWith(image, ring1 string) string {
 	return fmt.Sprintf(`
 apiVersion: rollout.kurator.dev/v1alpha1
 kind: StagedUpdateStrategy
@@ -54,6 +61,7 @@ spec:
   - name: ring1
     labelSelector: {matchLabels: {ring: "1"}}
     maxConcurrency: 2
+%s
   - name: ring2
     labelSelector: {matchLabels: {ring: "2"}}
     sortingLabelKey: order
@@ -76,7 +84,7 @@ spec:
   placement:
     clusterAffinity: {labelSelector: {matchExpressions: [{key: ring, operator: Exists}]}}
   rolloutStrategy: {name: rings}
-`, image)
+`, ring1, image)
 }
 
 func apply(t *testing.T, ns, manifests string) {
@@ -226,4 +234,52 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// TestMemberOutageDuringAStageRollsBack: a member of ring 1 goes down while
+// the run waits before ring 1; released, it counts as a failure with its
+// reason and the run rolls back.
+func TestMemberOutageDuringAStageRollsBack(t *testing.T) {
+	const ns = "outage"
+	if err := fleet.ControlPlane.Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		t.Fatal(err)
+	}
+	gate := "    beforeStageTasks: [{type: Approval}]"
+	apply(t, ns, ringsWith("web:v1", gate))
+	NewWithT(t).Eventually(func(g Gomega) {
+		g.Expect(images(g, ns)).To(HaveEach("web:v1"))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+	apply(t, ns, ringsWith("web:v2", gate))
+	var run *rolloutv1alpha1.StagedUpdateRun
+	NewWithT(t).Eventually(func(g Gomega) {
+		run = newestRun(g, ns)
+		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), summary(run))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+
+	if err := fleet.StopCluster("ring1-a"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := fleet.StartCluster(context.Background(), "ring1-a"); err != nil {
+			t.Error(err)
+		}
+	}()
+	NewWithT(t).Eventually(func(g Gomega) {
+		c := &karmadaclusterv1alpha1.Cluster{}
+		g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Name: "ring1-a"}, c)).To(Succeed())
+		g.Expect(apimeta.IsStatusConditionFalse(c.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady)).To(BeTrue())
+	}).WithTimeout(time.Minute).WithPolling(200 * time.Millisecond).Should(Succeed())
+	req := &rolloutv1alpha1.ApprovalRequest{}
+	NewWithT(t).Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: run.Status.Stages[1].BeforeStageTasks[0].ApprovalRequest}, req)).To(Succeed())
+	apimeta.SetStatusCondition(&req.Status.Conditions, metav1.Condition{Type: rolloutv1alpha1.ConditionApproved, Status: metav1.ConditionTrue, Reason: "Test"})
+	NewWithT(t).Expect(fleet.ControlPlane.Status().Update(t.Context(), req)).To(Succeed())
+
+	// The run that was waiting fails on the member and rolls back. (Later,
+	// the member's eviction changes the placement, which is a new revision
+	// with a run of its own.)
+	NewWithT(t).Eventually(func(g Gomega) {
+		g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKeyFromObject(run), run)).To(Succeed())
+		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseRolledBack), summary(run))
+		g.Expect(run.Status.Message).To(ContainSubstring("ring1-a: the cluster is not Ready"))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
 }
