@@ -68,6 +68,9 @@ type Reconciler struct {
 	Recorder   events.EventRecorder
 	Templates  *resourcetemplate.Reader
 	NewBinding func() workv1alpha2.Binding
+	// APIReader reads past the cache where order matters: numbering a
+	// binding's rollout snapshots.
+	APIReader client.Reader
 }
 
 // SetupWithManager registers reconcilers for both binding kinds.
@@ -76,7 +79,7 @@ func SetupWithManager(mgr ctrl.Manager, templates *resourcetemplate.Reader, reco
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ResourceBinding{} }},
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ClusterResourceBinding{} }},
 	} {
-		r.Client, r.Recorder, r.Templates = mgr.GetClient(), recorder, templates
+		r.Client, r.Recorder, r.Templates, r.APIReader = mgr.GetClient(), recorder, templates, mgr.GetAPIReader()
 		_, cluster := r.NewBinding().(*workv1alpha2.ClusterResourceBinding)
 		name := "binding-rb"
 		if cluster {

@@ -159,12 +159,19 @@ func (r *Reconciler) snapshot(ctx context.Context, rb *workv1alpha2.ResourceBind
 	if err != nil {
 		return nil, err
 	}
+	// Snapshots are numbered in the order they are frozen (read from the
+	// API server, not the cache): the newest supersedes the others, even
+	// when two are created within the same second.
+	number, err := r.nextSnapshotNumber(ctx, rb)
+	if err != nil {
+		return nil, err
+	}
 	cr = &appsv1.ControllerRevision{
 		ObjectMeta: metav1.ObjectMeta{Name: key.Name, Namespace: key.Namespace, Labels: map[string]string{
 			rolloutv1alpha1.BindingLabel: rb.Name, rolloutv1alpha1.RevisionLabel: revision,
 		}},
 		Data:     runtime.RawExtension{Raw: raw},
-		Revision: 1,
+		Revision: number,
 	}
 	if err := controllerutil.SetControllerReference(rb, cr, r.Client.Scheme()); err != nil {
 		return nil, err
@@ -207,4 +214,20 @@ func runToBinding(_ context.Context, obj client.Object) []reconcile.Request {
 		return nil
 	}
 	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: run.Namespace, Name: run.Spec.BindingName}}}
+}
+
+func (r *Reconciler) nextSnapshotNumber(ctx context.Context, rb *workv1alpha2.ResourceBinding) (int64, error) {
+	reader := r.APIReader
+	if reader == nil {
+		reader = r.Client
+	}
+	list := &appsv1.ControllerRevisionList{}
+	if err := reader.List(ctx, list, client.InNamespace(rb.Namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: rb.Name}); err != nil {
+		return 0, err
+	}
+	highest := int64(0)
+	for _, cr := range list.Items {
+		highest = max(highest, cr.Revision)
+	}
+	return highest + 1, nil
 }

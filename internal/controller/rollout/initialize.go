@@ -126,7 +126,7 @@ func (r *Reconciler) superseded(ctx context.Context, s *scope) (bool, error) {
 	}
 	for i := range snaps.Items {
 		other := &snaps.Items[i]
-		if mine != nil && other.Name != mine.Name && other.CreationTimestamp.After(mine.CreationTimestamp.Time) {
+		if mine != nil && other.Name != mine.Name && other.Revision > mine.Revision {
 			r.end(s, rolloutv1alpha1.RunPhaseSuperseded, "Superseded", "a newer revision ("+other.Labels[rolloutv1alpha1.RevisionLabel]+") started its own run")
 			return true, nil
 		}

@@ -67,6 +67,10 @@ func (r *Reconciler) rollBack(ctx context.Context, s *scope) error {
 			switch {
 			case c.Phase == rolloutv1alpha1.ClusterRolledBack:
 				continue
+			case unchanged(s.snapshot, name):
+				// The revision never changed this cluster: nothing to restore.
+				c.Phase, c.FinishedAt = rolloutv1alpha1.ClusterRolledBack, &metav1.Time{Time: s.now}
+				continue
 			case !placed[name]:
 				// Its copy goes with the placement; nothing to restore.
 				c.Phase, c.FinishedAt, c.Message = rolloutv1alpha1.ClusterRolledBack, &metav1.Time{Time: s.now}, "no longer placed here"

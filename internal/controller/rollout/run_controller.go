@@ -45,6 +45,7 @@ import (
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/analysis"
 	"kurator.dev/kurator/internal/bindingworks"
+	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/metricsprovider"
 	"kurator.dev/kurator/internal/rollout"
 )
@@ -233,7 +234,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&rolloutv1alpha1.StagedUpdateRun{}, builder.WithPredicates()).
 		Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(r.runsOfWork)).
 		Watches(&rolloutv1alpha1.ApprovalRequest{}, handler.EnqueueRequestsFromMapFunc(runOfApproval)).
-		Complete(r)
+		Complete(retry.OnConflict(r))
 }
 
 // runsOfWork wakes the active runs of a Work's binding.

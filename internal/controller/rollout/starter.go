@@ -79,8 +79,8 @@ func (s *Starter) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result,
 // historyLimit is how many runs of a binding are kept.
 const historyLimit = 10
 
-// prune deletes a binding's oldest finished runs beyond historyLimit, and the
-// snapshots no kept run uses (never the newest, which the gate reads).
+// prune deletes a binding's oldest finished runs beyond historyLimit, and
+// their snapshots when no kept run uses them.
 func (s *Starter) prune(ctx context.Context, namespace, binding string) error {
 	runs := &rolloutv1alpha1.StagedUpdateRunList{}
 	if err := s.Client.List(ctx, runs, client.InNamespace(namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: binding}); err != nil {
@@ -104,21 +104,14 @@ func (s *Starter) prune(ctx context.Context, namespace, binding string) error {
 			return err
 		}
 	}
-	snaps := &appsv1.ControllerRevisionList{}
-	if err := s.Client.List(ctx, snaps, client.InNamespace(namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: binding}); err != nil {
-		return err
-	}
-	var newest *appsv1.ControllerRevision
-	for i := range snaps.Items {
-		if newest == nil || snaps.Items[i].CreationTimestamp.After(newest.CreationTimestamp.Time) {
-			newest = &snaps.Items[i]
-		}
-	}
-	for i := range snaps.Items {
-		snap := &snaps.Items[i]
-		if snap == newest || used[snap.Name] {
+	// Only the snapshots of the runs just pruned go: a snapshot whose run
+	// is not created yet (or not in the cache yet) is never touched.
+	for i := range items {
+		name := items[i].Spec.SnapshotName
+		if kept(i) || used[name] {
 			continue
 		}
+		snap := &appsv1.ControllerRevision{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}}
 		if err := s.Client.Delete(ctx, snap); client.IgnoreNotFound(err) != nil {
 			return err
 		}
