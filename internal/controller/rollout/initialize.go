@@ -127,7 +127,11 @@ func (r *Reconciler) superseded(ctx context.Context, s *scope) (bool, error) {
 	for i := range snaps.Items {
 		other := &snaps.Items[i]
 		if mine != nil && other.Name != mine.Name && other.Revision > mine.Revision {
-			r.end(s, rolloutv1alpha1.RunPhaseSuperseded, "Superseded", "a newer revision ("+other.Labels[rolloutv1alpha1.RevisionLabel]+") started its own run")
+			msg := "a newer revision (" + other.Labels[rolloutv1alpha1.RevisionLabel] + ") started its own run"
+			if s.run.Status.Phase == rolloutv1alpha1.RunPhaseRollingBack {
+				msg = "superseded while rolling back (" + s.run.Status.Message + "): " + msg
+			}
+			r.end(s, rolloutv1alpha1.RunPhaseSuperseded, "Superseded", msg)
 			return true, nil
 		}
 	}

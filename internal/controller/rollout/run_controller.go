@@ -143,17 +143,18 @@ func (r *Reconciler) reconcileRun(ctx context.Context, s *scope) error {
 		}
 	}
 	s.stages = orderedAs(run.Status.Strategy, run.Status.Stages)
-	// A rollback always finishes. Otherwise a placement change (which also
-	// yields a new revision: the clusters are part of it) ends the run as
-	// what it is, and a newer revision supersedes it.
+	// A placement change (which also yields a new revision: the clusters
+	// are part of it) ends the run as what it is, and a newer revision
+	// supersedes it. A run rolling back is superseded too, since the binding
+	// then follows the newer revision's run; its reason stays in the message.
 	if run.Status.Phase != rolloutv1alpha1.RunPhaseRollingBack {
 		if msg := placementChange(s); msg != "" {
 			r.end(s, rolloutv1alpha1.RunPhaseAbandoned, "PlacementChanged", msg)
 			return nil
 		}
-		if superseded, err := r.superseded(ctx, s); err != nil || superseded {
-			return err
-		}
+	}
+	if superseded, err := r.superseded(ctx, s); err != nil || superseded {
+		return err
 	}
 	if run.Spec.State == rolloutv1alpha1.RunStateAbort && run.Status.Phase != rolloutv1alpha1.RunPhaseRollingBack {
 		r.startRollback(s, "Aborted", "aborted by the user")

@@ -183,7 +183,8 @@ func TestThreeRingsOnSixMembers(t *testing.T) {
 	NewWithT(t).Expect(releaseOrder(run)).To(Equal([][]string{{"canary-1"}, {"ring1-a", "ring1-b"}, {"ring2-b"}, {"ring2-c"}, {"ring2-a"}}),
 		"stages in order; ring 1 together; ring 2 one at a time by its order label")
 
-	// v3 never becomes Ready in ring2-a, the last of ring 2.
+	// An override that keeps ring2-a's pods from becoming Ready is a release
+	// of its own: it fails in ring2-a and rolls back.
 	apply(t, ns, `
 apiVersion: policy.karmada.io/v1alpha1
 kind: OverridePolicy
@@ -195,11 +196,22 @@ spec:
     overriders:
       plaintext:
       - {path: /spec/template/metadata/annotations, operator: add, value: {sim.kurator.dev/ready: "false"}}
-`+"---\n"+rings("web:v3"))
+`)
 	NewWithT(t).Eventually(func(g Gomega) {
 		run = newestRun(g, ns)
 		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseRolledBack), summary(run))
-	}).WithTimeout(4 * time.Minute).WithPolling(time.Second).Should(Succeed())
+		g.Expect(images(g, ns)).To(HaveEach("web:v2"))
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+	overrideRun := run.Name
+
+	// v3 with that override: the five other clusters update, ring2-a, the
+	// last of ring 2, never becomes healthy.
+	apply(t, ns, rings("web:v3"))
+	NewWithT(t).Eventually(func(g Gomega) {
+		run = newestRun(g, ns)
+		g.Expect(run.Name).NotTo(Equal(overrideRun))
+		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseRolledBack), summary(run))
+	}).WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
 	g := NewWithT(t)
 	g.Expect(run.Status.Message).To(ContainSubstring("ring2-a: not healthy within the progress deadline (20s)"))
 	// Rolled back in reverse: ring 2 (a, c, b), ring 1, then the canary.
@@ -274,12 +286,23 @@ func TestMemberOutageDuringAStageRollsBack(t *testing.T) {
 	apimeta.SetStatusCondition(&req.Status.Conditions, metav1.Condition{Type: rolloutv1alpha1.ConditionApproved, Status: metav1.ConditionTrue, Reason: "Test"})
 	NewWithT(t).Expect(fleet.ControlPlane.Status().Update(t.Context(), req)).To(Succeed())
 
-	// The run that was waiting fails on the member and rolls back. (Later,
-	// the member's eviction changes the placement, which is a new revision
-	// with a run of its own.)
+	// The run that was waiting fails on the member and rolls back. The
+	// member's eviction then changes the placement, a new revision whose run
+	// takes over, so the rollback may end superseded; either way the failure
+	// and its reason are kept.
 	NewWithT(t).Eventually(func(g Gomega) {
 		g.Expect(fleet.ControlPlane.Get(t.Context(), client.ObjectKeyFromObject(run), run)).To(Succeed())
-		g.Expect(run.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseRolledBack), summary(run))
+		g.Expect(run.Status.Phase).To(BeElementOf(rolloutv1alpha1.RunPhaseRolledBack, rolloutv1alpha1.RunPhaseSuperseded), summary(run))
 		g.Expect(run.Status.Message).To(ContainSubstring("ring1-a: the cluster is not Ready"))
+		g.Expect(clusterPhase(run, "ring1-a")).To(BeElementOf(rolloutv1alpha1.ClusterRollingBack, rolloutv1alpha1.ClusterRolledBack), "released, then sent back")
 	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+}
+
+func clusterPhase(run *rolloutv1alpha1.StagedUpdateRun, name string) rolloutv1alpha1.ClusterPhase {
+	for _, c := range run.Status.Clusters {
+		if c.Name == name {
+			return c.Phase
+		}
+	}
+	return ""
 }
