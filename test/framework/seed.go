@@ -18,10 +18,12 @@ package framework
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -57,6 +59,27 @@ func ApplyExample(ctx context.Context, c client.Client, path, ns string) error {
 		u.SetNamespace(ns)
 		if err := c.Create(ctx, u); err != nil {
 			return err
+		}
+	}
+}
+
+// Apply creates or updates, by server-side apply as fieldOwner, the objects
+// of a YAML stream in namespace ns (tests that change their objects later).
+func Apply(ctx context.Context, c client.Client, ns, fieldOwner, manifests string) error {
+	dec := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(manifests), 4096)
+	for {
+		u := &unstructured.Unstructured{}
+		if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if len(u.Object) == 0 {
+			continue
+		}
+		u.SetNamespace(ns)
+		if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.ForceOwnership, client.FieldOwner(fieldOwner)); err != nil {
+			return fmt.Errorf("apply %s %s: %w", u.GetKind(), u.GetName(), err)
 		}
 	}
 }

@@ -17,11 +17,8 @@ limitations under the License.
 package rollout_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"testing"
@@ -31,12 +28,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
+	"kurator.dev/kurator/test/framework"
 )
 
 var members = []string{"canary-1", "ring1-a", "ring1-b", "ring2-a", "ring2-b", "ring2-c"}
@@ -89,21 +85,8 @@ spec:
 
 func apply(t *testing.T, ns, manifests string) {
 	t.Helper()
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewBufferString(manifests), 4096)
-	for {
-		u := &unstructured.Unstructured{}
-		if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
-			return
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if len(u.Object) == 0 {
-			continue
-		}
-		u.SetNamespace(ns)
-		if err := fleet.ControlPlane.Apply(t.Context(), client.ApplyConfigurationFromUnstructured(u), client.ForceOwnership, client.FieldOwner("rings-test")); err != nil {
-			t.Fatalf("apply %s %s: %v", u.GetKind(), u.GetName(), err)
-		}
+	if err := framework.Apply(t.Context(), fleet.ControlPlane, ns, "rings-test", manifests); err != nil {
+		t.Fatal(err)
 	}
 }
 
