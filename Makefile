@@ -74,8 +74,8 @@ setup: ## Install the Debian packages the tests need (Prometheus), if missing.
 KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=v1.37.2 -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/component-base/version.gitTreeState=clean
 
 build: ## Build kurator, kubectl-kurator, kurator-controller-manager and kurator-cluster into ./bin.
-	go build -o $(LOCALBIN)/ ./cmd/kurator ./cmd/kurator-controller-manager
-	go build -ldflags "$(KUBE_LDFLAGS)" -o $(LOCALBIN)/kurator-cluster ./cmd/kurator-cluster
+	CGO_ENABLED=0 go build -o $(LOCALBIN)/ ./cmd/kurator ./cmd/kurator-controller-manager
+	CGO_ENABLED=0 go build -ldflags "$(KUBE_LDFLAGS)" -o $(LOCALBIN)/kurator-cluster ./cmd/kurator-cluster
 	cp $(LOCALBIN)/kurator $(LOCALBIN)/kubectl-kurator
 
 up: build ## Build and start the local fleet (then: kubectl --context kurator ...).

@@ -89,6 +89,8 @@ func (b Binaries) build(ctx context.Context, root, name string) (string, error) 
 	}
 	cmd := exec.CommandContext(ctx, goBin, "build", "-ldflags", ldflags, "-o", out, "./cmd/"+name)
 	cmd.Dir = root
+	// Static, as make build and the image build them.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/%s failed: %w\n%s", name, err, output)
 	}
