@@ -35,14 +35,15 @@ import (
 )
 
 func main() {
-	configPath := flag.String("config", "", "path of the cluster configuration written by the launcher")
+	configPath := flag.String("config", "", "path of a cluster configuration written by the launcher (members); without it, the flags below configure a control plane")
+	var flagged localcluster.Config
+	localcluster.BindFlags(flag.CommandLine, &flagged)
 	klog.InitFlags(flag.CommandLine)
 	flag.Parse()
-	if *configPath == "" {
-		fmt.Fprintln(os.Stderr, "kurator-cluster: --config is required")
-		os.Exit(2)
+	cfg, err := flagged, flagged.Validate()
+	if *configPath != "" {
+		cfg, err = localcluster.LoadConfig(*configPath)
 	}
-	cfg, err := localcluster.LoadConfig(*configPath)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kurator-cluster: %v\n", err)
 		os.Exit(2)

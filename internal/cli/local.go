@@ -17,12 +17,17 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/kubeconfig"
 	"kurator.dev/kurator/internal/localcluster"
 	"kurator.dev/kurator/internal/localfleet"
@@ -56,6 +61,7 @@ func newUpCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		nodes      = localcluster.DefaultNodePool()
 		timeout    time.Duration
 		prometheus bool
+		ha         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -71,7 +77,7 @@ kubeconfig.`,
 				return UsageError{err}
 			}
 			f, err := local.fleet(streams, func(o *localfleet.Options) {
-				o.FleetFile, o.Nodes, o.ReadyTimeout, o.Prometheus = file, nodes, timeout, prometheus
+				o.FleetFile, o.Nodes, o.ReadyTimeout, o.Prometheus, o.HA = file, nodes, timeout, prometheus, ha
 			})
 			if err != nil {
 				return err
@@ -98,6 +104,7 @@ kubeconfig.`,
 	cmd.Flags().IntVar(&nodes.Pods, "node-pods", nodes.Pods, "pod capacity of each simulated node")
 	cmd.Flags().DurationVar(&timeout, "wait", 3*time.Minute, "how long to wait for each step")
 	cmd.Flags().BoolVar(&prometheus, "prometheus", false, "also run Prometheus (the 'prometheus' binary on PATH) scraping every member's workload metrics; needed by traffic weights that follow SLIs; kept for later runs")
+	cmd.Flags().BoolVar(&ha, "ha", false, "run the control plane highly available: 3 replicas forming one etcd cluster behind a loopback balancer, and 2 controller-managers electing a leader (a new fleet only)")
 	return cmd
 }
 
@@ -154,6 +161,13 @@ func newStatusCommand(streams genericiooptions.IOStreams) *cobra.Command {
 			if err := w.Flush(); err != nil {
 				return err
 			}
+			if cp, err := f.ControlPlaneStatus(cmd.Context()); err == nil {
+				if err := printControlPlaneStatus(streams.Out, cp, time.Now()); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(streams.Out, "\nThe control plane cannot say more: %v\n", err)
+			}
 			if unhealthy > 0 {
 				return fmt.Errorf("%d of %d components are not healthy", unhealthy, len(statuses))
 			}
@@ -165,31 +179,93 @@ func newStatusCommand(streams genericiooptions.IOStreams) *cobra.Command {
 }
 
 func newLocalCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	cmd := &cobra.Command{Use: "local", Short: "Operate single clusters of the local fleet (to rehearse failures)"}
+	cmd := &cobra.Command{Use: "local", Short: "Operate single components of the local fleet (to rehearse failures)"}
+	short := map[string]string{
+		"stop":  "Stop a member cluster (its API server becomes unreachable), a control-plane replica of an HA fleet (kurator-1), the controller-manager (in an HA fleet, the leader, or one by name), or the fleet's Prometheus",
+		"start": "Start a stopped member cluster, control-plane replica, controller-manager or Prometheus",
+	}
 	for _, verb := range []string{"stop", "start"} {
 		var local localFlags
 		sub := &cobra.Command{
-			Use:   verb + " CLUSTER|prometheus",
-			Short: map[string]string{"stop": "Stop a member cluster (its API server becomes unreachable), or the fleet's Prometheus", "start": "Start a stopped member cluster, or the fleet's Prometheus"}[verb],
+			Use:   verb + " CLUSTER|kurator-N|controller-manager|kurator-controller-manager-N|prometheus",
+			Short: short[verb],
 			Args:  exactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				f, err := local.fleet(streams, nil)
 				if err != nil {
 					return err
 				}
+				name := args[0]
 				switch {
-				case args[0] == "prometheus" && verb == "stop":
+				case name == "prometheus" && verb == "stop":
 					return f.StopPrometheus()
-				case args[0] == "prometheus":
+				case name == "prometheus":
 					return f.StartPrometheus(cmd.Context())
+				case isControllerManager(name) && verb == "stop":
+					if name == "controller-manager" || name == localfleet.ControllerManagerBinary {
+						name = "" // the leader, or the only one
+					}
+					return f.StopControllerManager(cmd.Context(), name)
+				case isControllerManager(name):
+					return f.StartControllerManager(cmd.Context())
 				case verb == "stop":
-					return f.StopCluster(args[0])
+					return f.StopCluster(name)
 				}
-				return f.StartCluster(cmd.Context(), args[0])
+				return f.StartCluster(cmd.Context(), name)
 			},
 		}
 		local.add(sub)
 		cmd.AddCommand(sub)
 	}
+	cmd.AddCommand(newBalanceCommand())
 	return cmd
+}
+
+func isControllerManager(name string) bool {
+	return name == "controller-manager" || strings.HasPrefix(name, localfleet.ControllerManagerBinary)
+}
+
+// printControlPlaneStatus prints the control plane's own account of its
+// components: the etcd members as its replicas report them, and who leads
+// the controller-managers.
+func printControlPlaneStatus(out io.Writer, st components.ControlPlaneStatus, now time.Time) error {
+	fmt.Fprintln(out)
+	w := tabwriter.NewWriter(out, 0, 8, 3, ' ', 0)
+	fmt.Fprintln(w, "ETCD MEMBER\tID\tPEER URL\tROLE\tREPORTED\tDB SIZE\tKUBERNETES\tKURATOR")
+	leader := st.EtcdLeader()
+	reports := map[string]components.ReplicaStatus{}
+	for _, r := range st.Replicas {
+		reports[r.Report.Name] = r
+	}
+	for _, m := range st.Members() {
+		role := "follower"
+		switch {
+		case m.Learner:
+			role = "learner"
+		case m.Name == leader:
+			role = "leader"
+		}
+		reported, size, kube, kurator := "never", "-", "-", "-"
+		if r, ok := reports[m.Name]; ok {
+			reported = duration.HumanDuration(now.Sub(r.Renewed)) + " ago"
+			if r.Stale {
+				reported += " (stale)"
+				role = "unknown"
+			}
+			size = resource.NewQuantity(r.Report.DBSizeBytes, resource.BinarySI).String()
+			kube, kurator = r.Report.KubernetesVersion, r.Report.KuratorVersion
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, m.ID, m.PeerURL, role, reported, size, kube, kurator)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if st.Leader != "" {
+		since := ""
+		if !st.LeaderSince.IsZero() {
+			since = " (for " + duration.HumanDuration(now.Sub(st.LeaderSince)) + ")"
+		}
+		fmt.Fprintf(out, "\nController-manager leader: %s%s\n", st.Leader, since)
+	}
+	return nil
 }

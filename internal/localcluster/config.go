@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 )
@@ -62,7 +63,44 @@ type Config struct {
 	Nodes          NodePool          `json:"nodes"`
 	Load           LoadModel         `json:"load,omitempty"`
 	Labels         map[string]string `json:"labels,omitempty"`
+
+	// BindAddress is where the API server and etcd's peer port listen;
+	// empty means 127.0.0.1. A control plane in a pod listens on 0.0.0.0.
+	BindAddress string `json:"bindAddress,omitempty"`
+	// AdvertiseAddress is the API server's address as other replicas and
+	// clients see it; empty means 127.0.0.1.
+	AdvertiseAddress string `json:"advertiseAddress,omitempty"`
+	// Etcd joins this control plane to others in one etcd cluster (Raft).
+	// Empty means a single-member etcd.
+	Etcd EtcdCluster `json:"etcd,omitzero"`
 }
+
+// EtcdCluster is the etcd membership of a control plane run as several
+// replicas: each replica's etcd is one member of the same cluster.
+type EtcdCluster struct {
+	// InitialCluster lists every member as name=peerURL, comma-separated,
+	// as etcd's --initial-cluster does. A member with data ignores it.
+	InitialCluster string `json:"initialCluster,omitempty"`
+	// AdvertisePeerURL is this member's peer URL as the others reach it;
+	// empty means http://<AdvertiseAddress>:<EtcdPeerPort>.
+	AdvertisePeerURL string `json:"advertisePeerURL,omitempty"`
+	// PeerTLS secures peer traffic with the certificates of the PKI
+	// directory (pki.EtcdPeerCert), verified against its CA; needed as soon
+	// as peers talk across a network.
+	PeerTLS bool `json:"peerTLS,omitempty"`
+}
+
+// Members reports how many etcd members the control plane has.
+func (e EtcdCluster) Members() int {
+	if e.InitialCluster == "" {
+		return 1
+	}
+	return len(strings.Split(e.InitialCluster, ","))
+}
+
+// HighlyAvailable reports whether this control plane is one of several
+// replicas, whose in-process controllers must then elect a leader.
+func (c Config) HighlyAvailable() bool { return c.Etcd.Members() > 1 }
 
 // LoadModel is the simulated request traffic of a member's workloads. It stands
 // in for real users: every figure derived from it is simulated.
@@ -134,9 +172,22 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// APIServerURL is the address clients use.
+// APIServerURL is the address clients on this machine use.
 func (c Config) APIServerURL() string {
 	return "https://127.0.0.1:" + strconv.Itoa(c.APIServerPort)
+}
+
+// Bind is the listen address of the API server and etcd's peer port.
+func (c Config) Bind() string { return orLoopback(c.BindAddress) }
+
+// Advertise is the API server's address as other replicas see it.
+func (c Config) Advertise() string { return orLoopback(c.AdvertiseAddress) }
+
+func orLoopback(addr string) string {
+	if addr == "" {
+		return "127.0.0.1"
+	}
+	return addr
 }
 
 // LoadConfig reads a Config written by the launcher.

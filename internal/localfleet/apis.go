@@ -18,7 +18,6 @@ package localfleet
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -27,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"kurator.dev/kurator/config/crd"
+	"kurator.dev/kurator/internal/controlplaneapis"
 	"kurator.dev/kurator/internal/crdinstall"
 	"kurator.dev/kurator/internal/scheme"
 )
@@ -38,10 +38,6 @@ import (
 // them). Applying is idempotent: a restarted fleet gets the CRDs of the
 // binary that starts it.
 func (f *Fleet) installAPIs(ctx context.Context, cp *controlPlane, s *State) error {
-	kurator, err := crd.CRDs()
-	if err != nil {
-		return err
-	}
 	istio, err := crd.IstioCRDs()
 	if err != nil {
 		return err
@@ -49,11 +45,10 @@ func (f *Fleet) installAPIs(ctx context.Context, cp *controlPlane, s *State) err
 	timeout := f.opts.ReadyTimeout
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		all := slices.Concat(kurator, istio)
-		if err := installCRDs(gctx, cp.Client, all, timeout); err != nil {
+		if err := controlplaneapis.Install(gctx, cp.Client, timeout); err != nil {
 			return fmt.Errorf("%s: %w", ControlPlaneName, err)
 		}
-		return cp.installAdmission(gctx)
+		return nil
 	})
 	for _, c := range s.Clusters[1:] {
 		g.Go(func() error {

@@ -29,14 +29,12 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
-	"kurator.dev/kurator/config/admission"
 	"kurator.dev/kurator/internal/join"
 	"kurator.dev/kurator/internal/pki"
 	"kurator.dev/kurator/internal/scheme"
@@ -57,31 +55,6 @@ func newControlPlaneClient(kubeconfigPath string) (*controlPlane, error) {
 		return nil, err
 	}
 	return &controlPlane{Client: c}, nil
-}
-
-// installAdmission creates or updates the admission policies and RBAC that
-// go with the CRDs (config/admission).
-func (cp *controlPlane) installAdmission(ctx context.Context) error {
-	objs, err := admission.Objects()
-	if err != nil {
-		return err
-	}
-	for _, want := range objs {
-		got := &unstructured.Unstructured{}
-		got.SetGroupVersionKind(want.GroupVersionKind())
-		err := cp.Get(ctx, client.ObjectKeyFromObject(want), got)
-		switch {
-		case apierrors.IsNotFound(err):
-			err = cp.Create(ctx, want)
-		case err == nil:
-			want.SetResourceVersion(got.GetResourceVersion())
-			err = cp.Update(ctx, want)
-		}
-		if err != nil {
-			return fmt.Errorf("install %s %s: %w", want.GetKind(), want.GetName(), err)
-		}
-	}
-	return nil
 }
 
 // register creates the Fleet if it is missing (an existing one keeps the
@@ -159,13 +132,29 @@ func probeAPIServer(ctx context.Context, kubeconfigPath string) error {
 
 var probeClient = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}
 
+// insecureProbeClient checks health endpoints as a kubelet's probe does:
+// anonymously, without verifying the serving certificate.
+var insecureProbeClient = &http.Client{Transport: &http.Transport{
+	TLSClientConfig:   &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true}, //nolint:gosec // a health probe sends no credential
+	DisableKeepAlives: true,
+}}
+
+// probeInsecure checks that url answers 200, as a kubelet probe does.
+func probeInsecure(ctx context.Context, url string) error {
+	return probeWith(ctx, insecureProbeClient, url)
+}
+
 // probeHTTP checks that url answers 200.
 func probeHTTP(ctx context.Context, url string) error {
+	return probeWith(ctx, probeClient, url)
+}
+
+func probeWith(ctx context.Context, client *http.Client, url string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := probeClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,10 @@ type Options struct {
 	// Prometheus starts a Prometheus server that scrapes every member's
 	// workload metrics; once enabled, later runs keep it.
 	Prometheus bool
+	// HA runs the control plane as three replicas forming one etcd cluster
+	// behind a loopback balancer, and two controller-managers electing a
+	// leader. Only a new fleet can be made highly available.
+	HA bool
 }
 
 // Fleet is a handle on a local fleet's state directory.
@@ -147,10 +151,14 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 
 	done = f.progress.Step("Locating component binaries")
 	bins := Binaries{BuildDir: f.layout.binDir(), Progress: func(msg string) { f.progress.Info("%s", msg) }}
-	clusterBin, err := bins.Resolve(ctx, ClusterBinary)
-	var cmBin, promBin string
+	var launch launchBinaries
+	var promBin string
+	launch.cluster, err = bins.Resolve(ctx, ClusterBinary)
 	if err == nil {
-		cmBin, err = bins.Resolve(ctx, ControllerManagerBinary)
+		launch.controllerManager, err = bins.Resolve(ctx, ControllerManagerBinary)
+	}
+	if err == nil && s.HA != nil {
+		launch.kurator, err = bins.Resolve(ctx, KuratorBinary)
 	}
 	if err == nil && f.opts.Prometheus {
 		err = f.enablePrometheus(s)
@@ -173,8 +181,12 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	for _, c := range s.Clusters {
 		names = append(names, c.Name)
 	}
-	done = f.progress.Step("Starting the control plane and %d member clusters (%s)", len(s.Clusters)-1, strings.Join(names[1:], ", "))
-	err = f.startClusters(ctx, s, clusterBin, s.Clusters)
+	what := "the control plane"
+	if s.HA != nil {
+		what = fmt.Sprintf("the control plane (%d replicas forming one etcd cluster, behind a balancer)", len(s.HA.ControlPlanes))
+	}
+	done = f.progress.Step("Starting %s and %d member clusters (%s)", what, len(s.Clusters)-1, strings.Join(names[1:], ", "))
+	err = f.startClusters(ctx, s, launch, s.Clusters)
 	done(err)
 	if err != nil {
 		return err
@@ -200,8 +212,12 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 		}
 	}
 
-	done = f.progress.Step("Starting kurator controller-manager")
-	err = f.startControllerManager(ctx, s, cmBin)
+	if s.HA != nil {
+		done = f.progress.Step("Starting %d kurator controller-managers (leader election)", len(s.HA.ControllerManagerHealth))
+	} else {
+		done = f.progress.Step("Starting kurator controller-manager")
+	}
+	err = f.startControllerManagers(ctx, s, launch.controllerManager)
 	done(err)
 	if err != nil {
 		return err
@@ -266,15 +282,19 @@ func (f *Fleet) Down(purge bool) error {
 	return err
 }
 
-// stopAll stops the controller-manager first (so it does not mark members
+// stopAll stops the controller-managers first (so they do not mark members
 // unhealthy while they stop), then every cluster in parallel.
 func (f *Fleet) stopAll(s *State) error {
 	procs := f.processes(s)
-	if err := procs[0].stop(10 * time.Second); err != nil {
+	cms := len(controllerManagerHealthPorts(s))
+	var g errgroup.Group
+	for _, p := range procs[:cms] {
+		g.Go(func() error { return p.stop(10 * time.Second) })
+	}
+	if err := g.Wait(); err != nil {
 		return err
 	}
-	var g errgroup.Group
-	for _, p := range procs[1:] {
+	for _, p := range procs[cms:] {
 		g.Go(func() error { return p.stop(30 * time.Second) })
 	}
 	return g.Wait()

@@ -19,6 +19,8 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
@@ -106,8 +108,11 @@ func parseFleetSpec(raw []byte, defaults localcluster.NodePool) (*fleetSpec, err
 		if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
 			return nil, fmt.Errorf("cluster name %q: %s", c.Name, errs[0])
 		}
-		if listed[c.Name] || c.Name == ControlPlaneName || c.Name == "prometheus" {
-			return nil, fmt.Errorf("cluster name %q is used twice (or is reserved for the control plane or Prometheus)", c.Name)
+		if listed[c.Name] {
+			return nil, fmt.Errorf("cluster name %q is used twice", c.Name)
+		}
+		if slices.Contains(reservedNames(), c.Name) {
+			return nil, fmt.Errorf("cluster name %q is reserved for the local fleet's own components (%s)", c.Name, strings.Join(reservedNames(), ", "))
 		}
 		listed[c.Name] = true
 		pool := mergePool(pools[c.Name], defaults)

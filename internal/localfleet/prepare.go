@@ -21,6 +21,7 @@ import (
 
 	"kurator.dev/kurator/internal/kubeconfig"
 	"kurator.dev/kurator/internal/localcluster"
+	"kurator.dev/kurator/internal/pki"
 )
 
 // prepare loads the state, or creates it (ports, credentials, configs) for a
@@ -29,6 +30,9 @@ func (f *Fleet) prepare() (*State, error) {
 	if f.layout.exists() {
 		s, err := f.layout.load()
 		if err != nil {
+			return nil, err
+		}
+		if err := f.checkHA(s); err != nil {
 			return nil, err
 		}
 		return s, f.writeClusterFiles(s)
@@ -41,11 +45,15 @@ func (f *Fleet) prepare() (*State, error) {
 		return nil, err
 	}
 	const perCluster = 5 // API server, etcd client and peer, metrics, metrics API
-	ports, err := freePorts(perCluster*(len(spec.Members)+1) + 1)
+	n := perCluster*(len(spec.Members)+1) + 1
+	if f.opts.HA {
+		n += haPorts()
+	}
+	ports, err := freePorts(n)
 	if err != nil {
 		return nil, err
 	}
-	s := &State{Version: stateVersion, FleetName: spec.Fleet.Name, FleetNamespace: spec.Fleet.Namespace, ControllerManagerHealth: ports[len(ports)-1]}
+	s := &State{Version: stateVersion, FleetName: spec.Fleet.Name, FleetNamespace: spec.Fleet.Namespace, ControllerManagerHealth: ports[perCluster*(len(spec.Members)+1)]}
 	clusters := append([]localcluster.Config{{Name: ControlPlaneName, Role: localcluster.RoleControlPlane}}, spec.Members...)
 	for i, c := range clusters {
 		dir := f.layout.clusterDir(c.Name)
@@ -58,6 +66,9 @@ func (f *Fleet) prepare() (*State, error) {
 			c.MetricsPort, c.MetricsAPIPort = p[3], p[4]
 		}
 		s.Clusters = append(s.Clusters, c)
+	}
+	if f.opts.HA {
+		s.HA = f.newHAState(s.Clusters[0], ports[perCluster*len(clusters)+1:])
 	}
 	if err := os.WriteFile(f.layout.FleetFile(), spec.Raw, 0o600); err != nil {
 		return nil, err
@@ -72,10 +83,13 @@ func (f *Fleet) prepare() (*State, error) {
 // process configuration, and the fleet-wide kubeconfig.
 func (f *Fleet) writeClusterFiles(s *State) error {
 	entries := make([]kubeconfig.Entry, 0, len(s.Clusters))
-	for _, c := range s.Clusters {
-		bundle, err := ensurePKI(f.layout, c.Name)
-		if err != nil {
-			return err
+	for _, c := range s.allClusters() {
+		bundle := pki.Bundle{Dir: c.PKIDir}
+		if _, replica := s.Replica(c.Name); !replica {
+			var err error
+			if bundle, err = ensurePKI(f.layout, c.Name); err != nil {
+				return err
+			}
 		}
 		entry := kubeconfig.Entry{Context: c.Name, Server: c.APIServerURL(), PKI: bundle}
 		cfg, err := kubeconfig.Build(entry)
@@ -88,7 +102,9 @@ func (f *Fleet) writeClusterFiles(s *State) error {
 		if err := localcluster.WriteConfig(filepath.Join(f.layout.clusterDir(c.Name), "config.json"), c); err != nil {
 			return err
 		}
-		entries = append(entries, entry)
+		if _, replica := s.Replica(c.Name); !replica {
+			entries = append(entries, entry)
+		}
 	}
 	all, err := kubeconfig.Build(entries...)
 	if err != nil {

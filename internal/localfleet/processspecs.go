@@ -18,70 +18,148 @@ package localfleet
 import (
 	"path/filepath"
 	"strconv"
+	"strings"
 
+	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/localcluster"
 )
 
+// KuratorBinary is the CLI, which also runs the local balancer of an HA fleet.
+const KuratorBinary = "kurator"
+
+// clusterProcess is how a cluster runs locally. A control plane (or one of
+// its replicas) runs as its component description says; a member, which has
+// more to configure (nodes, load, labels), reads a file.
 func (f *Fleet) clusterProcess(c localcluster.Config, bin string) process {
 	dir := f.layout.clusterDir(c.Name)
-	return process{
+	p := process{
 		Name:    c.Name,
 		Binary:  bin,
-		Args:    []string{"--config=" + filepath.Join(dir, "config.json")},
-		Env:     goRuntimeEnv(c.Role),
 		PIDFile: filepath.Join(dir, "cluster.pid"),
 		LogFile: filepath.Join(dir, "cluster.log"),
-		Nice:    memberNice(c.Role),
 	}
+	if c.Role == localcluster.RoleControlPlane {
+		comp := components.ControlPlane(c, components.Resources{})
+		p.Args, p.Env = comp.Args, localEnv(comp)
+		return p
+	}
+	p.Args = []string{"--config=" + filepath.Join(dir, "config.json")}
+	p.Env = []string{"GOMEMLIMIT=450MiB"}
+	// Members stand in for clusters that run on machines of their own; on
+	// one laptop, a member starting hundreds of pods would otherwise slow
+	// the control plane that is being exercised.
+	p.Nice = 5
+	return p
 }
 
-// memberNice gives member clusters a lower CPU priority than the control
-// plane and the controller-manager. Members stand in for clusters that run
-// on machines of their own; on one laptop, a member starting hundreds of
-// pods would otherwise slow the control plane that is being exercised.
-func memberNice(role localcluster.Role) int {
-	if role == localcluster.RoleControlPlane {
-		return 0
+// localEnv gives a component's environment to a local process. Pod fields
+// have no local meaning: the description's literal values stand.
+func localEnv(c components.Component) []string {
+	env := make([]string, 0, len(c.Env))
+	for _, e := range c.Env {
+		if e.FieldPath == "" {
+			env = append(env, e.Name+"="+e.Value)
+		}
 	}
-	return 5
+	return env
 }
 
-// goRuntimeEnv keeps each cluster process's heap modest (the Go runtime
-// collects harder near GOMEMLIMIT instead of growing). The control plane
-// serves every Kurator write; under a burst a tenth of its CPU went to
-// garbage collection, so it collects less often and may use more memory.
-func goRuntimeEnv(role localcluster.Role) []string {
-	if role == localcluster.RoleControlPlane {
-		return []string{"GOMEMLIMIT=900MiB", "GOGC=200"}
+// controllerManagerConfig is the local runtime's controller-manager i of n
+// (n > 1 in an HA fleet), reaching the control plane through its recorded
+// address (the balancer, in an HA fleet).
+func (f *Fleet) controllerManagerConfig(s *State, healthPort int, identity string) components.ControllerManagerConfig {
+	o := components.ControllerManagerConfig{
+		Kubeconfig: f.layout.ClusterKubeconfig(ControlPlaneName),
+		Host:       "127.0.0.1",
+		HealthPort: healthPort,
+		Lease:      components.DefaultLeaseTimings(),
 	}
-	return []string{"GOMEMLIMIT=450MiB"}
-}
-
-func (f *Fleet) controllerManagerProcess(s *State, bin string) process {
-	dir := f.layout.controllerManagerDir()
-	args := []string{
-		"--kubeconfig=" + f.layout.ClusterKubeconfig(ControlPlaneName),
-		"--health-probe-bind-address=127.0.0.1:" + strconv.Itoa(s.ControllerManagerHealth),
-		"--metrics-bind-address=0",
+	if s.HA != nil {
+		o.LeaderElect, o.Identity = true, identity
 	}
 	if s.Prometheus != nil {
-		args = append(args, "--prometheus-url="+s.Prometheus.URL())
+		o.PrometheusURL = s.Prometheus.URL()
 	}
+	return o
+}
+
+// controllerManagerProcesses are the fleet's controller-managers: one, or
+// one per HA replica.
+func (f *Fleet) controllerManagerProcesses(s *State, bin string) []process {
+	dir := f.layout.controllerManagerDir()
+	if s.HA == nil {
+		comp := components.ControllerManager(f.controllerManagerConfig(s, s.ControllerManagerHealth, ""))
+		return []process{{
+			Name:    components.ControllerManagerName,
+			Binary:  bin,
+			Args:    append(comp.Args, f.opts.ControllerManagerArgs...),
+			Env:     localEnv(comp),
+			PIDFile: filepath.Join(dir, "controller-manager.pid"),
+			LogFile: filepath.Join(dir, "controller-manager.log"),
+		}}
+	}
+	procs := make([]process, 0, len(s.HA.ControllerManagerHealth))
+	for i, port := range s.HA.ControllerManagerHealth {
+		name := controllerManagerName(i)
+		comp := components.ControllerManager(f.controllerManagerConfig(s, port, name))
+		procs = append(procs, process{
+			Name:    name,
+			Binary:  bin,
+			Args:    append(comp.Args, f.opts.ControllerManagerArgs...),
+			Env:     localEnv(comp),
+			PIDFile: filepath.Join(dir, name+".pid"),
+			LogFile: filepath.Join(dir, name+".log"),
+		})
+	}
+	return procs
+}
+
+// controllerManagerHealthPorts pairs with controllerManagerProcesses.
+func controllerManagerHealthPorts(s *State) []int {
+	if s.HA == nil {
+		return []int{s.ControllerManagerHealth}
+	}
+	return s.HA.ControllerManagerHealth
+}
+
+// balancerProcess fronts an HA control plane's replicas on the control
+// plane's recorded API port.
+func (f *Fleet) balancerProcess(s *State, bin string) process {
+	cp := s.Clusters[0]
+	backends := make([]string, 0, len(s.HA.ControlPlanes))
+	for _, c := range s.HA.ControlPlanes {
+		backends = append(backends, "127.0.0.1:"+strconv.Itoa(c.APIServerPort))
+	}
+	dir := f.layout.clusterDir(cp.Name)
 	return process{
-		Name:    "kurator-controller-manager",
+		Name:    cp.Name,
 		Binary:  bin,
-		Args:    append(args, f.opts.ControllerManagerArgs...),
-		PIDFile: filepath.Join(dir, "controller-manager.pid"),
-		LogFile: filepath.Join(dir, "controller-manager.log"),
+		Args:    []string{"local", "balance", "--listen=127.0.0.1:" + strconv.Itoa(cp.APIServerPort), "--backends=" + strings.Join(backends, ",")},
+		PIDFile: filepath.Join(dir, "balancer.pid"),
+		LogFile: filepath.Join(dir, "balancer.log"),
 	}
 }
 
-// processes lists every component process of the fleet, by name, resolving
-// binaries only by name (enough to find and stop running processes).
+// controlPlaneProcesses are the processes serving the control plane: one
+// cluster process, or the balancer and the replicas of an HA fleet.
+func (f *Fleet) controlPlaneProcesses(s *State, clusterBin, kuratorBin string) []process {
+	if s.HA == nil {
+		return []process{f.clusterProcess(s.Clusters[0], clusterBin)}
+	}
+	procs := []process{f.balancerProcess(s, kuratorBin)}
+	for _, c := range s.HA.ControlPlanes {
+		procs = append(procs, f.clusterProcess(c, clusterBin))
+	}
+	return procs
+}
+
+// processes lists every component process of the fleet, controller-managers
+// first, resolving binaries only by name (enough to find and stop running
+// processes).
 func (f *Fleet) processes(s *State) []process {
-	procs := make([]process, 0, len(s.Clusters)+1)
-	procs = append(procs, f.controllerManagerProcess(s, ControllerManagerBinary))
-	for _, c := range s.Clusters {
+	procs := f.controllerManagerProcesses(s, ControllerManagerBinary)
+	procs = append(procs, f.controlPlaneProcesses(s, ClusterBinary, KuratorBinary)...)
+	for _, c := range s.Clusters[1:] {
 		procs = append(procs, f.clusterProcess(c, ClusterBinary))
 	}
 	if s.Prometheus != nil {

@@ -20,16 +20,29 @@ import (
 	"fmt"
 	"time"
 
+	coordinationv1 "k8s.io/api/coordination/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/localcluster"
 )
 
-// StopCluster stops one member, making its API server unreachable.
+// cluster finds a member, or a replica of an HA control plane, by name.
+func (s *State) cluster(name string) (localcluster.Config, error) {
+	if c, ok := s.Replica(name); ok {
+		return c, nil
+	}
+	return s.Member(name)
+}
+
+// StopCluster stops one member, making its API server unreachable, or one
+// replica of an HA control plane (its etcd member goes with it).
 func (f *Fleet) StopCluster(name string) error {
 	s, err := f.State()
 	if err != nil {
 		return err
 	}
-	c, err := s.Member(name)
+	c, err := s.cluster(name)
 	if err != nil {
 		return err
 	}
@@ -43,20 +56,21 @@ func (f *Fleet) StopCluster(name string) error {
 	return err
 }
 
-// StartCluster starts a member stopped by StopCluster.
+// StartCluster starts a member, or a control-plane replica, stopped by
+// StopCluster.
 func (f *Fleet) StartCluster(ctx context.Context, name string) error {
 	s, err := f.State()
 	if err != nil {
 		return err
 	}
-	c, err := s.Member(name)
+	c, err := s.cluster(name)
 	if err != nil {
 		return err
 	}
 	if _, ok := f.clusterProcess(c, ClusterBinary).running(); ok {
 		return fmt.Errorf("cluster %s is already running", name)
 	}
-	if _, ok := f.controllerManagerProcess(s, ControllerManagerBinary).running(); !ok {
+	if !f.anyRunning(f.controllerManagerProcesses(s, ControllerManagerBinary)) {
 		return fmt.Errorf("%w from %s; start it with 'kurator up'", errNotRunning, f.layout.Dir)
 	}
 	bins := Binaries{BuildDir: f.layout.binDir(), Progress: func(msg string) { f.progress.Info("%s", msg) }}
@@ -65,38 +79,71 @@ func (f *Fleet) StartCluster(ctx context.Context, name string) error {
 		return err
 	}
 	done := f.progress.Step("Starting cluster %s", name)
-	err = f.startClusters(ctx, s, bin, []localcluster.Config{c})
+	err = f.startClusters(ctx, s, launchBinaries{cluster: bin}, []localcluster.Config{c})
 	done(err)
 	return err
 }
 
-// StopControllerManager stops kurator-controller-manager and leaves the
-// clusters running: the control plane keeps accepting objects, and nothing
-// acts on them until StartControllerManager.
-func (f *Fleet) StopControllerManager() error {
+func (f *Fleet) anyRunning(procs []process) bool {
+	for _, p := range procs {
+		if _, ok := p.running(); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// StopControllerManager stops kurator-controller-manager — in an HA fleet,
+// the one that leads, or the one named — and leaves the clusters running:
+// the control plane keeps accepting objects, and nothing acts on them until
+// a controller-manager runs (in an HA fleet, the standby takes the lead).
+func (f *Fleet) StopControllerManager(ctx context.Context, name string) error {
 	s, err := f.State()
 	if err != nil {
 		return err
 	}
-	p := f.controllerManagerProcess(s, ControllerManagerBinary)
-	if _, ok := p.running(); !ok {
-		return fmt.Errorf("kurator-controller-manager is not running")
+	procs := f.controllerManagerProcesses(s, ControllerManagerBinary)
+	target := procs[0]
+	if s.HA != nil {
+		if name == "" {
+			if name, err = f.ControllerManagerLeader(ctx); err != nil {
+				return err
+			}
+		}
+		found := false
+		for _, p := range procs {
+			if p.Name == name {
+				target, found = p, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("no controller-manager %q in this fleet", name)
+		}
 	}
-	done := f.progress.Step("Stopping kurator-controller-manager")
-	err = p.stop(10 * time.Second)
+	if _, ok := target.running(); !ok {
+		return fmt.Errorf("%s is not running", target.Name)
+	}
+	done := f.progress.Step("Stopping %s", target.Name)
+	err = target.stop(10 * time.Second)
 	done(err)
 	return err
 }
 
-// StartControllerManager starts a controller-manager stopped by
-// StopControllerManager and returns once it is ready.
+// StartControllerManager starts the controller-managers stopped by
+// StopControllerManager and returns once they are ready.
 func (f *Fleet) StartControllerManager(ctx context.Context) error {
 	s, err := f.State()
 	if err != nil {
 		return err
 	}
-	if _, ok := f.controllerManagerProcess(s, ControllerManagerBinary).running(); ok {
-		return fmt.Errorf("kurator-controller-manager is already running")
+	stopped := 0
+	for _, p := range f.controllerManagerProcesses(s, ControllerManagerBinary) {
+		if _, ok := p.running(); !ok {
+			stopped++
+		}
+	}
+	if stopped == 0 {
+		return fmt.Errorf("every kurator-controller-manager is already running")
 	}
 	bins := Binaries{BuildDir: f.layout.binDir(), Progress: func(msg string) { f.progress.Info("%s", msg) }}
 	bin, err := bins.Resolve(ctx, ControllerManagerBinary)
@@ -104,9 +151,28 @@ func (f *Fleet) StartControllerManager(ctx context.Context) error {
 		return err
 	}
 	done := f.progress.Step("Starting kurator-controller-manager")
-	err = f.startControllerManager(ctx, s, bin)
+	err = f.startControllerManagers(ctx, s, bin)
 	done(err)
 	return err
+}
+
+// ControllerManagerLeader names the controller-manager holding the leader
+// Lease (in an HA fleet, the process name).
+func (f *Fleet) ControllerManagerLeader(ctx context.Context) (string, error) {
+	cp, err := newControlPlaneClient(f.layout.ClusterKubeconfig(ControlPlaneName))
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var lease coordinationv1.Lease
+	if err := cp.Get(ctx, client.ObjectKey{Namespace: components.Namespace, Name: components.LeaderElectionID}, &lease); err != nil {
+		return "", fmt.Errorf("read the leader Lease: %w", err)
+	}
+	if lease.Spec.HolderIdentity == nil || *lease.Spec.HolderIdentity == "" {
+		return "", fmt.Errorf("no controller-manager leads")
+	}
+	return *lease.Spec.HolderIdentity, nil
 }
 
 // StopPrometheus stops the fleet's Prometheus: metrics queries fail until

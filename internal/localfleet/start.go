@@ -19,15 +19,53 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/localcluster"
 )
 
-func (f *Fleet) startClusters(ctx context.Context, s *State, bin string, clusters []localcluster.Config) error {
+// launchBinaries are the binaries the processes of a fleet run.
+type launchBinaries struct {
+	cluster, controllerManager, kurator string
+}
+
+// startClusters starts clusters in parallel — a control plane as its
+// processes (an HA fleet's balancer and replicas) — and waits until each
+// passes its readiness probe.
+func (f *Fleet) startClusters(ctx context.Context, s *State, bins launchBinaries, clusters []localcluster.Config) error {
+	type launch struct {
+		p     process
+		probe func(context.Context) error
+	}
+	var launches []launch
 	for _, c := range clusters {
+		if c.Role == localcluster.RoleControlPlane && s.HA != nil && c.Name == ControlPlaneName {
+			launches = append(launches, launch{f.balancerProcess(s, bins.kurator), func(ctx context.Context) error {
+				return probeAPIServer(ctx, c.KubeconfigPath)
+			}})
+			for _, r := range s.HA.ControlPlanes {
+				launches = append(launches, launch{f.clusterProcess(r, bins.cluster), componentProbe(components.ControlPlane(r, components.Resources{}))})
+			}
+			continue
+		}
+		if c.Role == localcluster.RoleControlPlane {
+			if _, replica := s.Replica(c.Name); replica {
+				launches = append(launches, launch{f.clusterProcess(c, bins.cluster), componentProbe(components.ControlPlane(c, components.Resources{}))})
+				continue
+			}
+		}
+		launches = append(launches, launch{f.clusterProcess(c, bins.cluster), func(ctx context.Context) error {
+			return probeAPIServer(ctx, c.KubeconfigPath)
+		}})
+	}
+	for _, c := range clusters {
+		if c.Role == localcluster.RoleControlPlane && s.HA != nil && c.Name == ControlPlaneName {
+			continue // the balancer's port; its replicas' ports are checked below
+		}
 		if err := checkPortFree(c.APIServerPort, c.Name+" kube-apiserver"); err != nil {
 			return err
 		}
@@ -36,32 +74,46 @@ func (f *Fleet) startClusters(ctx context.Context, s *State, bin string, cluster
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for _, c := range clusters {
-		p := f.clusterProcess(c, bin)
+	for _, l := range launches {
+		exited, err := l.p.start(f.opts.DieWithParent)
+		if err != nil {
+			return err
+		}
+		g.Go(func() error { return waitHealthy(gctx, l.p, exited, f.opts.ReadyTimeout, l.probe) })
+	}
+	return g.Wait()
+}
+
+// startControllerManagers starts every controller-manager of the fleet that
+// is not running and waits until each is ready.
+func (f *Fleet) startControllerManagers(ctx context.Context, s *State, bin string) error {
+	ports := controllerManagerHealthPorts(s)
+	g, gctx := errgroup.WithContext(ctx)
+	for i, p := range f.controllerManagerProcesses(s, bin) {
+		if _, ok := p.running(); ok {
+			continue
+		}
+		if err := checkPortFree(ports[i], p.Name+" health"); err != nil {
+			return err
+		}
 		exited, err := p.start(f.opts.DieWithParent)
 		if err != nil {
 			return err
 		}
+		url := "http://127.0.0.1:" + strconv.Itoa(ports[i]) + "/readyz"
 		g.Go(func() error {
-			return waitHealthy(gctx, p, exited, f.opts.ReadyTimeout, func(ctx context.Context) error {
-				return probeAPIServer(ctx, c.KubeconfigPath)
-			})
+			return waitHealthy(gctx, p, exited, f.opts.ReadyTimeout, func(ctx context.Context) error { return probeHTTP(ctx, url) })
 		})
 	}
 	return g.Wait()
 }
 
-func (f *Fleet) startControllerManager(ctx context.Context, s *State, bin string) error {
-	if err := checkPortFree(s.ControllerManagerHealth, "kurator-controller-manager health"); err != nil {
-		return err
-	}
-	p := f.controllerManagerProcess(s, bin)
-	exited, err := p.start(f.opts.DieWithParent)
-	if err != nil {
-		return err
-	}
-	url := "http://127.0.0.1:" + strconv.Itoa(s.ControllerManagerHealth) + "/readyz"
-	return waitHealthy(ctx, p, exited, f.opts.ReadyTimeout, func(ctx context.Context) error { return probeHTTP(ctx, url) })
+// componentProbe runs a component's readiness probe against the local
+// process, as a kubelet would against its container.
+func componentProbe(c components.Component) func(context.Context) error {
+	scheme := strings.ToLower(c.Readiness.Scheme)
+	url := scheme + "://127.0.0.1:" + strconv.Itoa(c.Readiness.Port) + c.Readiness.Path
+	return func(ctx context.Context) error { return probeInsecure(ctx, url) }
 }
 
 // waitHealthy polls probe until it succeeds, the process exits (its log tail

@@ -22,6 +22,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"kurator.dev/kurator/internal/localcluster"
@@ -44,6 +45,8 @@ type State struct {
 	ControllerManagerHealth int                   `json:"controllerManagerHealthPort"`
 	// Prometheus is set once the fleet was started with --prometheus.
 	Prometheus *PrometheusState `json:"prometheus,omitempty"`
+	// HA is set for a fleet created with --ha.
+	HA *HAState `json:"ha,omitempty"`
 }
 
 // Layout names the files of a state directory.
@@ -86,11 +89,11 @@ func (l Layout) load() (*State, error) {
 	if len(s.Clusters) == 0 || s.Clusters[0].Role != localcluster.RoleControlPlane {
 		return nil, fmt.Errorf("state directory %s is corrupt: no control plane recorded in %s", l.Dir, l.stateFile())
 	}
-	for _, c := range s.Clusters {
+	for _, c := range s.allClusters() {
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("state directory %s is corrupt: %w", l.Dir, err)
 		}
-		if err := l.pki(c.Name).Check(); err != nil {
+		if err := (pki.Bundle{Dir: c.PKIDir}).Check(); err != nil {
 			return nil, fmt.Errorf("state directory %s is corrupt: %w", l.Dir, err)
 		}
 	}
@@ -107,6 +110,16 @@ func (l Layout) save(s *State) error {
 		return err
 	}
 	return os.Rename(tmp, l.stateFile())
+}
+
+// allClusters lists every cluster configuration: the control plane (in an HA
+// fleet, its balancer's address), its replicas, and the members.
+func (s *State) allClusters() []localcluster.Config {
+	out := slices.Clone(s.Clusters)
+	if s.HA != nil {
+		out = append(out, s.HA.ControlPlanes...)
+	}
+	return out
 }
 
 // Member returns the recorded configuration of a member cluster.

@@ -17,6 +17,7 @@ package localfleet
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/localcluster"
 )
 
@@ -45,7 +47,12 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 	}
 	out := make([]ComponentStatus, 0, len(s.Clusters)+1)
 	joined := f.joinedNames(ctx)
-	for _, c := range s.Clusters {
+	clusters := s.Clusters
+	if s.HA != nil {
+		out = append(out, f.balancerStatus(s))
+		clusters = append(slices.Clone(s.HA.ControlPlanes), s.Clusters[1:]...)
+	}
+	for _, c := range clusters {
 		st := ComponentStatus{Name: c.Name, Kind: string(c.Role), Endpoint: c.APIServerURL()}
 		note := ""
 		if c.Role == localcluster.RoleMember {
@@ -68,20 +75,27 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 		st.Message += note
 		out = append(out, st)
 	}
-	cm := ComponentStatus{Name: "kurator-controller-manager", Kind: "controller-manager", Endpoint: "http://127.0.0.1:" + strconv.Itoa(s.ControllerManagerHealth)}
-	cm.PID, cm.Healthy = f.controllerManagerProcess(s, ControllerManagerBinary).running()
-	if !cm.Healthy {
-		cm.Message = "stopped"
-	} else {
-		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		if err := probeHTTP(pctx, cm.Endpoint+"/readyz"); err != nil {
-			cm.Healthy, cm.Message = false, err.Error()
+	leader, _ := f.ControllerManagerLeader(ctx)
+	ports := controllerManagerHealthPorts(s)
+	for i, p := range f.controllerManagerProcesses(s, ControllerManagerBinary) {
+		cm := ComponentStatus{Name: p.Name, Kind: "controller-manager", Endpoint: "http://127.0.0.1:" + strconv.Itoa(ports[i])}
+		cm.PID, cm.Healthy = p.running()
+		if !cm.Healthy {
+			cm.Message = "stopped"
 		} else {
-			cm.Message = "ok"
+			pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			if err := probeHTTP(pctx, cm.Endpoint+"/readyz"); err != nil {
+				cm.Healthy, cm.Message = false, err.Error()
+			} else {
+				cm.Message = "ok"
+			}
+			cancel()
 		}
-		cancel()
+		if s.HA != nil && cm.Healthy {
+			cm.Message += map[bool]string{true: ", leader", false: ", standby"}[leader == p.Name]
+		}
+		out = append(out, cm)
 	}
-	out = append(out, cm)
 	if s.Prometheus != nil {
 		ps := ComponentStatus{Name: "prometheus", Kind: "prometheus", Endpoint: s.Prometheus.URL()}
 		ps.PID, ps.Healthy = f.prometheusProcess(s, PrometheusBinary).running()
@@ -99,6 +113,29 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 		out = append(out, ps)
 	}
 	return out, nil
+}
+
+// balancerStatus reports an HA fleet's balancer: its process, and how many
+// replicas it can send requests to (their /readyz, as it probes them).
+func (f *Fleet) balancerStatus(s *State) ComponentStatus {
+	cp := s.Clusters[0]
+	st := ComponentStatus{Name: cp.Name, Kind: "load-balancer", Endpoint: cp.APIServerURL()}
+	st.PID, st.Healthy = f.balancerProcess(s, KuratorBinary).running()
+	if !st.Healthy {
+		st.Message = "stopped"
+		return st
+	}
+	ready := 0
+	for _, r := range s.HA.ControlPlanes {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if componentProbe(components.ControlPlane(r, components.Resources{}))(ctx) == nil {
+			ready++
+		}
+		cancel()
+	}
+	st.Healthy = ready > 0
+	st.Message = fmt.Sprintf("%d/%d replicas ready", ready, len(s.HA.ControlPlanes))
+	return st
 }
 
 // memberName names a member as the control plane knows it (the names of
@@ -145,4 +182,16 @@ func (f *Fleet) joinedNames(ctx context.Context) map[string][]string {
 		sort.Strings(names)
 	}
 	return out
+}
+
+// ControlPlaneStatus reads what the control plane says about its
+// components: the replicas' etcd reports and the controller-manager leader.
+func (f *Fleet) ControlPlaneStatus(ctx context.Context) (components.ControlPlaneStatus, error) {
+	cp, err := newControlPlaneClient(f.layout.ClusterKubeconfig(ControlPlaneName))
+	if err != nil {
+		return components.ControlPlaneStatus{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return components.ReadStatus(ctx, cp, time.Now())
 }

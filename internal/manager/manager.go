@@ -18,10 +18,12 @@ limitations under the License.
 package manager
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -31,6 +33,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"kurator.dev/kurator/config/admission"
+	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/controller/appfailover"
 	"kurator.dev/kurator/internal/controller/attachedcluster"
 	"kurator.dev/kurator/internal/controller/binding"
@@ -45,6 +48,7 @@ import (
 	"kurator.dev/kurator/internal/controller/rollout"
 	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/controller/traffic"
+	"kurator.dev/kurator/internal/controlplaneapis"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/metricsprovider"
 	"kurator.dev/kurator/internal/resourcetemplate"
@@ -58,11 +62,16 @@ type Options struct {
 	HealthProbeAddr  string
 	LeaderElect      bool
 	LeaderElectionNS string
+	LeaderElection   LeaderElection
 	Cluster          cluster.Options
 	Descheduler      descheduler.Options
 	// PrometheusURL is where workload metrics are read (traffic weights
 	// that follow SLIs); empty means no metrics provider.
 	PrometheusURL string
+	// InstallAPIs applies Kurator's CRDs and admission policies to the
+	// control plane before the controllers start (an installed control
+	// plane; the local fleet applies them itself).
+	InstallAPIs bool
 }
 
 // AddFlags registers the options on fs with their defaults.
@@ -72,7 +81,8 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.MetricsAddr, "metrics-bind-address", ":8443", "address of the metrics endpoint; 0 disables it")
 	fs.StringVar(&o.HealthProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", false, "elect a leader so that several replicas can run")
-	fs.StringVar(&o.LeaderElectionNS, "leader-election-namespace", "kurator-system", "namespace of the leader election lease")
+	fs.StringVar(&o.LeaderElectionNS, "leader-election-namespace", components.Namespace, "namespace of the leader election lease")
+	o.LeaderElection.AddFlags(fs)
 	fs.DurationVar(&o.Cluster.ProbePeriod, "cluster-status-update-frequency", d.ProbePeriod, "how often each member cluster is probed")
 	fs.DurationVar(&o.Cluster.ProbeTimeout, "cluster-probe-timeout", d.ProbeTimeout, "timeout of one health probe")
 	fs.DurationVar(&o.Cluster.Thresholds.Failure, "cluster-failure-threshold", d.Thresholds.Failure, "how long a member must fail probes before it is marked not ready")
@@ -82,6 +92,7 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Descheduler.Interval, "descheduler-interval", dd.Interval, "how often the descheduler looks for replicas that cannot run where they were placed")
 	fs.DurationVar(&o.Descheduler.Threshold, "descheduler-unschedulable-threshold", dd.Threshold, "how long a replica must stay unschedulable in a member before it is moved (dynamically divided workloads)")
 	fs.DurationVar(&o.Cluster.APIEnablementsRefresh, "cluster-api-enablements-refresh", d.APIEnablementsRefresh, "how often a member's API discovery is re-read")
+	fs.BoolVar(&o.InstallAPIs, "install-apis", false, "apply Kurator's CRDs, Istio's networking CRDs and the admission policies to the control plane before starting")
 	fs.StringVar(&o.PrometheusURL, "prometheus-url", "", "Prometheus HTTP API (http[s]://host:port) to read workload metrics from; empty: features that need metrics say so in a condition")
 }
 
@@ -99,7 +110,7 @@ func (o *Options) Validate() error {
 	if _, err := o.metricsProvider(); err != nil {
 		return fmt.Errorf("--prometheus-url: %w", err)
 	}
-	return nil
+	return o.LeaderElection.Validate()
 }
 
 // New builds the manager with every controller registered.
@@ -114,14 +125,22 @@ func New(o Options) (ctrl.Manager, error) {
 	// Each scheduling decision and Work write is a request; a client-side
 	// limit of a few hundred per second would cap propagation throughput.
 	cfg.QPS, cfg.Burst = 1000, 2000
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                  scheme.Scheme,
-		Metrics:                 metricsserver.Options{BindAddress: o.MetricsAddr},
-		HealthProbeBindAddress:  o.HealthProbeAddr,
-		LeaderElection:          o.LeaderElect,
-		LeaderElectionID:        "kurator-controller-manager",
-		LeaderElectionNamespace: o.LeaderElectionNS,
-	})
+	if o.InstallAPIs {
+		if err := installAPIs(cfg); err != nil {
+			return nil, err
+		}
+	}
+	mopts := ctrl.Options{
+		Scheme:                 scheme.Scheme,
+		Metrics:                metricsserver.Options{BindAddress: o.MetricsAddr},
+		HealthProbeBindAddress: o.HealthProbeAddr,
+	}
+	if o.LeaderElect {
+		if err := o.LeaderElection.apply(&mopts, cfg, o.LeaderElectionNS); err != nil {
+			return nil, err
+		}
+	}
+	mgr, err := ctrl.NewManager(cfg, mopts)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +181,26 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	return mgr, nil
+}
+
+// installAPIs applies the control plane's APIs, retrying while it is not
+// yet reachable (its replicas may start after this one).
+func installAPIs(cfg *rest.Config) error {
+	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var last error
+	err = wait.PollUntilContextCancel(ctx, 2*time.Second, true, func(ctx context.Context) (bool, error) {
+		last = controlplaneapis.Install(ctx, c, time.Minute)
+		return last == nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("install the control plane's APIs: %w", last)
+	}
+	return nil
 }
 
 // addPropagation registers the propagation pipeline: detector (template →

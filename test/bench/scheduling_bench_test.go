@@ -56,7 +56,7 @@ func BenchmarkBindingScheduling(b *testing.B) {
 	if err := c.Create(ctx, pp); err != nil {
 		b.Fatal(err)
 	}
-	if err := f.StopControllerManager(); err != nil {
+	if err := f.StopControllerManager(ctx, ""); err != nil {
 		b.Fatal(err)
 	}
 	var wg sync.WaitGroup

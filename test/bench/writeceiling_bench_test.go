@@ -39,7 +39,7 @@ func BenchmarkControlPlaneWriteCeiling(b *testing.B) {
 	c := fastClient(b, f)
 	const ns, bindings, writers, window = "bench-writes", 200, 96, 5 * time.Second
 	createNamespace(b, ctx, c, ns)
-	if err := f.StopControllerManager(); err != nil {
+	if err := f.StopControllerManager(ctx, ""); err != nil {
 		b.Fatal(err)
 	}
 	rbs := make([]*workv1alpha2.ResourceBinding, bindings)

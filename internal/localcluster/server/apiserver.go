@@ -40,8 +40,8 @@ import (
 func apiServerArgs(c localcluster.Config) []string {
 	b := pki.Bundle{Dir: c.PKIDir}
 	return []string{
-		"--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1",
+		"--bind-address=" + c.Bind(),
+		"--advertise-address=" + c.Advertise(),
 		"--secure-port=" + strconv.Itoa(c.APIServerPort),
 		"--etcd-servers=" + etcdURL(c),
 		"--tls-cert-file=" + b.Path(pki.ServingCert),

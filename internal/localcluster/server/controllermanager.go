@@ -18,6 +18,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"kurator.dev/kurator/internal/localcluster"
@@ -78,7 +79,9 @@ func controllerManagerArgs(c localcluster.Config) []string {
 		"--authentication-kubeconfig=" + c.KubeconfigPath,
 		"--authorization-kubeconfig=" + c.KubeconfigPath,
 		"--secure-port=0",
-		"--leader-elect=false",
+		// The replicas of a highly available control plane each run these
+		// controllers; one at a time acts.
+		"--leader-elect=" + strconv.FormatBool(c.HighlyAvailable()),
 		"--controllers=" + strings.Join(controllers, ","),
 		"--service-account-private-key-file=" + b.Path(pki.ServiceAcctKey),
 		"--root-ca-file=" + b.Path(pki.CACert),
@@ -91,6 +94,12 @@ func controllerManagerArgs(c localcluster.Config) []string {
 	}
 	if c.Role == localcluster.RoleMember {
 		args = append(args, "--horizontal-pod-autoscaler-sync-period="+hpaSyncPeriod)
+	}
+	if c.HighlyAvailable() {
+		// Without it, losing the lead exits the whole process at once —
+		// its etcd member too, without handing Raft leadership over, which
+		// fails the writes in flight on every replica.
+		args = append(args, "--feature-gates=ControllerManagerReleaseLeaderElectionLockOnExit=true")
 	}
 	return args
 }

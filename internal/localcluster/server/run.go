@@ -23,6 +23,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"kurator.dev/kurator/internal/localcluster"
@@ -36,7 +38,9 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"kurator.dev/kurator/internal/kubeconfig"
 	"kurator.dev/kurator/internal/kubeletsim"
+	"kurator.dev/kurator/internal/pki"
 )
 
 // Run starts every component of the cluster and blocks until ctx ends or a
@@ -46,6 +50,13 @@ func Run(ctx context.Context, c localcluster.Config) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	if c.KubeconfigPath == "" {
+		path, err := writeAdminKubeconfig(c)
+		if err != nil {
+			return err
+		}
+		c.KubeconfigPath = path
+	}
 	etcd, err := startEtcd(ctx, c)
 	if err != nil {
 		return err
@@ -54,7 +65,9 @@ func Run(ctx context.Context, c localcluster.Config) error {
 	log.Info("Etcd is ready")
 
 	g, gctx := errgroup.WithContext(ctx)
+	apiServerDone := make(chan struct{})
 	g.Go(func() error {
+		defer close(apiServerDone)
 		if err := runAPIServer(gctx, c); err != nil {
 			return fmt.Errorf("kube-apiserver: %w", err)
 		}
@@ -74,13 +87,51 @@ func Run(ctx context.Context, c localcluster.Config) error {
 			return err
 		}
 		log.Info("API server is ready")
+		if c.Role == localcluster.RoleControlPlane {
+			go reportMembership(gctx, c, etcd, client)
+		}
 		return runControllers(gctx, c, cfg, client)
 	})
-	err = g.Wait()
+	err = waitOrDrain(ctx, g, apiServerDone, func() {
+		if c.HighlyAvailable() {
+			// Hand Raft leadership over before anything stops, so the
+			// other replicas never wait out an election.
+			if err := etcd.Server.TryTransferLeadershipOnShutdown(); err != nil {
+				log.Info("Etcd leadership was not transferred", "err", err)
+			}
+		}
+	})
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
+}
+
+// waitOrDrain waits for the components, or, once ctx ends, calls stopping
+// and waits a few seconds for the API server to drain, and no longer: the controllers beside it may block on
+// requests that can no longer succeed (a kube-controller-manager releasing
+// its lease), and etcd must still stop cleanly after the API server — a
+// Raft leader that stops cleanly hands leadership over, so the other
+// replicas' writes do not fail.
+func waitOrDrain(ctx context.Context, g *errgroup.Group, apiServerDone <-chan struct{}, stopping func()) error {
+	done := make(chan error, 1)
+	go func() { done <- g.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	stopping()
+	select {
+	case <-apiServerDone:
+	case <-time.After(5 * time.Second):
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(2 * time.Second):
+		return nil
+	}
 }
 
 // runControllers starts the components that talk to the API server.
@@ -154,6 +205,22 @@ func firstLabel(labels map[string]string, keys ...string) string {
 		}
 	}
 	return ""
+}
+
+// writeAdminKubeconfig writes, into the data directory, the kubeconfig the
+// in-process controllers use: the admin credentials of the PKI directory
+// against this replica's own API server. A container gets its
+// configuration by flags and a Secret, with no kubeconfig.
+func writeAdminKubeconfig(c localcluster.Config) (string, error) {
+	cfg, err := kubeconfig.Build(kubeconfig.Entry{Context: "self", Server: c.APIServerURL(), PKI: pki.Bundle{Dir: c.PKIDir}})
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(c.DataDir, "admin.kubeconfig")
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return "", err
+	}
+	return path, kubeconfig.Write(path, cfg)
 }
 
 // waitForAPIServer polls /readyz until the server answers ok.

@@ -50,7 +50,7 @@ func TestApplicationFailoverTimerSurvivesARestart(t *testing.T) {
 	}).WithTimeout(90 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 
 	// The controller-manager is down for a while, then comes back.
-	g.Expect(fleet.StopControllerManager()).To(Succeed())
+	g.Expect(fleet.StopControllerManager(ctx, "")).To(Succeed())
 	down := time.Now()
 	g.Eventually(func() time.Duration { return time.Since(down) }).WithTimeout(outage + 5*time.Second).
 		WithPolling(500 * time.Millisecond).Should(BeNumerically(">=", outage))

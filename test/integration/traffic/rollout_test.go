@@ -230,7 +230,7 @@ func TestRolloutResumesAfterRestart(t *testing.T) {
 		g.Expect(before.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), runSummary(before))
 	}).WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
 
-	if err := fleet.StopControllerManager(); err != nil {
+	if err := fleet.StopControllerManager(t.Context(), ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := fleet.StartControllerManager(t.Context()); err != nil {
