@@ -32,12 +32,18 @@ import (
 	"kurator.dev/kurator/internal/localcluster"
 	"kurator.dev/kurator/internal/localcluster/server"
 	"kurator.dev/kurator/internal/pprof"
+	"kurator.dev/kurator/internal/version"
 )
 
 func main() {
 	configPath := flag.String("config", "", "path of the cluster configuration written by the launcher")
+	printVersion := flag.Bool("version", false, "print the version and exit")
 	klog.InitFlags(flag.CommandLine)
 	flag.Parse()
+	if *printVersion {
+		fmt.Printf("kurator-cluster %s (Kubernetes %s)\n", version.Version, version.KubernetesVersion)
+		return
+	}
 	if *configPath == "" {
 		fmt.Fprintln(os.Stderr, "kurator-cluster: --config is required")
 		os.Exit(2)
