@@ -10,6 +10,10 @@ GOLANGCI_LINT_VERSION ?= v2.15.0
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
 
+# Version stamped into the binaries and the image tag.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.1.0-dev)
+VERSION_LDFLAGS := -X kurator.dev/kurator/internal/version.Version=$(VERSION)
+
 # Directories holding generated output checked by `make verify`.
 GENERATED_DIRS := api config
 
@@ -74,9 +78,13 @@ setup: ## Install the Debian packages the tests need (Prometheus), if missing.
 KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=v1.37.2 -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/component-base/version.gitTreeState=clean
 
 build: ## Build kurator, kubectl-kurator, kurator-controller-manager and kurator-cluster into ./bin.
-	CGO_ENABLED=0 go build -o $(LOCALBIN)/ ./cmd/kurator ./cmd/kurator-controller-manager
-	CGO_ENABLED=0 go build -ldflags "$(KUBE_LDFLAGS)" -o $(LOCALBIN)/kurator-cluster ./cmd/kurator-cluster
+	CGO_ENABLED=0 go build -ldflags "$(VERSION_LDFLAGS)" -o $(LOCALBIN)/ ./cmd/kurator ./cmd/kurator-controller-manager
+	CGO_ENABLED=0 go build -ldflags "$(VERSION_LDFLAGS) $(KUBE_LDFLAGS)" -o $(LOCALBIN)/kurator-cluster ./cmd/kurator-cluster
 	cp $(LOCALBIN)/kurator $(LOCALBIN)/kubectl-kurator
+
+.PHONY: image
+image: build ## Build the OCI image of kurator, kurator-controller-manager and kurator-cluster (no base image, no daemon) into bin/kurator-image.tar.
+	go run -ldflags "$(VERSION_LDFLAGS)" ./hack/image -bin-dir $(LOCALBIN) -out $(LOCALBIN)/kurator-image.tar
 
 up: build ## Build and start the local fleet (then: kubectl --context kurator ...).
 	$(LOCALBIN)/kurator up

@@ -32,14 +32,20 @@ import (
 	"kurator.dev/kurator/internal/localcluster"
 	"kurator.dev/kurator/internal/localcluster/server"
 	"kurator.dev/kurator/internal/pprof"
+	"kurator.dev/kurator/internal/version"
 )
 
 func main() {
 	configPath := flag.String("config", "", "path of a cluster configuration written by the launcher (members); without it, the flags below configure a control plane")
+	printVersion := flag.Bool("version", false, "print the version and exit")
 	var flagged localcluster.Config
 	localcluster.BindFlags(flag.CommandLine, &flagged)
 	klog.InitFlags(flag.CommandLine)
 	flag.Parse()
+	if *printVersion {
+		fmt.Printf("kurator-cluster %s (Kubernetes %s)\n", version.Version, version.KubernetesVersion)
+		return
+	}
 	cfg, err := flagged, flagged.Validate()
 	if *configPath != "" {
 		cfg, err = localcluster.LoadConfig(*configPath)

@@ -31,6 +31,7 @@ import (
 
 	"kurator.dev/kurator/internal/manager"
 	"kurator.dev/kurator/internal/pprof"
+	"kurator.dev/kurator/internal/version"
 )
 
 func main() {
@@ -40,7 +41,12 @@ func main() {
 	var opts manager.Options
 	opts.AddFlags(fs)
 	klog.InitFlags(fs)
+	printVersion := fs.Bool("version", false, "print the version and exit")
 	_ = fs.Parse(os.Args[1:])
+	if *printVersion {
+		fmt.Printf("kurator-controller-manager %s\n", version.Version)
+		return
+	}
 	ctrl.SetLogger(klog.Background())
 	if err := pprof.ServeFromEnv("controller-manager", map[string]http.Handler{
 		"/metrics": promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}),

@@ -32,6 +32,7 @@ import (
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/version"
 )
 
 func run(t *testing.T, args ...string) (int, string) {
@@ -62,6 +63,14 @@ func TestBadUsageExitsWithTwo(t *testing.T) {
 				t.Fatalf("no error message in output:\n%s", out)
 			}
 		})
+	}
+}
+
+func TestVersionFlagNeedsNoControlPlane(t *testing.T) {
+	t.Setenv("KUBECONFIG", "/nonexistent/kubeconfig")
+	code, out := run(t, "--version")
+	if want := "kurator " + version.Version + "\n"; code != 0 || out != want {
+		t.Fatalf("exit %d, output %q: want 0 and %q", code, out, want)
 	}
 }
 

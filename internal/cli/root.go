@@ -32,6 +32,7 @@ import (
 
 	"kurator.dev/kurator/internal/localfleet"
 	"kurator.dev/kurator/internal/scheme"
+	"kurator.dev/kurator/internal/version"
 )
 
 // UsageError marks errors that come from how the command was called; they
@@ -62,7 +63,11 @@ func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Comm
 		Short:         "Kurator turns many Kubernetes clusters into one fleet",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --version needs no control plane, unlike 'version', so it works
+		// anywhere, such as in the image.
+		Version: version.Version,
 	}
+	root.SetVersionTemplate(name + " {{.Version}}\n")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
