@@ -18,6 +18,8 @@ package localfleet
 import (
 	"context"
 	"fmt"
+	"os"
+	"syscall"
 	"time"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -216,4 +218,36 @@ func (f *Fleet) StartPrometheus(ctx context.Context) error {
 	err = f.startPrometheus(ctx, s, bin)
 	done(err)
 	return err
+}
+
+// Kill SIGKILLs a component by name — a member, a control-plane replica,
+// the balancer ("kurator" in an HA fleet) or a controller-manager — and
+// waits until it is gone: a crash, with no chance to hand anything over.
+func (f *Fleet) Kill(name string) error {
+	s, err := f.State()
+	if err != nil {
+		return err
+	}
+	for _, p := range f.processes(s) {
+		if p.Name != name {
+			continue
+		}
+		pid, ok := p.running()
+		if !ok {
+			return fmt.Errorf("%s is not running", name)
+		}
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			return fmt.Errorf("kill %s (pid %d): %w", name, pid, err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for !exited(pid) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s (pid %d) did not exit after SIGKILL", name, pid)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = os.Remove(p.PIDFile)
+		return nil
+	}
+	return fmt.Errorf("no component %q in this fleet", name)
 }

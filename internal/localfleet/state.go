@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"time"
 
 	"kurator.dev/kurator/internal/localcluster"
 	"kurator.dev/kurator/internal/pki"
@@ -157,12 +158,24 @@ func freePorts(n int) ([]int, error) {
 }
 
 // checkPortFree fails with a clear message when something else listens on port.
+// A port is retried for a while: right after its process died, an outgoing
+// connection to it (a peer or a balancer retrying) may briefly hold it as
+// its own ephemeral port, since the fleet's ports come from that range.
 func checkPortFree(port int, what string) error {
-	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		return fmt.Errorf("port %d (%s) is in use by another process; stop that process, or remove the state directory to get new ports", port, what)
+	deadline := time.Now().Add(portFreeWait)
+	for {
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err == nil {
+			return l.Close()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("port %d (%s) is in use by another process; stop that process, or remove the state directory to get new ports", port, what)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
-	return l.Close()
 }
+
+// portFreeWait bounds checkPortFree's retries.
+const portFreeWait = 15 * time.Second
 
 var errNoState = errors.New("no local fleet in this state directory")

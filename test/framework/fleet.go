@@ -50,6 +50,9 @@ type Options struct {
 	// Prometheus runs a Prometheus that scrapes every member (the
 	// 'prometheus' binary must be on PATH: 'make setup' installs it).
 	Prometheus bool
+	// HA runs the control plane as three replicas behind a balancer, and
+	// two controller-managers electing a leader.
+	HA bool
 }
 
 // Start brings up a fleet from fleetYAML (empty: the seed's three clusters)
@@ -67,7 +70,7 @@ func StartWith(ctx context.Context, o Options) (*Fleet, error) {
 		return nil, err
 	}
 	opts := localfleet.Options{Dir: dir, DieWithParent: true, Progress: os.Stderr, ReadyTimeout: 3 * time.Minute,
-		ControllerManagerArgs: o.ControllerManagerArgs, Prometheus: o.Prometheus}
+		ControllerManagerArgs: o.ControllerManagerArgs, Prometheus: o.Prometheus, HA: o.HA}
 	if fleetYAML != "" {
 		path := dir + "-fleet.yaml"
 		if err := os.WriteFile(path, []byte(fleetYAML), 0o600); err != nil {
