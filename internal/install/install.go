@@ -90,8 +90,10 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if o.DryRun {
-		res.Manifest, err = renderClientSide(action.NewConfiguration(), chart, o.Namespace, res.Values)
+	// Rendered before anything is created, so that values the chart refuses
+	// (an even replica count) leave nothing behind.
+	res.Manifest, err = renderClientSide(action.NewConfiguration(), chart, o.Namespace, res.Values)
+	if err != nil || o.DryRun {
 		return res, err
 	}
 
