@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package install puts Kurator's control plane into an existing host
 // cluster by installing the embedded Helm chart (charts/kurator) with the
 // Helm SDK, and takes it out again.

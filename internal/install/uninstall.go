@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 package install
 
 import (
@@ -23,6 +22,7 @@ import (
 	"fmt"
 
 	"helm.sh/helm/v4/pkg/action"
+	"helm.sh/helm/v4/pkg/kube"
 	"helm.sh/helm/v4/pkg/storage/driver"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -89,6 +89,7 @@ func Uninstall(ctx context.Context, o Options) error {
 // created it.
 func removeRelease(ctx context.Context, cfg *action.Configuration, host kubernetes.Interface, namespace string, purge, dropNamespace bool) error {
 	uninstall := action.NewUninstall(cfg)
+	uninstall.WaitStrategy = kube.HookOnlyStrategy
 	if _, err := uninstall.Run(ReleaseName); err != nil && !errors.Is(err, driver.ErrReleaseNotFound) {
 		return fmt.Errorf("uninstall release %s: %w", ReleaseName, err)
 	}
