@@ -15,7 +15,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.1
 VERSION_LDFLAGS := -X kurator.dev/kurator/internal/version.Version=$(VERSION)
 
 # Directories holding generated output checked by `make verify`.
-GENERATED_DIRS := api config
+GENERATED_DIRS := api config charts
 
 .DEFAULT_GOAL := help
 
@@ -30,10 +30,11 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: generate
-generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api, and extract Istio's networking CRDs from istio.io/api.
+generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api, and extract Istio's networking CRDs from istio.io/api, and write the host install's chart (charts/kurator) from internal/components.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	$(CONTROLLER_GEN) crd:crdVersions=v1 paths=./api/... output:crd:artifacts:config=config/crd/bases
 	go run ./hack/istiocrds -out config/crd/istio
+	go run ./hack/chartgen -out charts/kurator
 
 .PHONY: verify
 verify: controller-gen ## Fail if the generated files (deepcopy, CRDs, Istio's CRDs) are not what ./api and go.mod generate.

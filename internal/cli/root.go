@@ -75,6 +75,7 @@ func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Comm
 	root.AddCommand(
 		newUpCommand(streams), newDownCommand(streams), newStatusCommand(streams), newLocalCommand(streams),
 		newJoinCommand(streams), newUnjoinCommand(streams), newGetCommand(streams), newScheduleCommand(streams), newDescribeCommand(streams), newVersionCommand(streams),
+		newInstallCommand(streams), newUninstallCommand(streams),
 		newCordonCommand(streams), newUncordonCommand(streams), newDrainCommand(streams), newRebalanceCommand(streams), newTrafficCommand(streams), newRolloutCommand(streams),
 	)
 	return root

@@ -1,0 +1,37 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command chartgen writes charts/kurator, the Helm chart of a host install,
+// from the component descriptions (internal/components).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"kurator.dev/kurator/internal/components"
+)
+
+func main() {
+	out := flag.String("out", "charts/kurator", "directory of the chart; replaced")
+	appVersion := flag.String("app-version", components.ChartAppVersion, "the chart's appVersion, the image tag it defaults to")
+	flag.Parse()
+	if err := components.WriteHostChart(*out, *appVersion); err != nil {
+		fmt.Fprintln(os.Stderr, "chartgen:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,167 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package install_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/utils/ptr"
+
+	"kurator.dev/kurator/internal/components"
+	"kurator.dev/kurator/internal/install"
+)
+
+const namespace = install.DefaultNamespace
+
+func installOptions(t *testing.T) install.Options {
+	return install.Options{
+		Kubeconfig:     hostKubeconfig,
+		StorageClass:   storageClass,
+		StorageSize:    "1Gi",
+		Wait:           3 * time.Minute,
+		UserKubeconfig: filepath.Join(t.TempDir(), "config"),
+		Progress:       os.Stderr,
+	}
+}
+
+// Install creates every object in the host, the workloads become ready and
+// the kurator context is added; running it again upgrades in place with
+// the same certificates; uninstall keeps the claims, purge removes them.
+func TestInstallUpgradeUninstall(t *testing.T) {
+	g := NewWithT(t)
+	ctx := t.Context()
+	o := installOptions(t)
+
+	res, err := install.Install(ctx, o)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.Revision).To(Equal(1))
+
+	sts, err := host.AppsV1().StatefulSets(namespace).Get(ctx, components.ControlPlaneName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(sts.Status.ReadyReplicas).To(BeEquivalentTo(3))
+	g.Expect(string(sts.Spec.PodManagementPolicy)).To(Equal("Parallel"))
+	g.Expect(sts.Spec.VolumeClaimTemplates[0].Spec.StorageClassName).To(Equal(ptr.To(storageClass)))
+	expectHardened(g, sts.Spec.Template.Spec, "500m", "2")
+	deploy, err := host.AppsV1().Deployments(namespace).Get(ctx, components.ControllerManagerName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(deploy.Status.ReadyReplicas).To(BeEquivalentTo(2))
+	expectHardened(g, deploy.Spec.Template.Spec, "100m", "1")
+	g.Expect(deploy.Spec.Template.Spec.Containers[0].Args).To(ContainElements(
+		"--leader-elect-lease-duration=15s", "--leader-elect-renew-deadline=10s", "--leader-elect-retry-period=2s", "--install-apis=true"))
+
+	pdb, err := host.PolicyV1().PodDisruptionBudgets(namespace).Get(ctx, components.ControlPlaneName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(pdb.Spec.MinAvailable.IntValue()).To(Equal(2), "a quorum of three")
+	pdb, err = host.PolicyV1().PodDisruptionBudgets(namespace).Get(ctx, components.ControllerManagerName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(pdb.Spec.MinAvailable.IntValue()).To(Equal(1))
+	peers, err := host.CoreV1().Services(namespace).Get(ctx, components.PeersServiceName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(peers.Spec.ClusterIP).To(Equal(corev1.ClusterIPNone))
+	g.Expect(peers.Spec.PublishNotReadyAddresses).To(BeTrue())
+	expectNoRBAC(g, t)
+	for _, name := range []string{components.ControlPlaneName, components.ControllerManagerName} {
+		sa, err := host.CoreV1().ServiceAccounts(namespace).Get(ctx, name, metav1.GetOptions{})
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(sa.AutomountServiceAccountToken).To(Equal(ptr.To(false)))
+	}
+
+	user, err := clientcmd.LoadFromFile(o.UserKubeconfig)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(user.Contexts).To(HaveKey(install.ContextName))
+	g.Expect(user.Clusters[install.ContextName].Server).To(Equal("https://kurator.kurator-system.svc:6443"))
+	info, err := os.Stat(o.UserKubeconfig)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o600)))
+
+	pkiBefore, err := host.CoreV1().Secrets(namespace).Get(ctx, components.PKISecretName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(pkiBefore.Data).To(HaveKey("etcd-peer.crt"))
+
+	res, err = install.Install(ctx, o)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.Revision).To(Equal(2), "running install again upgrades in place")
+	pkiAfter, err := host.CoreV1().Secrets(namespace).Get(ctx, components.PKISecretName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(pkiAfter.Data).To(Equal(pkiBefore.Data), "an upgrade keeps the certificates")
+
+	g.Expect(install.Uninstall(ctx, o)).To(Succeed())
+	_, err = host.AppsV1().StatefulSets(namespace).Get(ctx, components.ControlPlaneName, metav1.GetOptions{})
+	g.Expect(err).To(MatchError(ContainSubstring("not found")))
+	claims, err := host.CoreV1().PersistentVolumeClaims(namespace).List(ctx, metav1.ListOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(claims.Items).To(HaveLen(3), "uninstall keeps the data")
+	user, err = clientcmd.LoadFromFile(o.UserKubeconfig)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(user.Contexts).NotTo(HaveKey(install.ContextName))
+
+	o.Purge = true
+	g.Expect(install.Uninstall(ctx, o)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		claims, err := host.CoreV1().PersistentVolumeClaims(namespace).List(ctx, metav1.ListOptions{})
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(claims.Items).To(BeEmpty())
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+}
+
+// expectHardened checks what every pod of the install must be: non-root,
+// read-only, without privileges, bounded, probed and spread.
+func expectHardened(g Gomega, spec corev1.PodSpec, cpuRequest, cpuLimit string) {
+	g.Expect(spec.AutomountServiceAccountToken).To(Equal(ptr.To(false)))
+	sc := spec.SecurityContext
+	g.Expect(sc.RunAsNonRoot).To(Equal(ptr.To(true)))
+	g.Expect(sc.RunAsUser).To(Equal(ptr.To[int64](65532)))
+	g.Expect(sc.FSGroup).To(Equal(ptr.To[int64](65532)))
+	g.Expect(sc.SeccompProfile.Type).To(Equal(corev1.SeccompProfileTypeRuntimeDefault))
+	g.Expect(spec.TopologySpreadConstraints).To(ContainElement(HaveField("TopologyKey", "topology.kubernetes.io/zone")))
+	g.Expect(spec.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].PodAffinityTerm.TopologyKey).To(Equal("kubernetes.io/hostname"))
+	c := spec.Containers[0]
+	g.Expect(c.SecurityContext.ReadOnlyRootFilesystem).To(Equal(ptr.To(true)))
+	g.Expect(c.SecurityContext.AllowPrivilegeEscalation).To(Equal(ptr.To(false)))
+	g.Expect(c.SecurityContext.Capabilities.Drop).To(ConsistOf(corev1.Capability("ALL")))
+	g.Expect(c.Resources.Requests.Cpu().String()).To(Equal(cpuRequest))
+	g.Expect(c.Resources.Limits.Cpu().String()).To(Equal(cpuLimit))
+	g.Expect(c.Resources.Limits.Memory().IsZero()).To(BeFalse())
+	g.Expect(c.ReadinessProbe.HTTPGet).NotTo(BeNil())
+	g.Expect(c.LivenessProbe.HTTPGet).NotTo(BeNil())
+	for _, v := range spec.Volumes {
+		if v.Secret != nil {
+			g.Expect(v.Secret.DefaultMode).To(Equal(ptr.To[int32](0o440)))
+		}
+	}
+}
+
+// expectNoRBAC: the components need nothing from the host's API.
+func expectNoRBAC(g Gomega, t *testing.T) {
+	ctx := t.Context()
+	roles, err := host.RbacV1().Roles(namespace).List(ctx, metav1.ListOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(roles.Items).To(BeEmpty())
+	bindings, err := host.RbacV1().RoleBindings(namespace).List(ctx, metav1.ListOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(bindings.Items).To(BeEmpty())
+	clusterRoles, err := host.RbacV1().ClusterRoles().List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/name=kurator"})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(clusterRoles.Items).To(BeEmpty())
+}
