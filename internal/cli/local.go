@@ -28,6 +28,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"kurator.dev/kurator/internal/components"
+	"kurator.dev/kurator/internal/install"
 	"kurator.dev/kurator/internal/kubeconfig"
 	"kurator.dev/kurator/internal/localcluster"
 	"kurator.dev/kurator/internal/localfleet"
@@ -131,12 +132,18 @@ func newDownCommand(streams genericiooptions.IOStreams) *cobra.Command {
 }
 
 func newStatusCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	var local localFlags
+	var (
+		local     localFlags
+		installed install.Options
+	)
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show the components of the local fleet and their health",
+		Short: "Show the components of the local fleet, or of a control plane installed in a host cluster (--kubeconfig), and their health",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if installed.Kubeconfig != "" {
+				return printInstalledStatus(cmd, streams, installed)
+			}
 			f, err := local.fleet(streams, nil)
 			if err != nil {
 				return err
@@ -175,7 +182,42 @@ func newStatusCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		},
 	}
 	local.add(cmd)
+	cmd.Flags().StringVar(&installed.Kubeconfig, "kubeconfig", "", "kubeconfig of the HOST cluster of an installed control plane (without it: the local fleet)")
+	cmd.Flags().StringVar(&installed.Context, "context", "", "context of --kubeconfig")
+	cmd.Flags().StringVarP(&installed.Namespace, "namespace", "n", install.DefaultNamespace, "namespace of the install in the host")
 	return cmd
+}
+
+// printInstalledStatus prints an installed control plane: its pods in the
+// host, then its own account of itself.
+func printInstalledStatus(cmd *cobra.Command, streams genericiooptions.IOStreams, o install.Options) error {
+	st, err := install.Status(cmd.Context(), o)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	w := tabwriter.NewWriter(streams.Out, 0, 8, 3, ' ', 0)
+	fmt.Fprintln(w, "COMPONENT\tROLE\tREADY\tRESTARTS\tNODE\tVERSION\tAGE\tMESSAGE")
+	unready := 0
+	for _, p := range st.Pods {
+		if !p.Ready {
+			unready++
+		}
+		fmt.Fprintf(w, "%s\t%s\t%t\t%d\t%s\t%s\t%s\t%s\n", p.Name, p.Component, p.Ready, p.Restarts, p.Node, p.Version,
+			duration.HumanDuration(now.Sub(p.Created)), p.Message)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if st.ControlPlaneErr != nil {
+		fmt.Fprintf(streams.Out, "\nThe control plane cannot say more: %v\n", st.ControlPlaneErr)
+	} else if err := printControlPlaneStatus(streams.Out, st.ControlPlane, now); err != nil {
+		return err
+	}
+	if unready > 0 {
+		return fmt.Errorf("%d of %d pods are not ready", unready, len(st.Pods))
+	}
+	return nil
 }
 
 func newLocalCommand(streams genericiooptions.IOStreams) *cobra.Command {

@@ -19,6 +19,8 @@ package components
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -123,5 +125,7 @@ func (s ControlPlaneStatus) Members() []EtcdMember {
 	if best == nil {
 		return nil
 	}
-	return best.Report.Members
+	members := slices.Clone(best.Report.Members)
+	slices.SortFunc(members, func(a, b EtcdMember) int { return strings.Compare(a.Name, b.Name) })
+	return members
 }

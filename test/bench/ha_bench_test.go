@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 package bench
 
 import (
@@ -86,6 +85,8 @@ func BenchmarkHA(b *testing.B) {
 	b.ReportMetric(percentile(reconcile, 0.5).Seconds(), "s/reconcile-resumed-p50")
 	b.ReportMetric(slices.Max(reconcile).Seconds(), "s/reconcile-resumed-max")
 
+	// Writes through a client without client-side rate limits.
+	f.ControlPlane = fastClient(b, f)
 	before, during, after, failed := writesAroundReplicaStop(b, ctx, f, 10*time.Second)
 	b.ReportMetric(before, "writes/s-before")
 	b.ReportMetric(during, "writes/s-one-down")

@@ -95,6 +95,20 @@ func TestInstallUpgradeUninstall(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o600)))
 
+	// kurator status reads the installed components from the host; the
+	// simulated kubelet runs no container, so the control plane itself
+	// cannot be asked, and status says so instead of failing.
+	st, err := install.Status(ctx, o)
+	g.Expect(err).NotTo(HaveOccurred())
+	var names []string
+	for _, p := range st.Pods {
+		g.Expect(p.Ready).To(BeTrue(), "pod %s", p.Name)
+		names = append(names, p.Component+"/"+p.Name)
+	}
+	g.Expect(names).To(HaveLen(5))
+	g.Expect(names[:3]).To(Equal([]string{"control-plane/kurator-0", "control-plane/kurator-1", "control-plane/kurator-2"}))
+	g.Expect(st.ControlPlaneErr).To(MatchError(ContainSubstring("kurator.kurator-system.svc")))
+
 	pkiBefore, err := host.CoreV1().Secrets(namespace).Get(ctx, components.PKISecretName, metav1.GetOptions{})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(pkiBefore.Data).To(HaveKey("etcd-peer.crt"))
