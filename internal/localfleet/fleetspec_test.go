@@ -110,7 +110,7 @@ func TestParseFleetSpecErrors(t *testing.T) {
 		"no name":                        {raw: "apiVersion: fleet.kurator.dev/v1alpha1\nkind: Fleet\nspec: {clusters: [{name: a}]}\n", want: []string{"no metadata.name"}},
 		"no clusters":                    {raw: fleetHead + "spec: {}\n", want: []string{"fleet f lists no clusters"}},
 		"duplicate names":                {raw: fleetHead + "spec:\n  clusters:\n  - name: a\n  - name: b\n  - name: a\n", want: []string{`cluster name "a" is used twice`}},
-		"control plane name reserved":    {raw: fleetHead + "spec:\n  clusters:\n  - name: kurator\n", want: []string{`cluster name "kurator"`, "reserved for the control plane"}},
+		"control plane name reserved":    {raw: fleetHead + "spec:\n  clusters:\n  - name: kurator\n", want: []string{`cluster name "kurator"`, "reserved for the local fleet"}},
 		"upper case name":                {raw: fleetHead + "spec:\n  clusters:\n  - name: Hangzhou\n", want: []string{`cluster name "Hangzhou"`, "RFC 1123"}},
 		"dotted name is not a DNS label": {raw: fleetHead + "spec:\n  clusters:\n  - name: a.b\n", want: []string{`cluster name "a.b"`}},
 		"annotation is not JSON":         {raw: withPools(`{"a": `, "a"), want: []string{"annotation local.kurator.dev/node-pools"}},

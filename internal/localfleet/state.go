@@ -94,7 +94,11 @@ func (l Layout) load() (*State, error) {
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("state directory %s is corrupt: %w", l.Dir, err)
 		}
-		if err := (pki.Bundle{Dir: c.PKIDir}).Check(); err != nil {
+		bundle := l.pki(c.Name)
+		if c.PKIDir != "" {
+			bundle = pki.Bundle{Dir: c.PKIDir} // an HA replica shares the control plane's
+		}
+		if err := bundle.Check(); err != nil {
 			return nil, fmt.Errorf("state directory %s is corrupt: %w", l.Dir, err)
 		}
 	}
