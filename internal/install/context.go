@@ -63,17 +63,26 @@ func addContext(ctx context.Context, host kubernetes.Interface, o Options, bundl
 
 // loadBalancerServer is the URL of the Service's load balancer, if it has one.
 func loadBalancerServer(ctx context.Context, host kubernetes.Interface, namespace string) string {
+	addr := loadBalancerAddress(ctx, host, namespace)
+	if addr == "" {
+		return ""
+	}
+	return "https://" + net.JoinHostPort(addr, strconv.Itoa(components.HostAPIServerPort))
+}
+
+// loadBalancerAddress is the IP or hostname of the Service's load
+// balancer, if it has one.
+func loadBalancerAddress(ctx context.Context, host kubernetes.Interface, namespace string) string {
 	svc, err := host.CoreV1().Services(namespace).Get(ctx, components.ControlPlaneName, metav1.GetOptions{})
 	if err != nil || svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
 		return ""
 	}
 	for _, in := range svc.Status.LoadBalancer.Ingress {
-		addr := in.IP
-		if addr == "" {
-			addr = in.Hostname
+		if in.IP != "" {
+			return in.IP
 		}
-		if addr != "" {
-			return "https://" + net.JoinHostPort(addr, strconv.Itoa(components.HostAPIServerPort))
+		if in.Hostname != "" {
+			return in.Hostname
 		}
 	}
 	return ""

@@ -31,6 +31,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"kurator.dev/kurator/charts"
+	"kurator.dev/kurator/internal/pki"
 	"kurator.dev/kurator/internal/progress"
 )
 
@@ -144,10 +145,63 @@ func Install(ctx context.Context, o Options) (Result, error) {
 		return res, undo(err)
 	}
 
+	if addr := waitForLoadBalancer(ctx, host, o, deadline); addr != "" {
+		if bundle, err = coverAddress(ctx, host, cfg, chart, o, dir, addr, p, &res); err != nil {
+			return res, err
+		}
+	}
+
 	done = p.Step("Adding context %q", ContextName)
 	res.Server, err = addContext(ctx, host, o, bundle, p)
 	done(err)
 	return res, err
+}
+
+// waitForLoadBalancer gives a LoadBalancer Service until the install's
+// deadline (a minute at least) to get its address; "" for other types or
+// when none came.
+func waitForLoadBalancer(ctx context.Context, host kubernetes.Interface, o Options, deadline time.Time) string {
+	if o.ServiceType != string(corev1.ServiceTypeLoadBalancer) {
+		return loadBalancerAddress(ctx, host, o.Namespace)
+	}
+	deadline = later(deadline, time.Now().Add(time.Minute))
+	for {
+		if addr := loadBalancerAddress(ctx, host, o.Namespace); addr != "" || time.Now().After(deadline) {
+			return addr
+		}
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// coverAddress makes the serving certificate valid for the load balancer's
+// address, known only once the Service has one: when it lacks it, the
+// certificate is reissued from the same CA and the release upgraded. The
+// API servers reload their serving certificate from the Secret's files as
+// the kubelet refreshes them, without a restart.
+func coverAddress(ctx context.Context, host kubernetes.Interface, cfg *action.Configuration, chart *chartv2.Chart, o Options,
+	dir, addr string, p *progress.Printer, res *Result) (pki.Bundle, error) {
+	bundle, reused, err := ensurePKI(ctx, host, o, dir, addr)
+	if err != nil || reused {
+		return bundle, err
+	}
+	done := p.Step("Adding the load balancer's address %s to the serving certificate", addr)
+	res.Values, err = releaseValues(o, bundle)
+	if err == nil {
+		res.Manifest, res.Revision, err = apply(ctx, cfg, chart, o, res.Values, false)
+	}
+	done(err)
+	return bundle, err
 }
 
 // apply installs or upgrades the release, without Helm's own wait: the

@@ -21,6 +21,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net"
+	"slices"
 	"net/url"
 	"os"
 
@@ -43,40 +44,62 @@ func inClusterServer(namespace string) string {
 
 // ensurePKI fills dir with the control plane's certificates: those of the
 // kurator-pki Secret when the host has it (an upgrade, so that every client
-// stays valid), else new ones for the Service's names and the endpoint.
-func ensurePKI(ctx context.Context, host kubernetes.Interface, o Options, dir string) (pki.Bundle, bool, error) {
+// stays valid), else new ones. Either way the serving certificate covers the
+// Service's names, the endpoint and extra (a load balancer's address): an
+// existing one lacking a name is reissued from the same CA. reused says the
+// Secret's certificates are kept exactly.
+func ensurePKI(ctx context.Context, host kubernetes.Interface, o Options, dir string, extra ...string) (bundle pki.Bundle, reused bool, err error) {
+	opts, err := hostPKIOptions(o, extra...)
+	if err != nil {
+		return pki.Bundle{}, false, err
+	}
+	b := pki.Bundle{Dir: dir}
 	secret, err := host.CoreV1().Secrets(o.Namespace).Get(ctx, components.PKISecretName, metav1.GetOptions{})
 	switch {
 	case err == nil:
-		b := pki.Bundle{Dir: dir}
 		if err := b.WriteFiles(secret.Data); err != nil {
-			return b, true, fmt.Errorf("restore the certificates of Secret %s/%s: %w", o.Namespace, components.PKISecretName, err)
+			return b, false, fmt.Errorf("restore the certificates of Secret %s/%s: %w", o.Namespace, components.PKISecretName, err)
 		}
-		return b, true, nil
+		covered, err := b.ServingCertCovers(opts)
+		if err != nil {
+			return b, false, fmt.Errorf("read the serving certificate of Secret %s/%s: %w", o.Namespace, components.PKISecretName, err)
+		}
+		if covered {
+			return b, true, nil
+		}
 	case !apierrors.IsNotFound(err):
 		return pki.Bundle{}, false, fmt.Errorf("read Secret %s/%s: %w", o.Namespace, components.PKISecretName, err)
 	}
+	b, err = pki.EnsureHost(dir, components.ControlPlaneName, opts)
+	if err != nil {
+		return b, false, fmt.Errorf("generate the control plane's certificates: %w", err)
+	}
+	return b, false, nil
+}
+
+// hostPKIOptions are the names the serving certificate must cover.
+func hostPKIOptions(o Options, extra ...string) (pki.HostOptions, error) {
 	svc := components.ControlPlaneName
 	opts := pki.HostOptions{
 		ServingDNSNames:  []string{svc, svc + "." + o.Namespace, svc + "." + o.Namespace + ".svc", svc + "." + o.Namespace + ".svc.cluster.local"},
 		EtcdPeerDNSNames: []string{"*." + components.PeersServiceName + "." + o.Namespace + ".svc"},
 	}
+	hosts := slices.Clone(extra)
 	if o.Endpoint != "" {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || u.Hostname() == "" {
-			return pki.Bundle{}, false, fmt.Errorf("endpoint %q is not a URL with a host", o.Endpoint)
+			return opts, fmt.Errorf("endpoint %q is not a URL with a host", o.Endpoint)
 		}
-		if ip := net.ParseIP(u.Hostname()); ip != nil {
+		hosts = append(hosts, u.Hostname())
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
 			opts.ServingIPs = append(opts.ServingIPs, ip)
 		} else {
-			opts.ServingDNSNames = append(opts.ServingDNSNames, u.Hostname())
+			opts.ServingDNSNames = append(opts.ServingDNSNames, h)
 		}
 	}
-	b, err := pki.EnsureHost(dir, components.ControlPlaneName, opts)
-	if err != nil {
-		return b, false, fmt.Errorf("generate the control plane's certificates: %w", err)
-	}
-	return b, false, nil
+	return opts, nil
 }
 
 // releaseValues merges, as Helm does, the typed settings, the user's -f

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -121,4 +122,28 @@ func (b Bundle) WriteFiles(files map[string][]byte) error {
 		return err
 	}
 	return b.write(files)
+}
+
+// ServingCertCovers reports whether the bundle's serving certificate is
+// valid for every name and address of o, so that an existing bundle is
+// reissued only when a new name (an endpoint, a load balancer) appears.
+func (b Bundle) ServingCertCovers(o HostOptions) (bool, error) {
+	block, err := b.pemBlock(ServingCert)
+	if err != nil {
+		return false, err
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", ServingCert, err)
+	}
+	names := slices.Clone(o.ServingDNSNames)
+	for _, ip := range o.ServingIPs {
+		names = append(names, ip.String())
+	}
+	for _, n := range names {
+		if cert.VerifyHostname(n) != nil {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -17,13 +17,17 @@ limitations under the License.
 package install_test
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/utils/ptr"
@@ -178,4 +182,52 @@ func expectNoRBAC(g Gomega, t *testing.T) {
 	clusterRoles, err := host.RbacV1().ClusterRoles().List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/name=kurator"})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(clusterRoles.Items).To(BeEmpty())
+}
+
+// With a LoadBalancer Service, the address the host's load balancer gives
+// it (the simulated one's, in the member's 198.18.0.0/15 range) is added to
+// the serving certificate — the release is upgraded with the reissued
+// certificate — and the kurator context points at it.
+func TestLoadBalancerAddressIsServed(t *testing.T) {
+	g := NewWithT(t)
+	ctx := t.Context()
+	const class = "manual-lb"
+	pv := &corev1.PersistentVolume{
+		ObjectMeta: metav1.ObjectMeta{Name: "kurator-lb-data"},
+		Spec: corev1.PersistentVolumeSpec{
+			Capacity:         corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
+			AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			StorageClassName: class,
+			PersistentVolumeSource: corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{
+				Path: filepath.Join(t.TempDir(), "data")}},
+		},
+	}
+	_, err := host.CoreV1().PersistentVolumes().Create(ctx, pv, metav1.CreateOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	o := installOptions(t)
+	o.Namespace, o.StorageClass, o.Replicas, o.ServiceType = "kurator-lb", class, 1, "LoadBalancer"
+
+	res, err := install.Install(ctx, o)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.Server).To(MatchRegexp(`^https://198\.1[89]\.\d+\.\d+:6443$`))
+	g.Expect(res.Revision).To(Equal(2), "the release was upgraded with the reissued certificate")
+	addr := strings.TrimSuffix(strings.TrimPrefix(res.Server, "https://"), ":6443")
+	secret, err := host.CoreV1().Secrets(o.Namespace).Get(ctx, components.PKISecretName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	block, _ := pem.Decode(secret.Data["apiserver.crt"])
+	g.Expect(block).NotTo(BeNil())
+	cert, err := x509.ParseCertificate(block.Bytes)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(cert.VerifyHostname(addr)).To(Succeed(), "the serving certificate covers the load balancer")
+	g.Expect(cert.VerifyHostname("kurator.kurator-lb.svc")).To(Succeed())
+
+	again, err := install.Install(ctx, o)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(again.Revision).To(Equal(3), "a second install upgrades once: the certificate already covers the address")
+	kept, err := host.CoreV1().Secrets(o.Namespace).Get(ctx, components.PKISecretName, metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(kept.Data).To(Equal(secret.Data))
+
+	o.Purge = true
+	g.Expect(install.Uninstall(ctx, o)).To(Succeed())
 }
