@@ -31,6 +31,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"kurator.dev/kurator/charts"
+	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/pki"
 	"kurator.dev/kurator/internal/progress"
 )
@@ -106,6 +107,11 @@ func Install(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	first := previous == nil
+	if !first {
+		if err := checkReplicasKept(ctx, host, o); err != nil {
+			return res, err
+		}
+	}
 	createdNamespace := false
 	if first {
 		createdNamespace, err = ensureNamespace(ctx, host, o.Namespace)
@@ -155,6 +161,25 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	res.Server, err = addContext(ctx, host, o, bundle, p)
 	done(err)
 	return res, err
+}
+
+// checkReplicasKept refuses to change the control plane's replica count on
+// an upgrade: members with data ignore etcd's initial cluster, so a new
+// count would leave replicas outside the etcd cluster (or a cluster waiting
+// for members that are gone).
+func checkReplicasKept(ctx context.Context, host kubernetes.Interface, o Options) error {
+	if o.Replicas == 0 {
+		return nil
+	}
+	sts, err := host.AppsV1().StatefulSets(o.Namespace).Get(ctx, components.ControlPlaneName, metav1.GetOptions{})
+	if err != nil || sts.Spec.Replicas == nil {
+		return nil // nothing to compare with: the release is broken, and the upgrade will say so
+	}
+	if int(*sts.Spec.Replicas) != o.Replicas {
+		return fmt.Errorf("the control plane runs %d replicas, one etcd cluster; changing it to %d on an upgrade is not supported (uninstall with --purge and install again, or keep --replicas=%d)",
+			*sts.Spec.Replicas, o.Replicas, *sts.Spec.Replicas)
+	}
+	return nil
 }
 
 // waitForLoadBalancer gives a LoadBalancer Service until the install's

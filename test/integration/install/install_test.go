@@ -221,6 +221,10 @@ func TestLoadBalancerAddressIsServed(t *testing.T) {
 	g.Expect(cert.VerifyHostname(addr)).To(Succeed(), "the serving certificate covers the load balancer")
 	g.Expect(cert.VerifyHostname("kurator.kurator-lb.svc")).To(Succeed())
 
+	o.Replicas = 3
+	_, err = install.Install(ctx, o)
+	g.Expect(err).To(MatchError(ContainSubstring("changing it to 3 on an upgrade is not supported")))
+	o.Replicas = 1
 	again, err := install.Install(ctx, o)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(again.Revision).To(Equal(3), "a second install upgrades once: the certificate already covers the address")
