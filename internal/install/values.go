@@ -21,9 +21,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net"
-	"slices"
 	"net/url"
 	"os"
+	"slices"
 
 	"helm.sh/helm/v4/pkg/cli/values"
 	"helm.sh/helm/v4/pkg/getter"
