@@ -50,3 +50,36 @@ fsGroup: 65532
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/*
+Where and as whom a component's pods run, the same for both workloads:
+its ServiceAccount (no token), the priority class, the pod security
+context, spread over zones and a preference for distinct nodes.
+Arguments: root (the chart's context), serviceAccount, selector (the name
+of the template of the component's selector labels).
+*/}}
+{{- define "kurator.podPlacement" -}}
+serviceAccountName: {{ .serviceAccount }}
+automountServiceAccountToken: false
+{{- with .root.Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+securityContext:
+  {{- include "kurator.podSecurityContext" .root | nindent 2 }}
+topologySpreadConstraints:
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: ScheduleAnyway
+  labelSelector:
+    matchLabels:
+      {{- include .selector .root | nindent 6 }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include .selector .root | nindent 12 }}
+{{- end -}}
