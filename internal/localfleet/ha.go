@@ -18,11 +18,13 @@ package localfleet
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"kurator.dev/kurator/internal/localcluster"
+	"kurator.dev/kurator/internal/pki"
 )
 
 // Sizes of a highly available local fleet ('kurator up --ha').
@@ -63,7 +65,10 @@ func (f *Fleet) newHAState(cp localcluster.Config, ports []int) *HAState {
 			KubeconfigPath: f.layout.ClusterKubeconfig(name),
 			APIServerPort:  p[0], EtcdClientPort: p[1], EtcdPeerPort: p[2],
 		}
-		peers = append(peers, name+"=http://127.0.0.1:"+strconv.Itoa(c.EtcdPeerPort))
+		// Peers speak TLS with the etcd peer certificate, as an installed
+		// control plane's do, so the local tests exercise that path.
+		c.Etcd.PeerTLS = true
+		peers = append(peers, name+"=https://127.0.0.1:"+strconv.Itoa(c.EtcdPeerPort))
 		ha.ControlPlanes = append(ha.ControlPlanes, c)
 	}
 	for i := range ha.ControlPlanes {
@@ -113,4 +118,18 @@ func reservedNames() []string {
 		names = append(names, controllerManagerName(i))
 	}
 	return names
+}
+
+// ensurePeerCertificate adds the etcd peer certificate to the shared PKI
+// of an HA fleet's replicas, once.
+func ensurePeerCertificate(s *State) error {
+	if s.HA == nil {
+		return nil
+	}
+	b := pki.Bundle{Dir: s.Clusters[0].PKIDir}
+	if _, err := os.Stat(b.Path(pki.EtcdPeerCert)); err == nil {
+		return nil
+	}
+	_, err := pki.EnsureHost(b.Dir, ControlPlaneName, pki.HostOptions{})
+	return err
 }

@@ -106,6 +106,9 @@ func (f *Fleet) writeClusterFiles(s *State) error {
 			entries = append(entries, entry)
 		}
 	}
+	if err := ensurePeerCertificate(s); err != nil {
+		return err
+	}
 	all, err := kubeconfig.Build(entries...)
 	if err != nil {
 		return err
