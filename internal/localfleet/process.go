@@ -38,6 +38,10 @@ type process struct {
 	LogFile string
 	// Nice lowers the process's CPU priority (0 keeps it).
 	Nice int
+	// Match is a text only this component's command line holds, telling
+	// it from another process that reused its pid; empty: its first
+	// argument.
+	Match string
 }
 
 // running reports the pid of the process if it is alive and really is this
@@ -55,7 +59,11 @@ func (p process) running() (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	if !strings.Contains(string(cmdline), filepath.Base(p.Binary)) || (len(p.Args) > 0 && !strings.Contains(string(cmdline), p.Args[0])) {
+	match := p.Match
+	if match == "" && len(p.Args) > 0 {
+		match = p.Args[0]
+	}
+	if !strings.Contains(string(cmdline), filepath.Base(p.Binary)) || !strings.Contains(string(cmdline), match) {
 		return 0, false
 	}
 	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))

@@ -37,6 +37,10 @@ func (f *Fleet) clusterProcess(c localcluster.Config, bin string) process {
 		Binary:  bin,
 		PIDFile: filepath.Join(dir, "cluster.pid"),
 		LogFile: filepath.Join(dir, "cluster.log"),
+		// Both command-line forms (flags, or a file) name the cluster's
+		// directory: a control plane started by an older kurator with a
+		// file is still found and stopped.
+		Match: dir + string(filepath.Separator),
 	}
 	if c.Role == localcluster.RoleControlPlane {
 		comp := components.ControlPlane(c, components.Resources{})
@@ -109,6 +113,7 @@ func (f *Fleet) controllerManagerProcesses(s *State, bin string) []process {
 			Env:     localEnv(comp),
 			PIDFile: filepath.Join(dir, name+".pid"),
 			LogFile: filepath.Join(dir, name+".log"),
+			Match:   "--leader-elect-identity=" + name,
 		})
 	}
 	return procs
