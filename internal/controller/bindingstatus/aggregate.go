@@ -18,6 +18,7 @@ package bindingstatus
 import (
 	"context"
 	"encoding/json"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"strconv"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
@@ -117,12 +118,24 @@ func collect(b workv1alpha2.Binding, tpl *unstructured.Unstructured, works []wor
 		switch {
 		case current(w):
 			member.Status, member.Health, member.Current = ms.Status, ms.Health, sentGeneration(w) == gen
-		case moving:
+		case moving, redivided(w, gen):
 			member.Status, member.Health = ms.Status, workv1alpha1.ResourceUnhealthy
 		}
 		out = append(out, member)
 	}
 	return out
+}
+
+// redivided says a Work was rewritten for the same template generation (a
+// new division of the replicas — the clusters that gave replicas back
+// scaling down once a move ends — or an override) and its last report was
+// on the spec just before: the Pods it reported have not gone away, so
+// that report still counts, unhealthy and not current, until the member
+// reports on the new spec. Leaving it out would lower the fleet's ready
+// count for a moment after every move.
+func redivided(w *workv1alpha1.Work, gen string) bool {
+	c := apimeta.FindStatusCondition(w.Status.Conditions, workv1alpha1.ConditionApplied)
+	return c != nil && c.ObservedGeneration == w.Generation-1 && sentGeneration(w) == gen
 }
 
 // generationOf is a template's generation as Works record it.

@@ -49,6 +49,37 @@ func TestCollectDuringAMove(t *testing.T) {
 	}
 }
 
+// Once a move ends, the clusters that gave replicas back get their Works
+// rewritten to fewer replicas, for the same template generation: until they
+// report again, their last report still counts (unhealthy, not current), so
+// the fleet's ready count does not dip. A report two specs old, or a Work
+// rewritten for a new template generation, does not count.
+func TestCollectAfterARedivision(t *testing.T) {
+	rb := &workv1alpha2.ResourceBinding{Spec: workv1alpha2.ResourceBindingSpec{Clusters: []workv1alpha2.TargetCluster{{Name: "hz", Replicas: 2}}}}
+	tpl := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web", "generation": int64(4)}}}
+	work := func(workGeneration, observed int64, templateGeneration string) workv1alpha1.Work {
+		manifest := `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","annotations":{"` +
+			workv1alpha1.ResourceTemplateGenerationAnnotation + `":"` + templateGeneration + `"}},"spec":{"replicas":2}}`
+		return workv1alpha1.Work{
+			ObjectMeta: metav1.ObjectMeta{Namespace: workv1alpha1.ExecutionNamespace("hz"), Generation: workGeneration},
+			Spec:       workv1alpha1.WorkSpec{Workload: workv1alpha1.WorkloadTemplate{Manifests: []workv1alpha1.Manifest{{RawExtension: runtime.RawExtension{Raw: []byte(manifest)}}}}},
+			Status: workv1alpha1.WorkStatus{
+				Conditions:       []metav1.Condition{{Type: workv1alpha1.ConditionApplied, Status: metav1.ConditionTrue, ObservedGeneration: observed}},
+				ManifestStatuses: []workv1alpha1.ManifestStatus{{Status: &runtime.RawExtension{Raw: []byte(`{"readyReplicas":3}`)}, Health: workv1alpha1.ResourceHealthy}},
+			},
+		}
+	}
+	got := collect(rb, tpl, []workv1alpha1.Work{work(6, 5, "4")}, false)[0]
+	if got.Status == nil || got.Health != workv1alpha1.ResourceUnhealthy || got.Current {
+		t.Fatalf("a redivided Work's last report counts, unhealthy and not current: %+v", got)
+	}
+	for name, w := range map[string]workv1alpha1.Work{"two specs old": work(6, 4, "4"), "new template generation": work(6, 5, "5")} {
+		if got := collect(rb, tpl, []workv1alpha1.Work{w}, false)[0]; got.Status != nil {
+			t.Errorf("%s: the report must not count: %+v", name, got)
+		}
+	}
+}
+
 func TestStatusPatchRemovesWhatTheAggregationDropped(t *testing.T) {
 	stored := map[string]any{"lastScheduleTime": "2026-12-07T11:00:00Z", "active": []any{map[string]any{"name": "report-1"}},
 		"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "198.18.1.1"}}}}
