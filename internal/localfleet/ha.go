@@ -99,6 +99,12 @@ func (s *State) Replica(name string) (localcluster.Config, bool) {
 	return localcluster.Config{}, false
 }
 
+// balanced says c is an HA fleet's control plane, whose address is the
+// balancer's and whose processes are the replicas.
+func (s *State) balanced(c localcluster.Config) bool {
+	return s.HA != nil && c.Role == localcluster.RoleControlPlane && c.Name == ControlPlaneName
+}
+
 // checkHA refuses to change a fleet's shape: its etcd data is either one
 // member's or a cluster's.
 func (f *Fleet) checkHA(s *State) error {

@@ -22,10 +22,6 @@ import (
 	"syscall"
 	"time"
 
-	coordinationv1 "k8s.io/api/coordination/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/localcluster"
 )
 
@@ -159,22 +155,17 @@ func (f *Fleet) StartControllerManager(ctx context.Context) error {
 }
 
 // ControllerManagerLeader names the controller-manager holding the leader
-// Lease (in an HA fleet, the process name).
+// Lease (in an HA fleet, the process name), by the same rule as 'kurator
+// status': a Lease past its duration names no leader.
 func (f *Fleet) ControllerManagerLeader(ctx context.Context) (string, error) {
-	cp, err := newControlPlaneClient(f.layout.ClusterKubeconfig(ControlPlaneName))
+	st, err := f.ControlPlaneStatus(ctx)
 	if err != nil {
 		return "", err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	var lease coordinationv1.Lease
-	if err := cp.Get(ctx, client.ObjectKey{Namespace: components.Namespace, Name: components.LeaderElectionID}, &lease); err != nil {
-		return "", fmt.Errorf("read the leader Lease: %w", err)
-	}
-	if lease.Spec.HolderIdentity == nil || *lease.Spec.HolderIdentity == "" {
+	if st.Leader == "" {
 		return "", fmt.Errorf("no controller-manager leads")
 	}
-	return *lease.Spec.HolderIdentity, nil
+	return st.Leader, nil
 }
 
 // StopPrometheus stops the fleet's Prometheus: metrics queries fail until

@@ -43,7 +43,7 @@ func (f *Fleet) startClusters(ctx context.Context, s *State, bins launchBinaries
 	}
 	var launches []launch
 	for _, c := range clusters {
-		if c.Role == localcluster.RoleControlPlane && s.HA != nil && c.Name == ControlPlaneName {
+		if s.balanced(c) {
 			launches = append(launches, launch{f.balancerProcess(s, bins.kurator), func(ctx context.Context) error {
 				return probeAPIServer(ctx, c.KubeconfigPath)
 			}})
@@ -63,7 +63,7 @@ func (f *Fleet) startClusters(ctx context.Context, s *State, bins launchBinaries
 		}})
 	}
 	for _, c := range clusters {
-		if c.Role == localcluster.RoleControlPlane && s.HA != nil && c.Name == ControlPlaneName {
+		if s.balanced(c) {
 			continue // the balancer's port; its replicas' ports are checked below
 		}
 		if err := checkPortFree(c.APIServerPort, c.Name+" kube-apiserver"); err != nil {
