@@ -43,13 +43,16 @@ type writer struct {
 	mu       sync.Mutex
 	want     map[string]string // name → acknowledged value; absent: deleted or never made
 	deleted  map[string]bool
-	failures int // attempts that failed and were retried
+	// uncertain names an operation cut short when the writer stopped: it
+	// may or may not have landed, so the control plane's word is final.
+	uncertain map[string]bool
+	failures  int // attempts that failed and were retried
 	ops      int
 	errs     []string // the first failures, with when they happened
 }
 
 func newWriter(c client.Client, ns string) *writer {
-	return &writer{c: c, ns: ns, want: map[string]string{}, deleted: map[string]bool{}}
+	return &writer{c: c, ns: ns, want: map[string]string{}, deleted: map[string]bool{}, uncertain: map[string]bool{}}
 }
 
 // duplicateToMembers propagates every ConfigMap of the namespace to both members.
@@ -75,26 +78,32 @@ func (w *writer) run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 		name := "cm-" + strconv.Itoa(i)
-		w.retry(ctx, func(ctx context.Context) error { return w.create(ctx, name, "v0") })
+		w.retry(ctx, name, func(ctx context.Context) error { return w.create(ctx, name, "v0") })
 		if i > 0 {
 			target := "cm-" + strconv.Itoa(i/2)
-			w.retry(ctx, func(ctx context.Context) error { return w.update(ctx, target, "v"+strconv.Itoa(i)) })
+			w.retry(ctx, target, func(ctx context.Context) error { return w.update(ctx, target, "v"+strconv.Itoa(i)) })
 		}
 		if i > 0 && i%5 == 0 {
 			target := "cm-" + strconv.Itoa(i-3)
-			w.retry(ctx, func(ctx context.Context) error { return w.delete(ctx, target) })
+			w.retry(ctx, target, func(ctx context.Context) error { return w.delete(ctx, target) })
 		}
 	}
 }
 
-// retry runs op until it succeeds or ctx ends, counting failed attempts.
-func (w *writer) retry(ctx context.Context, op func(context.Context) error) {
+// retry runs op on the template name until it succeeds or ctx ends,
+// counting failed attempts.
+func (w *writer) retry(ctx context.Context, name string, op func(context.Context) error) {
 	for ctx.Err() == nil {
 		octx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err := op(octx)
 		cancel()
 		if ctx.Err() != nil {
-			return // the writer was stopped mid-operation: no verdict
+			// Stopped mid-operation: the request may have landed after
+			// its answer was cut off.
+			w.mu.Lock()
+			w.uncertain[name] = true
+			w.mu.Unlock()
+			return
 		}
 		w.mu.Lock()
 		w.ops++
@@ -179,16 +188,33 @@ func (w *writer) failed() []string {
 	return append([]string(nil), w.errs...)
 }
 
-// snapshot returns what was acknowledged.
-func (w *writer) snapshot() (want map[string]string, deleted []string, ops, failures int) {
+// outcome is what the writer knows once it has stopped.
+type outcome struct {
+	want      map[string]string // acknowledged values of live templates
+	deleted   []string          // acknowledged deletes
+	uncertain []string          // templates whose last operation was cut short
+	ops       int
+	failures  int
+}
+
+// snapshot returns what was acknowledged, leaving out the templates whose
+// last operation has no verdict.
+func (w *writer) snapshot() outcome {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	want = make(map[string]string, len(w.want))
+	o := outcome{want: make(map[string]string, len(w.want)), ops: w.ops, failures: w.failures}
 	for k, v := range w.want {
-		want[k] = v
+		if !w.uncertain[k] {
+			o.want[k] = v
+		}
 	}
 	for k := range w.deleted {
-		deleted = append(deleted, k)
+		if !w.uncertain[k] {
+			o.deleted = append(o.deleted, k)
+		}
 	}
-	return want, deleted, w.ops, w.failures
+	for k := range w.uncertain {
+		o.uncertain = append(o.uncertain, k)
+	}
+	return o
 }
