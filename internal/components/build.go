@@ -18,6 +18,7 @@ package components
 
 import (
 	"net"
+	"slices"
 	"strconv"
 
 	"kurator.dev/kurator/internal/localcluster"
@@ -128,3 +129,77 @@ func ControllerManager(o ControllerManagerConfig) Component {
 
 // PKISecretName holds the control plane's certificates in a host cluster.
 const PKISecretName = "kurator-pki"
+
+// AgentBinary is the pull agent's executable.
+const AgentBinary = "kurator-agent"
+
+// AgentName names the pull agent's component.
+const AgentName = "kurator-agent"
+
+// AgentConfig is what differs between the runtimes' pull agents.
+type AgentConfig struct {
+	// Cluster is the member the agent serves.
+	Cluster string
+	// ControlPlane is the control plane's address, https://host:port;
+	// CAFile verifies it.
+	ControlPlane, CAFile string
+	// BootstrapTokenFile holds the register-only credential; CertDir the
+	// agent's key and certificate.
+	BootstrapTokenFile, CertDir string
+	// CredentialsSecret, namespace/name in the member, keeps a copy of the
+	// credentials (a container, whose CertDir does not outlive its Pod).
+	CredentialsSecret string
+	// Kubeconfig reaches the member; empty means in-cluster.
+	Kubeconfig string
+	// Host is the listen address of the probe and metrics ports; empty
+	// means every interface.
+	Host                    string
+	HealthPort, MetricsPort int
+	// LeaseDuration and LeaseRenewInterval are Go durations; empty takes
+	// the agent's defaults (40s, 10s).
+	LeaseDuration, LeaseRenewInterval string
+	// CertificateDuration and RenewBefore are Go durations; empty takes
+	// the agent's defaults.
+	CertificateDuration, RenewBefore string
+	Resources                        Resources
+	Volumes                          []Volume
+}
+
+// Agent describes the pull agent of one member.
+func Agent(o AgentConfig) Component {
+	args := []string{
+		"--cluster-name=" + o.Cluster,
+		"--control-plane=" + o.ControlPlane,
+		"--control-plane-ca-file=" + o.CAFile,
+		"--bootstrap-token-file=" + o.BootstrapTokenFile,
+		"--cert-dir=" + o.CertDir,
+		"--health-probe-bind-address=" + net.JoinHostPort(o.Host, strconv.Itoa(o.HealthPort)),
+	}
+	ports := []Port{{Name: "health", Port: o.HealthPort}}
+	if o.MetricsPort == 0 {
+		args = append(args, "--metrics-bind-address=0")
+	} else {
+		args = append(args, "--metrics-bind-address="+net.JoinHostPort(o.Host, strconv.Itoa(o.MetricsPort)))
+		ports = append(ports, Port{Name: "metrics", Port: o.MetricsPort})
+	}
+	for flag, value := range map[string]string{
+		"--credentials-secret": o.CredentialsSecret, "--kubeconfig": o.Kubeconfig,
+		"--cluster-lease-duration": o.LeaseDuration, "--cluster-lease-renew-interval": o.LeaseRenewInterval,
+		"--certificate-duration": o.CertificateDuration, "--certificate-renew-before": o.RenewBefore,
+	} {
+		if value != "" {
+			args = append(args, flag+"="+value)
+		}
+	}
+	slices.Sort(args[6:])
+	return Component{
+		Name:      AgentName,
+		Binary:    AgentBinary,
+		Args:      args,
+		Ports:     ports,
+		Readiness: Probe{Scheme: "HTTP", Port: o.HealthPort, Path: "/readyz", PeriodSeconds: 5, FailureThreshold: 3},
+		Liveness:  Probe{Scheme: "HTTP", Port: o.HealthPort, Path: "/healthz", PeriodSeconds: 10, FailureThreshold: 6},
+		Volumes:   append([]Volume{{Name: "tmp", MountPath: "/tmp", Source: VolumeScratch}}, o.Volumes...),
+		Resources: o.Resources,
+	}
+}

@@ -52,6 +52,26 @@ const (
 // ErrNoCredentials means the Cluster does not say how to reach it.
 var ErrNoCredentials = errors.New("cluster has no secretRef")
 
+// ErrPullMode means the Cluster is reached by its own agent: the control
+// plane holds no credentials for it and never dials it.
+var ErrPullMode = errors.New("cluster is in pull mode: its agent connects to the control plane, which never dials it")
+
+// Source hands out the connection to a member cluster: the Registry on the
+// control plane (push), or the agent's own cluster (pull).
+type Source interface {
+	Get(ctx context.Context, cluster *karmadaclusterv1alpha1.Cluster) (*Member, error)
+}
+
+// NewMember connects to a member cluster with cfg; the agent uses it for
+// the cluster it runs in.
+func NewMember(name string, cfg *rest.Config) (*Member, error) {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Member{Name: name, Config: cfg, Client: cs}, nil
+}
+
 // Member is a live connection to one member cluster.
 type Member struct {
 	Name   string
@@ -84,6 +104,9 @@ func NewRegistry(hub client.Reader, timeout time.Duration) *Registry {
 // Get returns the connection for a Cluster, (re)building it if its Secret
 // is new or changed.
 func (r *Registry) Get(ctx context.Context, cluster *karmadaclusterv1alpha1.Cluster) (*Member, error) {
+	if cluster.Spec.SyncMode == karmadaclusterv1alpha1.Pull {
+		return nil, ErrPullMode
+	}
 	ref := cluster.Spec.SecretRef
 	if ref == nil || ref.Name == "" {
 		return nil, ErrNoCredentials

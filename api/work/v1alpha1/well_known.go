@@ -45,6 +45,12 @@ const (
 	// its own generation it tells that a member runs what the binding's
 	// current decision asks of it.
 	BindingGenerationAnnotation = "kurator.dev/binding-generation"
+	// PlacedAgainAnnotation on a Work being deleted says that its binding
+	// places the workload on the same cluster again: the member's copy is
+	// kept for the Work that replaces this one instead of being deleted and
+	// made again. The binding controller writes it, so that a pull agent,
+	// which may not read bindings, knows it too.
+	PlacedAgainAnnotation = "kurator.dev/placed-again"
 )
 
 // Reasons of the Work conditions.

@@ -240,11 +240,19 @@ func (r *Reconciler) syncWorks(ctx context.Context, b workv1alpha2.Binding, tpl 
 	}
 	for i := range existing {
 		w := &existing[i]
-		if !wanted[w.Namespace] && w.DeletionTimestamp.IsZero() {
+		switch {
+		case !wanted[w.Namespace] && w.DeletionTimestamp.IsZero():
 			if err := r.Client.Delete(ctx, w); client.IgnoreNotFound(err) != nil {
 				return nil, err
 			}
 			log.V(2).Info("Work removed", "Work", klog.KObj(w))
+		case !wanted[w.Namespace] && w.Annotations[workv1alpha1.PlacedAgainAnnotation] != "":
+			// Placed back, then away again before the copy was handed
+			// over: it goes with the Work after all.
+			err := patch.Merge(ctx, r.Client, w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{workv1alpha1.PlacedAgainAnnotation: nil}}})
+			if client.IgnoreNotFound(err) != nil {
+				return nil, err
+			}
 		}
 	}
 	return failures, nil
@@ -268,6 +276,14 @@ func (r *Reconciler) writeWork(ctx context.Context, b workv1alpha2.Binding, clus
 		// write the Work before applying it.
 		if w.CreationTimestamp.IsZero() {
 			controllerutil.AddFinalizer(w, workv1alpha1.ExecutionFinalizer)
+		}
+		if !w.DeletionTimestamp.IsZero() {
+			// The Work is still being deleted from this cluster, where the
+			// workload is placed again: its copy is to be handed over.
+			if w.Annotations == nil {
+				w.Annotations = map[string]string{}
+			}
+			w.Annotations[workv1alpha1.PlacedAgainAnnotation] = "true"
 		}
 		spec, stamp, stamped := w.Spec.DeepCopy(), w.Annotations[workv1alpha1.BindingGenerationAnnotation], w.Annotations != nil
 		propagation.SetWork(w, b, cluster, raw)

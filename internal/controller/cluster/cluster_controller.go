@@ -21,20 +21,20 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"time"
 
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
@@ -79,7 +79,7 @@ type Reconciler struct {
 	Options  Options
 
 	health    *healthTracker
-	discovery *discoveryCache
+	collector *Collector
 }
 
 // SetupWithManager registers the controller.
@@ -88,18 +88,21 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		r.Clock = clock.RealClock{}
 	}
 	r.health = newHealthTracker(r.Clock, r.Options.Thresholds)
-	r.discovery = newDiscoveryCache(r.Clock, r.Options.APIEnablementsRefresh)
+	r.collector = NewCollector(r.Clock, r.Options.APIEnablementsRefresh, r.Options.ProbeTimeout)
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("cluster-status").
 		// Status writes of our own must not retrigger a probe; the periodic
 		// requeue drives probing.
 		For(&karmadaclusterv1alpha1.Cluster{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}))).
+		// A pull member's agent renewing its Lease is its heartbeat.
+		Watches(&coordinationv1.Lease{}, handler.EnqueueRequestsFromMapFunc(clusterOfLease), builder.WithPredicates(inLeaseNamespace())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: 8}).
 		Complete(retry.OnConflict(r))
 }
 
 // +kubebuilder:rbac:groups=cluster.karmada.io,resources=clusters;clusters/status,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch
 
 // Reconcile probes the member and writes what it found.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -109,7 +112,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		if client.IgnoreNotFound(err) == nil {
 			r.Members.Forget(req.Name)
 			r.health.forget(req.Name)
-			r.discovery.forget(req.Name)
+			r.collector.Forget(req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -120,8 +123,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	before := cluster.DeepCopy()
 	requeue := r.Options.ProbePeriod
 
-	member, err := r.Members.Get(ctx, cluster)
-	if err != nil {
+	if cluster.Spec.SyncMode == karmadaclusterv1alpha1.Pull {
+		// The agent reports; the control plane reads its heartbeat and
+		// never dials the member.
+		requeue = r.applyLease(ctx, cluster)
+	} else if member, err := r.Members.Get(ctx, cluster); err != nil {
 		// Credentials are missing or unusable: not ready, with the reason.
 		r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.StatusCollectionFailed, err.Error())
 	} else {
@@ -168,60 +174,37 @@ func (r *Reconciler) probe(ctx context.Context, m *membercluster.Member) (Health
 func (r *Reconciler) applyHealth(ctx context.Context, cluster *karmadaclusterv1alpha1.Cluster, m *membercluster.Member, h Health, probeErr error) {
 	switch h {
 	case Healthy:
-		if err := r.collect(ctx, cluster, m); err != nil {
+		if err := r.collector.Collect(ctx, cluster, m); err != nil {
 			r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.StatusCollectionFailed, err.Error())
 			return
 		}
-		r.setReady(cluster, metav1.ConditionTrue, karmadaclusterv1alpha1.ClusterReady, "cluster is healthy and ready to accept workloads")
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
+		r.markHealth(cluster, Healthy, "cluster is healthy and ready to accept workloads")
 	case Unhealthy:
 		m.StopInformers()
-		r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.ClusterNotReady, "cluster API server is not ready: "+errText(probeErr))
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, true, r.Clock.Now())
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
+		r.markHealth(cluster, Unhealthy, "cluster API server is not ready: "+errText(probeErr))
 	case Unreachable:
 		m.StopInformers()
-		r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.ClusterNotReachable, "cluster API server is not reachable: "+errText(probeErr))
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, true, r.Clock.Now())
-		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, false, r.Clock.Now())
+		r.markHealth(cluster, Unreachable, "cluster API server is not reachable: "+errText(probeErr))
 	}
 }
 
-// collect fills version, API enablements, node and resource summaries.
-func (r *Reconciler) collect(ctx context.Context, cluster *karmadaclusterv1alpha1.Cluster, m *membercluster.Member) error {
-	info, err := r.discovery.get(ctx, m)
-	if err != nil {
-		return err
+// markHealth sets Ready and the not-ready taints for h, with msg saying why.
+func (r *Reconciler) markHealth(cluster *karmadaclusterv1alpha1.Cluster, h Health, msg string) {
+	now := r.Clock.Now()
+	switch h {
+	case Healthy:
+		r.setReady(cluster, metav1.ConditionTrue, karmadaclusterv1alpha1.ClusterReady, msg)
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, false, now)
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, false, now)
+	case Unhealthy:
+		r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.ClusterNotReady, msg)
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, true, now)
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, false, now)
+	case Unreachable:
+		r.setReady(cluster, metav1.ConditionFalse, karmadaclusterv1alpha1.ClusterNotReachable, msg)
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterUnreachable, corev1.TaintEffectNoSchedule, true, now)
+		setTaint(cluster, karmadaclusterv1alpha1.TaintClusterNotReady, corev1.TaintEffectNoSchedule, false, now)
 	}
-	cluster.Status.KubernetesVersion = info.version
-	cluster.Status.APIEnablements = info.enablements
-	enablements := metav1.Condition{Type: karmadaclusterv1alpha1.ClusterConditionCompleteAPIEnablements, Status: metav1.ConditionTrue,
-		Reason: karmadaclusterv1alpha1.CompleteAPIEnablements, Message: "all API groups were discovered", ObservedGeneration: cluster.Generation}
-	if info.partial != "" {
-		enablements.Status, enablements.Reason, enablements.Message = metav1.ConditionFalse, karmadaclusterv1alpha1.IncompleteAPIEnablements, info.partial
-	}
-	apimeta.SetStatusCondition(&cluster.Status.Conditions, enablements)
-
-	syncCtx, cancel := context.WithTimeout(ctx, r.Options.ProbeTimeout)
-	defer cancel()
-	if err := m.StartInformers(syncCtx); err != nil {
-		return err
-	}
-	nodeLister, podLister, ok := m.Listers()
-	if !ok {
-		return errors.New("member informers stopped")
-	}
-	nodes, err := nodeLister.List(labels.Everything())
-	if err != nil {
-		return err
-	}
-	pods, err := podLister.List(labels.Everything())
-	if err != nil {
-		return err
-	}
-	cluster.Status.NodeSummary, cluster.Status.ResourceSummary = summarize(nodes, pods)
-	return nil
 }
 
 func (r *Reconciler) setReady(cluster *karmadaclusterv1alpha1.Cluster, status metav1.ConditionStatus, reason, msg string) {

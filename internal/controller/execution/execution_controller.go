@@ -78,10 +78,16 @@ func DefaultOptions() Options {
 		SyncTimeout: 5 * time.Second, MaxConcurrentReconciles: 64}
 }
 
-// Reconciler applies one Work per request.
+// Reconciler applies one Work per request. On the control plane it applies
+// the Works of push members; a pull member's agent runs the same Reconciler
+// for the Works of its own cluster.
 type Reconciler struct {
-	Client   client.Client
-	Members  *membercluster.Registry
+	Client  client.Client
+	Members membercluster.Source
+	// Agent names the cluster whose agent this Reconciler runs in; empty on
+	// the control plane, which leaves pull members' Works to their agents
+	// and only marks their status stale while the agent is away.
+	Agent    string
 	Recorder events.EventRecorder
 	Clock    clock.Clock
 	Options  Options
@@ -137,6 +143,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if !ok {
 		return ctrl.Result{}, nil
 	}
+	if r.Agent != "" && cluster != r.Agent {
+		return ctrl.Result{}, nil
+	}
 	ctx = ctrl.LoggerInto(ctx, ctrl.LoggerFrom(ctx).WithValues("cluster", cluster))
 	work := &workv1alpha1.Work{}
 	if err := r.Client.Get(ctx, req.NamespacedName, work); err != nil {
@@ -148,6 +157,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	s := &scope{work: work, cluster: cluster}
+	if pulled, err := r.pulledByAgent(ctx, cluster); err != nil || pulled {
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		return r.reconcilePulled(ctx, s)
+	}
 	if !work.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, s)
 	}

@@ -50,6 +50,13 @@ func returnWait(cluster *karmadaclusterv1alpha1.Cluster, now time.Time) time.Dur
 // placedAgain reports whether the binding the deleted Work was rendered
 // from places its workload on the cluster again.
 func (r *Reconciler) placedAgain(ctx context.Context, w *workv1alpha1.Work, cluster string) (bool, error) {
+	if placedAgainByBinding(w) {
+		return true, nil
+	}
+	if r.Agent != "" {
+		// An agent may not read bindings; the mark above is its answer.
+		return false, nil
+	}
 	for _, clusterScoped := range []bool{false, true} {
 		key, ok := bindingworks.Binding(w, clusterScoped)
 		if !ok {

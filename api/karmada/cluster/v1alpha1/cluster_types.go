@@ -34,6 +34,14 @@ const (
 	Pull ClusterSyncMode = "Pull"
 )
 
+// ClusterLeaseNamespace holds the Lease that the agent of each pull-mode
+// cluster renews, named after the cluster (Karmada's namespace for them).
+const ClusterLeaseNamespace = "karmada-cluster"
+
+// DefaultClusterLeaseDurationSeconds is how long a pull-mode cluster stays
+// Ready after its agent's last renewal, when the Lease does not say.
+const DefaultClusterLeaseDurationSeconds = 40
+
 // Condition types of a Cluster.
 const (
 	// ClusterConditionReady is True when the cluster is healthy and ready to
