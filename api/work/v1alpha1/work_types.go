@@ -161,6 +161,14 @@ type ManifestStatus struct {
 	// health is the object's health: Healthy, Unhealthy or Unknown.
 	// +optional
 	Health ResourceHealth `json:"health,omitempty"`
+
+	// appliedDigest is a digest of the manifest last applied to this object
+	// together with the object's UID and the fields Kurator owns there; a
+	// restarted executor compares it instead of sending an unchanged
+	// manifest again.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	AppliedDigest string `json:"appliedDigest,omitempty"`
 }
 
 // ResourceIdentifier identifies an applied object and its manifest.

@@ -62,6 +62,8 @@ func (t *target) ref() objectRef {
 type outcome struct {
 	// live is the member object after applying; nil when not applied.
 	live *unstructured.Unstructured
+	// digest is live's appliedDigest, recorded in the manifest's status.
+	digest string
 	// conflict, when set, says why the object was left alone.
 	conflict string
 	err      error
@@ -143,17 +145,18 @@ func resolve(mapper meta.RESTMapper, obj *unstructured.Unstructured, ordinal int
 
 // apply server-side applies t unless the member has an object of the same
 // name that Kurator does not manage and t does not say overwrite. An
-// unchanged manifest whose fields nobody took over is not sent again.
-func (mc *memberClient) apply(ctx context.Context, t *target, work string) outcome {
+// unchanged manifest whose fields nobody took over is not sent again;
+// recordedDigest, from the Work's last status, tells so after a restart.
+func (mc *memberClient) apply(ctx context.Context, t *target, work, recordedDigest string) outcome {
 	live, inCache := mc.cached(t.gvr, t.id.Namespace, t.id.Name)
-	if inCache && mc.upToDate(t.ref(), t.hash, live) {
-		return outcome{live: live}
-	}
 	if !inCache {
 		var err error
 		if live, err = mc.get(ctx, t.gvr, t.id.Namespace, t.id.Name); err != nil {
 			return outcome{err: err}
 		}
+	}
+	if live != nil && mc.upToDate(t.ref(), t.hash, live, recordedDigest) {
+		return outcome{live: live, digest: appliedDigest(live, t.hash)}
 	}
 	if live != nil && !managedBy(live, work) && !t.overwrite {
 		return outcome{conflict: fmt.Sprintf("%s %s exists in the member cluster and is not managed by Kurator (field managers: %s); set annotation %s=%s to take it over",
@@ -177,7 +180,7 @@ func (mc *memberClient) apply(ctx context.Context, t *target, work string) outco
 		return outcome{err: err}
 	}
 	mc.remember(t.ref(), t.hash, applied)
-	return outcome{live: applied}
+	return outcome{live: applied, digest: appliedDigest(applied, t.hash)}
 }
 
 // get reads a member object; nil when it does not exist.

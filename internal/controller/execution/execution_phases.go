@@ -96,9 +96,10 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 	}
 	mc.watch(s.key(), gvrs)
 
+	recorded := recordedDigests(s.before.Status.ManifestStatuses)
 	for _, t := range targets {
 		st := workv1alpha1.ManifestStatus{Identifier: t.id, Health: workv1alpha1.ResourceUnknown}
-		o := mc.apply(ctx, t, key)
+		o := mc.apply(ctx, t, key, recorded[t.ref()])
 		switch {
 		case o.err != nil:
 			res.failures = append(res.failures, errorText(t.id, o.err))
@@ -113,7 +114,7 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 			if err != nil {
 				res.failures = append(res.failures, errorText(t.id, err))
 			}
-			st.Status, st.Health = status, in.InterpretHealth(o.live)
+			st.Status, st.Health, st.AppliedDigest = status, in.InterpretHealth(o.live), o.digest
 		}
 		res.statuses = append(res.statuses, st)
 	}
@@ -146,6 +147,20 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 	}
 	ctrl.LoggerFrom(ctx).V(4).Info("Applied Work", "manifests", len(targets))
 	return ctrl.Result{}, nil
+}
+
+// recordedDigests indexes the applied digests of a Work's status by object.
+// The manifest's ordinal and version are left out: the hash in the digest
+// already changes with the manifest's content.
+func recordedDigests(statuses []workv1alpha1.ManifestStatus) map[objectRef]string {
+	out := make(map[objectRef]string, len(statuses))
+	for _, st := range statuses {
+		if st.AppliedDigest != "" {
+			id := st.Identifier
+			out[objectRef{group: id.Group, resource: id.Resource, namespace: id.Namespace, name: id.Name}] = st.AppliedDigest
+		}
+	}
+	return out
 }
 
 // prune deletes the objects of manifests that left the Work. A failed

@@ -17,6 +17,8 @@ limitations under the License.
 package execution
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 
 	"github.com/go-logr/logr"
@@ -157,18 +159,48 @@ func newMemberClient(m *membercluster.Member, log logr.Logger, c clock.PassiveCl
 
 // upToDate reports whether live still holds what was last applied from
 // the same manifest: same object, same manifest hash, and the fields
-// Kurator owns unchanged (an edit by anyone else moves fields away).
-func (mc *memberClient) upToDate(ref objectRef, hash string, live *unstructured.Unstructured) bool {
+// Kurator owns unchanged (an edit by anyone else moves fields away). What
+// this process applied is remembered; otherwise (after a restart) the
+// digest recorded in the Work's status stands in for the record, and a
+// match is remembered from then on.
+func (mc *memberClient) upToDate(ref objectRef, hash string, live *unstructured.Unstructured, recordedDigest string) bool {
 	mc.mu.Lock()
 	rec, ok := mc.applied[ref]
 	mc.mu.Unlock()
-	return ok && rec.fields != "" && rec.uid == live.GetUID() && rec.hash == hash && rec.fields == ownedFields(live)
+	if ok {
+		return rec.fields != "" && rec.uid == live.GetUID() && rec.hash == hash && rec.fields == ownedFields(live)
+	}
+	if recordedDigest == "" || appliedDigest(live, hash) != recordedDigest {
+		return false
+	}
+	mc.remember(ref, hash, live)
+	return true
 }
 
 func (mc *memberClient) remember(ref objectRef, hash string, live *unstructured.Unstructured) {
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
 	mc.applied[ref] = appliedRecord{uid: live.GetUID(), hash: hash, fields: ownedFields(live)}
+}
+
+// appliedDigestLength keeps the digest short: it is stored per manifest in
+// the Work's status, and 128 bits leave no practical chance of a collision.
+const appliedDigestLength = 32
+
+// appliedDigest condenses what upToDate compares (the object's UID, the
+// manifest hash and the fields Kurator owns) so that it survives a
+// restart in the Work's status. Empty when Kurator owns no field of live:
+// such an object is never up to date.
+func appliedDigest(live *unstructured.Unstructured, hash string) string {
+	if live == nil {
+		return ""
+	}
+	fields := ownedFields(live)
+	if fields == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(string(live.GetUID()) + "\x00" + hash + "\x00" + fields))
+	return hex.EncodeToString(sum[:])[:appliedDigestLength]
 }
 
 func (mc *memberClient) forgetApplied(ref objectRef) {

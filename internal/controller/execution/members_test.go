@@ -56,7 +56,7 @@ func TestUpToDateSkipsOnlyUntouchedObjects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mc := &memberClient{applied: map[objectRef]appliedRecord{}}
 			mc.remember(ref, "h1", object(t, applied))
-			if got := mc.upToDate(ref, tc.hash, object(t, tc.live)); got != tc.want {
+			if got := mc.upToDate(ref, tc.hash, object(t, tc.live), ""); got != tc.want {
 				t.Errorf("upToDate = %v, want %v", got, tc.want)
 			}
 		})

@@ -22,6 +22,7 @@ package execution_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"testing"
 
@@ -58,10 +59,19 @@ spec:
 // fleet is shared by every test of the package.
 var fleet *framework.Fleet
 
+// controllerManagerMetrics is where the fleet's controller-manager serves
+// /metrics: tests read from its work queue when it has caught up.
+var controllerManagerMetrics string
+
 func TestMain(m *testing.M) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var err error
-	fleet, err = framework.Start(ctx, fleetYAML)
+	if controllerManagerMetrics, err = freeLoopbackAddress(); err != nil {
+		fmt.Fprintf(os.Stderr, "pick a metrics port: %v\n", err)
+		os.Exit(1)
+	}
+	fleet, err = framework.StartWith(ctx, framework.Options{FleetYAML: fleetYAML,
+		ControllerManagerArgs: []string{"--metrics-bind-address=" + controllerManagerMetrics}})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start local fleet: %v\n", err)
 		os.Exit(1)
@@ -89,4 +99,14 @@ func prepareNamespaces(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// freeLoopbackAddress is a loopback address with a port free right now.
+func freeLoopbackAddress() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }
