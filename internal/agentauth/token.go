@@ -35,7 +35,9 @@ import (
 // CreateBootstrapToken creates a bootstrap token that lets the agent of
 // cluster ask for its certificate until ttl has passed, and returns it as
 // "<id>.<secret>". The token authenticates as system:bootstrap:<id> in
-// BootstrappersGroup and ClusterBootstrappersGroup(cluster).
+// BootstrappersGroup and ClusterBootstrappersGroup(cluster). The API server
+// reads tokens from its Secret cache, so a new token may be refused
+// (401) for a moment: an agent retries.
 func CreateBootstrapToken(ctx context.Context, c client.Client, cluster string, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
 		return "", fmt.Errorf("bootstrap token for cluster %q: ttl must be positive, got %s", cluster, ttl)
