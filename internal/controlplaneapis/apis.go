@@ -16,8 +16,9 @@ limitations under the License.
 
 // Package controlplaneapis puts into a control plane what Kurator serves
 // there: its CRDs, Istio's networking CRDs (routing objects are templates
-// there) and the admission policies and RBAC that go with them
-// (config/admission). The local fleet applies them before its
+// there), the admission policies and RBAC that go with them
+// (config/admission), and the roles pull-mode agents bootstrap with
+// (internal/agentauth). The local fleet applies them before its
 // controller-manager starts; an installed controller-manager applies them
 // itself (--install-apis), so an install needs no client of the new control
 // plane.
@@ -35,6 +36,7 @@ import (
 
 	"kurator.dev/kurator/config/admission"
 	"kurator.dev/kurator/config/crd"
+	"kurator.dev/kurator/internal/agentauth"
 	"kurator.dev/kurator/internal/crdinstall"
 )
 
@@ -57,7 +59,10 @@ func Install(ctx context.Context, c client.Client, timeout time.Duration) error 
 	if err := crdinstall.WaitEstablished(ctx, c, all, timeout); err != nil {
 		return err
 	}
-	return installAdmission(ctx, c)
+	if err := installAdmission(ctx, c); err != nil {
+		return err
+	}
+	return agentauth.EnsureBootstrapRBAC(ctx, c)
 }
 
 // installAdmission creates or updates the admission policies and RBAC that

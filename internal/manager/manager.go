@@ -34,6 +34,7 @@ import (
 
 	"kurator.dev/kurator/config/admission"
 	"kurator.dev/kurator/internal/components"
+	"kurator.dev/kurator/internal/controller/agentcsr"
 	"kurator.dev/kurator/internal/controller/appfailover"
 	"kurator.dev/kurator/internal/controller/attachedcluster"
 	"kurator.dev/kurator/internal/controller/binding"
@@ -152,6 +153,9 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := (&fleet.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("fleet")}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := (&agentcsr.Reconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
 	provider, err := o.metricsProvider()

@@ -36,10 +36,11 @@ import (
 // authorises with RBAC (the admin certificate is in system:masters). When it
 // proxies to an aggregated API server (a member's metrics.k8s.io), it proves
 // itself with the front-proxy client certificate and passes the user on in
-// the X-Remote-* headers.
+// the X-Remote-* headers. A control plane also accepts bootstrap tokens, with
+// which pull-mode agents ask for their certificates (internal/agentauth).
 func apiServerArgs(c localcluster.Config) []string {
 	b := pki.Bundle{Dir: c.PKIDir}
-	return []string{
+	args := []string{
 		"--bind-address=" + c.Bind(),
 		"--advertise-address=" + c.Advertise(),
 		"--secure-port=" + strconv.Itoa(c.APIServerPort),
@@ -66,6 +67,10 @@ func apiServerArgs(c localcluster.Config) []string {
 		"--profiling=false",
 		"--event-ttl=1h",
 	}
+	if c.Role == localcluster.RoleControlPlane {
+		args = append(args, "--enable-bootstrap-token-auth=true")
+	}
+	return args
 }
 
 // runAPIServer runs kube-apiserver in this process until ctx ends. It mirrors

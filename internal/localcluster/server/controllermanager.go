@@ -18,6 +18,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,19 @@ var controlPlaneControllers = []string{
 	"root-ca-certificate-publisher-controller",
 	"clusterrole-aggregation-controller",
 }
+
+// agentCredentialControllers run only on a control plane: they sign the
+// client certificates of pull-mode agents once Kurator approves them, and
+// remove expired CSRs and bootstrap tokens.
+var agentCredentialControllers = []string{
+	"certificatesigningrequest-signing-controller",
+	"certificatesigningrequest-cleaner-controller",
+	"token-cleaner-controller",
+}
+
+// agentCertificateMaxDuration caps an agent certificate's lifetime; agents
+// ask for shorter ones with expirationSeconds.
+const agentCertificateMaxDuration = "8760h"
 
 // memberControllers make a member behave like a real cluster for workloads.
 // Node lifecycle is left out: simulated nodes have no kubelet heartbeats, and
@@ -70,7 +84,7 @@ const hpaSyncPeriod = "5s"
 
 func controllerManagerArgs(c localcluster.Config) []string {
 	b := pki.Bundle{Dir: c.PKIDir}
-	controllers := controlPlaneControllers
+	controllers := append(slices.Clone(controlPlaneControllers), agentCredentialControllers...)
 	if c.Role == localcluster.RoleMember {
 		controllers = memberControllers
 	}
@@ -94,6 +108,13 @@ func controllerManagerArgs(c localcluster.Config) []string {
 	}
 	if c.Role == localcluster.RoleMember {
 		args = append(args, "--horizontal-pod-autoscaler-sync-period="+hpaSyncPeriod)
+	} else {
+		// Agents authenticate with certificates of the control plane's
+		// client CA, the one its API server trusts.
+		args = append(args,
+			"--cluster-signing-kube-apiserver-client-cert-file="+b.Path(pki.CACert),
+			"--cluster-signing-kube-apiserver-client-key-file="+b.Path(pki.CAKey),
+			"--cluster-signing-duration="+agentCertificateMaxDuration)
 	}
 	if c.HighlyAvailable() {
 		// Without it, losing the lead exits the whole process at once —
