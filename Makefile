@@ -78,8 +78,8 @@ setup: ## Install the Debian packages the tests need (Prometheus), if missing.
 .PHONY: build
 KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=v1.37.2 -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/component-base/version.gitTreeState=clean
 
-build: ## Build kurator, kubectl-kurator, kurator-controller-manager and kurator-cluster into ./bin.
-	CGO_ENABLED=0 go build -ldflags "$(VERSION_LDFLAGS)" -o $(LOCALBIN)/ ./cmd/kurator ./cmd/kurator-controller-manager
+build: ## Build kurator, kubectl-kurator, kurator-controller-manager, kurator-agent and kurator-cluster into ./bin.
+	CGO_ENABLED=0 go build -ldflags "$(VERSION_LDFLAGS)" -o $(LOCALBIN)/ ./cmd/kurator ./cmd/kurator-controller-manager ./cmd/kurator-agent
 	CGO_ENABLED=0 go build -ldflags "$(VERSION_LDFLAGS) $(KUBE_LDFLAGS)" -o $(LOCALBIN)/kurator-cluster ./cmd/kurator-cluster
 	cp $(LOCALBIN)/kurator $(LOCALBIN)/kubectl-kurator
 

@@ -28,6 +28,8 @@ import (
 
 	certificatesv1 "k8s.io/api/certificates/v1"
 	bootstrapapi "k8s.io/cluster-bootstrap/token/api"
+
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 )
 
 // Identities and names shared by the CLI, the controller and the agent.
@@ -56,9 +58,9 @@ const (
 
 	// LeaseNamespace holds each pull cluster's heartbeat Lease, named after
 	// the cluster (as Karmada's agents do).
-	LeaseNamespace = "karmada-cluster"
+	LeaseNamespace = karmadaclusterv1alpha1.ClusterLeaseNamespace
 	// LeaseDurationSeconds is the duration of a pull cluster's Lease.
-	LeaseDurationSeconds int32 = 40
+	LeaseDurationSeconds int32 = karmadaclusterv1alpha1.DefaultClusterLeaseDurationSeconds
 	// ClusterLabel marks, with the cluster name, the bootstrap tokens and the
 	// RBAC objects made for one cluster's agent.
 	ClusterLabel = "kurator.dev/agent-cluster"

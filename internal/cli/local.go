@@ -63,6 +63,7 @@ func newUpCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		timeout    time.Duration
 		prometheus bool
 		ha         bool
+		pull       []string
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -78,7 +79,7 @@ kubeconfig.`,
 				return UsageError{err}
 			}
 			f, err := local.fleet(streams, func(o *localfleet.Options) {
-				o.FleetFile, o.Nodes, o.ReadyTimeout, o.Prometheus, o.HA = file, nodes, timeout, prometheus, ha
+				o.FleetFile, o.Nodes, o.ReadyTimeout, o.Prometheus, o.HA, o.Pull = file, nodes, timeout, prometheus, ha, pull
 			})
 			if err != nil {
 				return err
@@ -105,6 +106,7 @@ kubeconfig.`,
 	cmd.Flags().IntVar(&nodes.Pods, "node-pods", nodes.Pods, "pod capacity of each simulated node")
 	cmd.Flags().DurationVar(&timeout, "wait", 3*time.Minute, "how long to wait for each step")
 	cmd.Flags().BoolVar(&prometheus, "prometheus", false, "also run Prometheus (the 'prometheus' binary on PATH) scraping every member's workload metrics; needed by traffic weights that follow SLIs; kept for later runs")
+	cmd.Flags().StringSliceVar(&pull, "pull", nil, "members to run in pull mode, each with a kurator-agent that connects to the control plane, which holds no credentials for it (a new fleet only; also the Fleet's "+localfleet.PullClustersAnnotation+" annotation)")
 	cmd.Flags().BoolVar(&ha, "ha", false, "run the control plane highly available: 3 replicas forming one etcd cluster behind a loopback balancer, and 2 controller-managers electing a leader (a new fleet only)")
 	return cmd
 }
@@ -260,6 +262,26 @@ func newLocalCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		cmd.AddCommand(sub)
 	}
 	cmd.AddCommand(newBalanceCommand())
+	for _, verb := range []string{"stop-agent", "start-agent"} {
+		var local localFlags
+		sub := &cobra.Command{
+			Use:   verb + " CLUSTER",
+			Short: map[string]string{"stop-agent": "Stop a pull member's agent (the member keeps running its workloads; the control plane loses its heartbeat, as in a network partition)", "start-agent": "Start a pull member's agent again"}[verb],
+			Args:  exactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				f, err := local.fleet(streams, nil)
+				if err != nil {
+					return err
+				}
+				if verb == "stop-agent" {
+					return f.StopAgent(args[0])
+				}
+				return f.StartAgent(cmd.Context(), args[0])
+			},
+		}
+		local.add(sub)
+		cmd.AddCommand(sub)
+	}
 	return cmd
 }
 

@@ -32,6 +32,7 @@ import (
 const (
 	ClusterBinary           = "kurator-cluster"
 	ControllerManagerBinary = "kurator-controller-manager"
+	AgentBinary             = "kurator-agent"
 	modulePath              = "kurator.dev/kurator"
 )
 

@@ -59,7 +59,7 @@ func newControlPlaneClient(kubeconfigPath string) (*controlPlane, error) {
 
 // register creates the Fleet if it is missing (an existing one keeps the
 // user's edits) and attaches every member.
-func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State) error {
+func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State, agentBin string) error {
 	spec, err := loadFleetSpec(f.layout.FleetFile(), f.opts.Nodes)
 	if err != nil {
 		return err
@@ -71,6 +71,12 @@ func (f *Fleet) register(ctx context.Context, cp *controlPlane, s *State) error 
 		return fmt.Errorf("create fleet %s: %w", spec.Fleet.Name, err)
 	}
 	for _, c := range s.Clusters[1:] {
+		if s.Pulled(c.Name) {
+			if err := f.registerPulled(ctx, cp, s, c.Name, c.Labels, agentBin); err != nil {
+				return err
+			}
+			continue
+		}
 		data, err := os.ReadFile(c.KubeconfigPath)
 		if err != nil {
 			return err

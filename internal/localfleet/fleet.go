@@ -78,6 +78,12 @@ type Options struct {
 	// behind a loopback balancer, and two controller-managers electing a
 	// leader. Only a new fleet can be made highly available.
 	HA bool
+	// Pull names members to run in pull mode (added to those the Fleet's
+	// PullClustersAnnotation names). Only a new fleet takes it.
+	Pull []string
+	// AgentLeaseDuration and AgentLeaseRenewInterval tune the pull agents'
+	// heartbeat (Go durations); empty keeps the agent's 40s and 10s.
+	AgentLeaseDuration, AgentLeaseRenewInterval string
 }
 
 // Fleet is a handle on a local fleet's state directory.
@@ -160,6 +166,9 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	if err == nil && s.HA != nil {
 		launch.kurator, err = bins.Resolve(ctx, KuratorBinary)
 	}
+	if err == nil && len(s.Pull) > 0 {
+		launch.agent, err = bins.Resolve(ctx, AgentBinary)
+	}
 	if err == nil && f.opts.Prometheus {
 		err = f.enablePrometheus(s)
 	}
@@ -224,7 +233,7 @@ func (f *Fleet) Up(ctx context.Context) (err error) {
 	}
 
 	done = f.progress.Step("Registering member clusters")
-	err = f.register(ctx, cp, s)
+	err = f.register(ctx, cp, s, launch.agent)
 	done(err)
 	if err != nil {
 		return err

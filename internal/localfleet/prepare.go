@@ -35,6 +35,9 @@ func (f *Fleet) prepare() (*State, error) {
 		if err := f.checkHA(s); err != nil {
 			return nil, err
 		}
+		if err := f.checkPull(s); err != nil {
+			return nil, err
+		}
 		return s, f.writeClusterFiles(s)
 	}
 	spec, err := loadFleetSpec(f.opts.FleetFile, f.opts.Nodes)
@@ -54,6 +57,13 @@ func (f *Fleet) prepare() (*State, error) {
 		return nil, err
 	}
 	s := &State{Version: stateVersion, FleetName: spec.Fleet.Name, FleetNamespace: spec.Fleet.Namespace, ControllerManagerHealth: ports[perCluster*(len(spec.Members)+1)]}
+	members := make([]string, 0, len(spec.Members))
+	for _, m := range spec.Members {
+		members = append(members, m.Name)
+	}
+	if s.Pull, err = pullMembers(f.opts.Pull, spec.Fleet.Annotations[PullClustersAnnotation], members); err != nil {
+		return nil, err
+	}
 	clusters := append([]localcluster.Config{{Name: ControlPlaneName, Role: localcluster.RoleControlPlane}}, spec.Members...)
 	for i, c := range clusters {
 		dir := f.layout.clusterDir(c.Name)

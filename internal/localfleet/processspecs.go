@@ -170,5 +170,5 @@ func (f *Fleet) processes(s *State) []process {
 	if s.Prometheus != nil {
 		procs = append(procs, f.prometheusProcess(s, PrometheusBinary))
 	}
-	return procs
+	return append(procs, f.agentProcesses(s, AgentBinary)...)
 }

@@ -30,7 +30,7 @@ import (
 
 // launchBinaries are the binaries the processes of a fleet run.
 type launchBinaries struct {
-	cluster, controllerManager, kurator string
+	cluster, controllerManager, kurator, agent string
 }
 
 // startClusters starts clusters in parallel — a control plane as its

@@ -48,6 +48,8 @@ type State struct {
 	Prometheus *PrometheusState `json:"prometheus,omitempty"`
 	// HA is set for a fleet created with --ha.
 	HA *HAState `json:"ha,omitempty"`
+	// Pull names the members that run in pull mode, each with its agent.
+	Pull []string `json:"pull,omitempty"`
 }
 
 // Layout names the files of a state directory.

@@ -53,6 +53,11 @@ type Options struct {
 	// HA runs the control plane as three replicas behind a balancer, and
 	// two controller-managers electing a leader.
 	HA bool
+	// AgentLeaseDuration and AgentLeaseRenewInterval tune pull members'
+	// heartbeats (Go durations; empty: 40s and 10s).
+	AgentLeaseDuration, AgentLeaseRenewInterval string
+	// Pull names members that run in pull mode, each with its agent.
+	Pull []string
 }
 
 // Start brings up a fleet from fleetYAML (empty: the seed's three clusters)
@@ -70,7 +75,8 @@ func StartWith(ctx context.Context, o Options) (*Fleet, error) {
 		return nil, err
 	}
 	opts := localfleet.Options{Dir: dir, DieWithParent: true, Progress: os.Stderr, ReadyTimeout: 3 * time.Minute,
-		ControllerManagerArgs: o.ControllerManagerArgs, Prometheus: o.Prometheus, HA: o.HA}
+		ControllerManagerArgs: o.ControllerManagerArgs, Prometheus: o.Prometheus, HA: o.HA,
+		AgentLeaseDuration: o.AgentLeaseDuration, AgentLeaseRenewInterval: o.AgentLeaseRenewInterval, Pull: o.Pull}
 	if fleetYAML != "" {
 		path := dir + "-fleet.yaml"
 		if err := os.WriteFile(path, []byte(fleetYAML), 0o600); err != nil {

@@ -42,29 +42,18 @@ func (r *Reconciler) pulledByAgent(ctx context.Context, cluster string) (bool, e
 }
 
 // reconcilePulled is the control plane's part in a pull member's Work: the
-// agent applies it and reports its status; while the member is not ready
-// (its agent is away) the last report stays, marked stale, as for a push
-// member that cannot be reached. A Work whose cluster is gone has no agent
-// left to let it go, so its finalizer is removed here.
+// agent applies it, reports its status and lets it go once deleted. While
+// the member is not ready (its agent is away) the last report stays,
+// marked stale, as for a push member that cannot be reached. (A Work whose
+// Cluster is gone takes the push path, which finds nothing to clean.)
 func (r *Reconciler) reconcilePulled(ctx context.Context, s *scope) (ctrl.Result, error) {
 	cluster := &karmadaclusterv1alpha1.Cluster{}
-	err := r.Client.Get(ctx, client.ObjectKey{Name: s.cluster}, cluster)
-	if client.IgnoreNotFound(err) != nil {
+	if err := r.Client.Get(ctx, client.ObjectKey{Name: s.cluster}, cluster); err != nil {
 		return ctrl.Result{}, err
 	}
-	gone := err != nil
-	if !s.work.DeletionTimestamp.IsZero() {
-		if gone {
-			return r.release(ctx, s, "left behind: the cluster is gone")
-		}
-		return ctrl.Result{}, nil
-	}
 	ready, why := clusterReady(cluster)
-	if !gone && ready {
+	if ready || !s.work.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, nil
-	}
-	if gone {
-		why = "it does not exist"
 	}
 	s.before = s.work.DeepCopy()
 	r.setClusterNotReady(s.work, "cluster "+s.cluster+" is not ready, its agent's last report is shown: "+why)

@@ -40,15 +40,15 @@ type writer struct {
 	c  client.Client
 	ns string
 
-	mu       sync.Mutex
-	want     map[string]string // name → acknowledged value; absent: deleted or never made
-	deleted  map[string]bool
+	mu      sync.Mutex
+	want    map[string]string // name → acknowledged value; absent: deleted or never made
+	deleted map[string]bool
 	// uncertain names an operation cut short when the writer stopped: it
 	// may or may not have landed, so the control plane's word is final.
 	uncertain map[string]bool
 	failures  int // attempts that failed and were retried
-	ops      int
-	errs     []string // the first failures, with when they happened
+	ops       int
+	errs      []string // the first failures, with when they happened
 }
 
 func newWriter(c client.Client, ns string) *writer {
