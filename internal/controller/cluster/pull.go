@@ -22,6 +22,7 @@ import (
 	"time"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -47,6 +48,11 @@ func (r *Reconciler) applyLease(ctx context.Context, cluster *karmadaclusterv1al
 		lease = nil
 	}
 	h, msg, left := leaseHealth(lease, r.Clock.Now())
+	if h == Healthy && apimeta.FindStatusCondition(cluster.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionCompleteAPIEnablements) == nil {
+		// Ready promises what the scheduler reads: the APIs the member
+		// serves and its capacity, as a push member's first probe does.
+		h, msg = Unhealthy, "the cluster's agent renews its Lease but has not reported the cluster's status yet"
+	}
 	r.markHealth(cluster, h, msg)
 	if h == Healthy {
 		// The next renewal wakes this cluster before then.
