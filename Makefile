@@ -84,7 +84,7 @@ build: ## Build kurator, kubectl-kurator, kurator-controller-manager, kurator-ag
 	cp $(LOCALBIN)/kurator $(LOCALBIN)/kubectl-kurator
 
 .PHONY: image
-image: build ## Build the OCI image of kurator, kurator-controller-manager and kurator-cluster (no base image, no daemon) into bin/kurator-image.tar.
+image: build ## Build the OCI image of kurator, kurator-controller-manager, kurator-agent and kurator-cluster (no base image, no daemon) into bin/kurator-image.tar.
 	go run -ldflags "$(VERSION_LDFLAGS)" ./hack/image -bin-dir $(LOCALBIN) -out $(LOCALBIN)/kurator-image.tar
 
 up: build ## Build and start the local fleet (then: kubectl --context kurator ...).

@@ -17,6 +17,7 @@ package localfleet
 
 import (
 	"context"
+	"os"
 	"fmt"
 	"slices"
 	"sort"
@@ -55,7 +56,10 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 	for _, c := range clusters {
 		st := ComponentStatus{Name: c.Name, Kind: string(c.Role), Endpoint: c.APIServerURL()}
 		note := ""
-		if c.Role == localcluster.RoleMember {
+		switch {
+		case c.Role == localcluster.RoleMember && s.Pulled(c.Name):
+			note = " (pull mode: its agent connects to the control plane)"
+		case c.Role == localcluster.RoleMember:
 			st.Name, note = memberName(c.Name, joined, c.APIServerURL())
 		}
 		p := f.clusterProcess(c, ClusterBinary)
@@ -96,6 +100,9 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 		}
 		out = append(out, cm)
 	}
+	for _, name := range s.Pull {
+		out = append(out, f.agentStatus(s, name))
+	}
 	if s.Prometheus != nil {
 		ps := ComponentStatus{Name: "prometheus", Kind: "prometheus", Endpoint: s.Prometheus.URL()}
 		ps.PID, ps.Healthy = f.prometheusProcess(s, PrometheusBinary).running()
@@ -113,6 +120,27 @@ func (f *Fleet) Status(ctx context.Context) ([]ComponentStatus, error) {
 		out = append(out, ps)
 	}
 	return out, nil
+}
+
+// agentStatus reports a pull member's agent: its process and metrics.
+func (f *Fleet) agentStatus(s *State, cluster string) ComponentStatus {
+	st := ComponentStatus{Name: AgentProcessName(cluster), Kind: "agent"}
+	st.PID, st.Healthy = f.agentProcess(s, cluster, AgentBinary, 0).running()
+	if !st.Healthy {
+		st.Message = "stopped: " + cluster + " runs on, and goes NotReady once its Lease expires"
+		return st
+	}
+	if url, err := os.ReadFile(f.layout.AgentMetricsFile(cluster)); err == nil {
+		st.Endpoint = strings.TrimSuffix(string(url), "/metrics")
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if err := probeHTTP(ctx, string(url)); err != nil {
+			st.Healthy, st.Message = false, err.Error()
+			return st
+		}
+	}
+	st.Message = "ok, serving " + cluster
+	return st
 }
 
 // balancerStatus reports an HA fleet's balancer: its process, and how many

@@ -102,6 +102,7 @@ func TestImageOfTheBuiltBinaries(t *testing.T) {
 	wantOutput := map[string]string{
 		"kurator":                    "kurator " + wantVersion + "\n",
 		"kurator-controller-manager": "kurator-controller-manager " + wantVersion + "\n",
+		"kurator-agent":              "kurator-agent " + wantVersion + "\n",
 		"kurator-cluster":            "kurator-cluster " + wantVersion + " (Kubernetes " + version.KubernetesVersion + ")\n",
 	}
 	for _, name := range image.Binaries {
