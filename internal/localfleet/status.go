@@ -17,8 +17,8 @@ package localfleet
 
 import (
 	"context"
-	"os"
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
