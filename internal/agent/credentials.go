@@ -171,10 +171,21 @@ func (c *credentials) request(ctx context.Context, cfg *rest.Config, as string) 
 	// A token made a moment ago is refused until the API server's cache
 	// sees it: a refusal is final only after tokenPropagation.
 	_ = wait.PollUntilContextTimeout(ctx, time.Second, tokenPropagation, true, func(ctx context.Context) (bool, error) {
-		created, refused = cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{})
-		return refused == nil || !apierrors.IsUnauthorized(refused), nil
+		got, err := cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{})
+		switch {
+		case err == nil:
+			created = got
+			return true, nil
+		case apierrors.IsUnauthorized(err):
+			refused = err
+			return false, nil
+		case ctx.Err() != nil && refused != nil:
+			return false, nil // the deadline cut the last try short
+		}
+		refused = err
+		return true, nil
 	})
-	if created == nil || refused != nil {
+	if created == nil {
 		if refused == nil {
 			refused = ctx.Err()
 		}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -48,6 +49,7 @@ func TestOutageMovesWhatMustMoveAndTouchesNothingElse(t *testing.T) {
 		g.Expect(memberDeployment(g, pulled, moving, "nginx").Status.ReadyReplicas).To(Equal(int32(4)))
 	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 	before := memberObjects(g, edge)
+	g.Expect(before).To(HaveKey("configmap/cm-0"))
 	configMapWrites, deploymentWrites := memberWrites(g, pulled, "configmaps"), memberWrites(g, pulled, "deployments")
 
 	g.Expect(fleet.StopAgent(pulled)).To(Succeed())
@@ -85,6 +87,35 @@ func TestOutageMovesWhatMustMoveAndTouchesNothingElse(t *testing.T) {
 		g.Expect(memberDeployment(g, pulled, moving, "nginx").Status.ReadyReplicas).To(Equal(int32(4)))
 	}).WithTimeout(outage - time.Since(stopped)).WithPolling(5 * time.Second).Should(Succeed())
 
+	// Two updates of one template while the agent is away: on return only
+	// the last is applied, with one write.
+	for _, v := range []string{"2", "3"} {
+		cm := &corev1.ConfigMap{}
+		update(g, client.ObjectKey{Namespace: edge, Name: "cm-0"}, cm, func() { cm.Data["v"] = v })
+		g.Eventually(func(g Gomega) {
+			var works workv1alpha1.WorkList
+			g.Expect(fleet.ControlPlane.List(ctx, &works, client.InNamespace(workv1alpha1.ExecutionNamespace(pulled)),
+				client.MatchingLabels{workv1alpha1.BindingNamespaceLabel: edge, workv1alpha1.BindingNameLabel: "cm-0-configmap"})).To(Succeed())
+			g.Expect(works.Items).To(HaveLen(1))
+			g.Expect(string(works.Items[0].Spec.Workload.Manifests[0].Raw)).To(ContainSubstring(`"v":"` + v + `"`))
+		}).WithTimeout(30 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
+	}
+	delete(before, "configmap/cm-0")
+
+	// The copies to remove on return: those of the Works deleted meanwhile
+	// (this test's nginx, and the copies of earlier tests that did not
+	// tolerate the outage either).
+	leaving := map[string]int{}
+	var pending workv1alpha1.WorkList
+	g.Expect(fleet.ControlPlane.List(ctx, &pending, client.InNamespace(workv1alpha1.ExecutionNamespace(pulled)))).To(Succeed())
+	for _, w := range pending.Items {
+		if !w.DeletionTimestamp.IsZero() {
+			for _, st := range w.Status.ManifestStatuses {
+				leaving[st.Identifier.Resource]++
+			}
+		}
+	}
+	g.Expect(leaving["deployments"]).To(BeNumerically(">=", 1), "this test's nginx is leaving")
 	g.Expect(fleet.StartAgent(ctx, pulled)).To(Succeed())
 	back := time.Now()
 	waitReady(g, pulled, true, 30*time.Second)
@@ -101,7 +132,23 @@ func TestOutageMovesWhatMustMoveAndTouchesNothingElse(t *testing.T) {
 	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 	t.Logf("the moved copy removed and every report fresh %s after the agent came back", time.Since(back).Round(100*time.Millisecond))
 
-	g.Expect(memberObjects(g, edge)).To(Equal(before), "the return touched a workload that stays")
-	g.Expect(memberWrites(g, pulled, "configmaps")-configMapWrites).To(BeZero(), "ConfigMaps were written")
-	g.Expect(memberWrites(g, pulled, "deployments")-deploymentWrites).To(Equal(1), "one write, the deletion of the copy that moved away")
+	g.Eventually(func(g Gomega) {
+		var works workv1alpha1.WorkList
+		g.Expect(fleet.ControlPlane.List(ctx, &works, client.InNamespace(workv1alpha1.ExecutionNamespace(pulled)))).To(Succeed())
+		for _, w := range works.Items {
+			g.Expect(w.DeletionTimestamp.IsZero()).To(BeTrue(), "Work %s/%s still leaving", w.Namespace, w.Name)
+		}
+	}).WithTimeout(60 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
+
+	g.Eventually(func(g Gomega) {
+		cm, err := member(g, pulled).CoreV1().ConfigMaps(edge).Get(ctx, "cm-0", metav1.GetOptions{})
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(cm.Data).To(HaveKeyWithValue("v", "3"))
+	}).WithTimeout(30 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
+	after := memberObjects(g, edge)
+	delete(after, "configmap/cm-0")
+	g.Expect(after).To(Equal(before), "the return touched a workload that stays")
+	g.Expect(memberWrites(g, pulled, "configmaps")-configMapWrites).To(Equal(leaving["configmaps"]+1),
+		"ConfigMap writes besides removing those that moved away and applying cm-0's last version once")
+	g.Expect(memberWrites(g, pulled, "deployments")-deploymentWrites).To(Equal(leaving["deployments"]), "Deployment writes besides removing those that moved away")
 }
