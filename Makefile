@@ -30,11 +30,11 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: generate
-generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api, and extract Istio's networking CRDs from istio.io/api, and write the host install's chart (charts/kurator) from internal/components.
+generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api, and extract Istio's networking CRDs from istio.io/api, and write the host install's chart (charts/kurator) and the pull agent's (charts/kurator-agent) from internal/components.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	$(CONTROLLER_GEN) crd:crdVersions=v1 paths=./api/... output:crd:artifacts:config=config/crd/bases
 	go run ./hack/istiocrds -out config/crd/istio
-	go run ./hack/chartgen -out charts/kurator
+	go run ./hack/chartgen -out charts/kurator -agent-out charts/kurator-agent
 
 .PHONY: verify
 verify: controller-gen ## Fail if the generated files (deepcopy, CRDs, Istio's CRDs) are not what ./api and go.mod generate.
@@ -84,7 +84,7 @@ build: ## Build kurator, kubectl-kurator, kurator-controller-manager, kurator-ag
 	cp $(LOCALBIN)/kurator $(LOCALBIN)/kubectl-kurator
 
 .PHONY: image
-image: build ## Build the OCI image of kurator, kurator-controller-manager and kurator-cluster (no base image, no daemon) into bin/kurator-image.tar.
+image: build ## Build the OCI image of kurator, kurator-controller-manager, kurator-cluster and kurator-agent (no base image, no daemon) into bin/kurator-image.tar.
 	go run -ldflags "$(VERSION_LDFLAGS)" ./hack/image -bin-dir $(LOCALBIN) -out $(LOCALBIN)/kurator-image.tar
 
 up: build ## Build and start the local fleet (then: kubectl --context kurator ...).

@@ -172,6 +172,7 @@ func TestBuildWritesAnOCIArchiveOfTheBinaries(t *testing.T) {
 		"usr/local/bin/kurator": {tar.TypeReg, "755", 0, 0},
 		"usr/local/bin/kurator-controller-manager": {tar.TypeReg, "755", 0, 0},
 		"usr/local/bin/kurator-cluster":            {tar.TypeReg, "755", 0, 0},
+		"usr/local/bin/kurator-agent":              {tar.TypeReg, "755", 0, 0},
 		"var/":                                     {tar.TypeDir, "755", 0, 0},
 		"var/lib/":                                 {tar.TypeDir, "755", 0, 0},
 		"var/lib/kurator/":                         {tar.TypeDir, "755", 65532, 65532},

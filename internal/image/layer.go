@@ -44,7 +44,7 @@ const (
 )
 
 // Binaries are the files of the image's binary directory, all required.
-var Binaries = []string{"kurator", "kurator-controller-manager", "kurator-cluster"}
+var Binaries = []string{"kurator", "kurator-controller-manager", "kurator-cluster", "kurator-agent"}
 
 // epoch is the time stamp of every file and of the image itself: with
 // nothing in the image depending on when it was built, the same binaries
