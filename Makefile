@@ -30,11 +30,11 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: generate
-generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api, and extract Istio's networking CRDs from istio.io/api, and write the host install's chart (charts/kurator) from internal/components.
+generate: controller-gen ## Generate deepcopy code and CRD manifests from ./api, and extract Istio's networking CRDs from istio.io/api, and write the host install's chart (charts/kurator) and the pull agent's (charts/kurator-agent) from internal/components.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	$(CONTROLLER_GEN) crd:crdVersions=v1 paths=./api/... output:crd:artifacts:config=config/crd/bases
 	go run ./hack/istiocrds -out config/crd/istio
-	go run ./hack/chartgen -out charts/kurator
+	go run ./hack/chartgen -out charts/kurator -agent-out charts/kurator-agent
 
 .PHONY: verify
 verify: controller-gen ## Fail if the generated files (deepcopy, CRDs, Istio's CRDs) are not what ./api and go.mod generate.

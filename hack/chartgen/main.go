@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Command chartgen writes charts/kurator, the Helm chart of a host install,
-// from the component descriptions (internal/components).
+// and charts/kurator-agent, the chart of a member's pull agent, from the
+// component descriptions (internal/components).
 package main
 
 import (
@@ -27,10 +28,15 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "charts/kurator", "directory of the chart; replaced")
-	appVersion := flag.String("app-version", components.ChartAppVersion, "the chart's appVersion, the image tag it defaults to")
+	out := flag.String("out", "charts/kurator", "directory of the host install's chart; replaced")
+	agentOut := flag.String("agent-out", "charts/kurator-agent", "directory of the pull agent's chart; replaced")
+	appVersion := flag.String("app-version", components.ChartAppVersion, "the charts' appVersion, the image tag they default to")
 	flag.Parse()
 	if err := components.WriteHostChart(*out, *appVersion); err != nil {
+		fmt.Fprintln(os.Stderr, "chartgen:", err)
+		os.Exit(1)
+	}
+	if err := components.WriteAgentChart(*agentOut, *appVersion); err != nil {
 		fmt.Fprintln(os.Stderr, "chartgen:", err)
 		os.Exit(1)
 	}

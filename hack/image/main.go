@@ -33,7 +33,7 @@ import (
 )
 
 func main() {
-	binDir := flag.String("bin-dir", "bin", "directory holding kurator, kurator-controller-manager and kurator-cluster")
+	binDir := flag.String("bin-dir", "bin", "directory holding kurator, kurator-controller-manager, kurator-cluster and kurator-agent")
 	out := flag.String("out", "bin/kurator-image.tar", "path of the OCI archive to write")
 	repository := flag.String("repository", image.DefaultRepository, "repository the image is named in")
 	tag := flag.String("tag", version.Version, "tag of the image")

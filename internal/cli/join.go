@@ -44,23 +44,40 @@ func newJoinCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		kubeconfigPath, kubeContext, labels, fleet string
 		hub                                        controlPlaneFlags
 		istioCRDs                                  bool
+		pull                                       pullJoinFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "join NAME --kubeconfig FILE",
-		Short: "Attach a cluster to the fleet through its kubeconfig",
+		Short: "Attach a cluster to the fleet through its kubeconfig, or install its pull agent (--pull)",
 		Long: `Attach a cluster: the kubeconfig is checked (the cluster must answer), stored in a
 Secret, and an AttachedCluster is created; the controller then maintains its
 Cluster in the inventory. Istio's networking CRDs (VirtualService,
 DestinationRule, ServiceEntry, Gateway) the cluster lacks are created first, so
-that routing objects can be propagated to it; those it has are left alone.`,
+that routing objects can be propagated to it; those it has are left alone.
+
+With --pull the control plane never receives the kubeconfig: the Cluster is
+declared in pull mode with a bootstrap token, and the kurator-agent chart is
+installed into the cluster (release kurator-agent in kurator-system). The agent
+connects out to the control plane, gets its own certificate and applies the
+cluster's Works; join waits until it has made the cluster Ready.`,
+		Example: `  kurator join edge --kubeconfig edge.kubeconfig
+  kurator join edge --pull --kubeconfig edge.kubeconfig --control-plane-address https://kurator.example.com:6443
+  kurator join edge --pull --dry-run -o yaml`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if kubeconfigPath == "" {
-				return UsageError{fmt.Errorf("--kubeconfig is required: the kubeconfig of the cluster to join")}
-			}
 			lbls, err := parseLabels(labels)
 			if err != nil {
 				return UsageError{err}
+			}
+			if pull.enabled {
+				return runPullJoin(cmd, streams, hub, pullJoin{name: args[0], kubeconfig: kubeconfigPath, context: kubeContext,
+					labels: lbls, fleet: fleet, flags: pull})
+			}
+			if err := pull.refuseWithoutPull(cmd); err != nil {
+				return err
+			}
+			if kubeconfigPath == "" {
+				return UsageError{fmt.Errorf("--kubeconfig is required: the kubeconfig of the cluster to join")}
 			}
 			data, err := os.ReadFile(kubeconfigPath)
 			if err != nil {
@@ -87,26 +104,38 @@ that routing objects can be propagated to it; those it has are left alone.`,
 		},
 	}
 	hub = hubFlags(cmd)
-	cmd.Flags().StringVar(&kubeconfigPath, "kubeconfig", "", "kubeconfig of the cluster to join (required)")
+	cmd.Flags().StringVar(&kubeconfigPath, "kubeconfig", "", "kubeconfig of the cluster to join (required; with --pull it stays on this machine)")
 	cmd.Flags().StringVar(&kubeContext, "context", "", "context of that kubeconfig (default: its current context)")
 	cmd.Flags().StringVar(&labels, "labels", "", "labels of the cluster, as k=v,k2=v2 (region, zone and provider feed the scheduler)")
 	cmd.Flags().StringVar(&fleet, "fleet", "", "also list the cluster in this Fleet (same namespace)")
-	cmd.Flags().BoolVar(&istioCRDs, "install-istio-crds", true, "create the Istio networking CRDs the cluster lacks (VirtualService, DestinationRule, ServiceEntry, Gateway)")
+	cmd.Flags().BoolVar(&istioCRDs, "install-istio-crds", true, "create the Istio networking CRDs the cluster lacks (VirtualService, DestinationRule, ServiceEntry, Gateway); push mode only")
+	pull.addFlags(cmd)
 	return cmd
 }
 
 func newUnjoinCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	var hub controlPlaneFlags
+	var (
+		hub                         controlPlaneFlags
+		memberKubeconfig, memberCtx string
+	)
 	cmd := &cobra.Command{
 		Use:   "unjoin NAME",
-		Short: "Detach a cluster: remove its AttachedCluster, Cluster, kubeconfig Secret and fleet entries",
+		Short: "Detach a cluster: remove its AttachedCluster, Cluster, kubeconfig Secret and fleet entries (a pull cluster: its tokens, Cluster and, with --kubeconfig, its agent)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := hub.client()
 			if err != nil {
 				return err
 			}
-			if err := join.Unjoin(cmd.Context(), c, hub.namespace(join.DefaultNamespace), args[0]); err != nil {
+			namespace := hub.namespace(join.DefaultNamespace)
+			pulled, err := join.IsPullCluster(cmd.Context(), c, args[0])
+			if err != nil {
+				return err
+			}
+			if pulled {
+				return runPullUnjoin(cmd, streams, c, namespace, args[0], memberKubeconfig, memberCtx)
+			}
+			if err := join.Unjoin(cmd.Context(), c, namespace, args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(streams.Out, "cluster %s unjoined\n", args[0])
@@ -114,6 +143,8 @@ func newUnjoinCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		},
 	}
 	hub = hubFlags(cmd)
+	cmd.Flags().StringVar(&memberKubeconfig, "kubeconfig", "", "kubeconfig of a pull cluster, to remove its agent too")
+	cmd.Flags().StringVar(&memberCtx, "context", "", "context of that kubeconfig (default: its current context)")
 	return cmd
 }
 

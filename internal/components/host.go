@@ -262,8 +262,15 @@ func HostChart(appVersion string) (map[string][]byte, error) {
 		ControllerRes:     DefaultHostControllerManagerResources(),
 		DataVolume:        dataVolumes[0],
 	}
+	return renderChart(chartFiles, data, hostPlaceholders)
+}
+
+// renderChart executes a chart's skeleton (Go templates with [[ ]]
+// delimiters) with data, then turns the description's placeholders into
+// Helm's template expressions.
+func renderChart(skeleton map[string]string, data any, placeholders map[string]string) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	for path, text := range chartFiles {
+	for path, text := range skeleton {
 		tmpl, err := template.New(path).Delims("[[", "]]").Parse(text)
 		if err != nil {
 			return nil, fmt.Errorf("parse the chart's %s: %w", path, err)
@@ -273,7 +280,7 @@ func HostChart(appVersion string) (map[string][]byte, error) {
 			return nil, fmt.Errorf("render the chart's %s: %w", path, err)
 		}
 		s := buf.String()
-		for placeholder, expr := range hostPlaceholders {
+		for placeholder, expr := range placeholders {
 			s = strings.ReplaceAll(s, placeholder, expr)
 		}
 		out[path] = []byte(s)
@@ -328,6 +335,11 @@ func WriteHostChart(dir, appVersion string) error {
 	if err != nil {
 		return err
 	}
+	return writeChart(dir, files)
+}
+
+// writeChart replaces dir with a rendered chart's files.
+func writeChart(dir string, files map[string][]byte) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("remove the old chart: %w", err)
 	}

@@ -85,24 +85,29 @@ func TestHostControllerManagerArgs(t *testing.T) {
 	}
 }
 
-// charts/kurator is what hack/chartgen writes: make generate was run.
-func TestChartInRepositoryIsGenerated(t *testing.T) {
-	g := NewWithT(t)
-	files, err := HostChart(ChartAppVersion)
-	g.Expect(err).NotTo(HaveOccurred())
-	dir := filepath.Join("..", "..", "charts", "kurator")
-	onDisk := map[string][]byte{}
-	g.Expect(filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		data, err := os.ReadFile(path)
-		onDisk[filepath.ToSlash(rel)] = data
-		return err
-	})).To(Succeed())
-	g.Expect(onDisk).To(HaveLen(len(files)), "files of charts/kurator; run 'make generate'")
-	for path, content := range files {
-		g.Expect(string(onDisk[path])).To(Equal(string(content)), "charts/kurator/%s is stale: run 'make generate'", path)
+// charts/kurator and charts/kurator-agent are what hack/chartgen writes:
+// make generate was run.
+func TestChartsInRepositoryAreGenerated(t *testing.T) {
+	for dir, render := range map[string]func(string) (map[string][]byte, error){"kurator": HostChart, "kurator-agent": AgentChart} {
+		t.Run(dir, func(t *testing.T) {
+			g := NewWithT(t)
+			files, err := render(ChartAppVersion)
+			g.Expect(err).NotTo(HaveOccurred())
+			dir := filepath.Join("..", "..", "charts", dir)
+			onDisk := map[string][]byte{}
+			g.Expect(filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				rel, _ := filepath.Rel(dir, path)
+				data, err := os.ReadFile(path)
+				onDisk[filepath.ToSlash(rel)] = data
+				return err
+			})).To(Succeed())
+			g.Expect(onDisk).To(HaveLen(len(files)), "files of %s; run 'make generate'", dir)
+			for path, content := range files {
+				g.Expect(string(onDisk[path])).To(Equal(string(content)), "%s/%s is stale: run 'make generate'", dir, path)
+			}
+		})
 	}
 }

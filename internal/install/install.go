@@ -93,16 +93,16 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	}
 	// Rendered before anything is created, so that values the chart refuses
 	// (an even replica count) leave nothing behind.
-	res.Manifest, err = renderClientSide(action.NewConfiguration(), chart, o.Namespace, res.Values)
+	res.Manifest, err = RenderChart(chart, ReleaseName, o.Namespace, res.Values)
 	if err != nil || o.DryRun {
 		return res, err
 	}
 
-	cfg, err := helmConfig(o)
+	cfg, err := o.release().helmConfig()
 	if err != nil {
 		return res, err
 	}
-	previous, err := lastRelease(cfg)
+	previous, err := lastRelease(cfg, ReleaseName)
 	if err != nil {
 		return res, err
 	}
@@ -131,7 +131,7 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	}
 
 	done = p.Step("Applying chart %s %s to namespace %s", chart.Metadata.Name, chart.Metadata.Version, o.Namespace)
-	res.Manifest, res.Revision, err = apply(ctx, cfg, chart, o, res.Values, first)
+	res.Manifest, res.Revision, err = apply(ctx, cfg, chart, o.release(), o.Wait, res.Values, first)
 	done(err)
 	if err != nil {
 		return res, undo(err)
@@ -223,7 +223,7 @@ func coverAddress(ctx context.Context, host kubernetes.Interface, cfg *action.Co
 	done := p.Step("Adding the load balancer's address %s to the serving certificate", addr)
 	res.Values, err = releaseValues(o, bundle)
 	if err == nil {
-		res.Manifest, res.Revision, err = apply(ctx, cfg, chart, o, res.Values, false)
+		res.Manifest, res.Revision, err = apply(ctx, cfg, chart, o.release(), o.Wait, res.Values, false)
 	}
 	done(err)
 	return bundle, err
@@ -231,24 +231,24 @@ func coverAddress(ctx context.Context, host kubernetes.Interface, cfg *action.Co
 
 // apply installs or upgrades the release, without Helm's own wait: the
 // installer waits itself, to say which pods are not ready and why.
-func apply(ctx context.Context, cfg *action.Configuration, chart *chartv2.Chart, o Options, vals map[string]any, first bool) (string, int, error) {
+func apply(ctx context.Context, cfg *action.Configuration, chart *chartv2.Chart, target Release, timeout time.Duration, vals map[string]any, first bool) (string, int, error) {
 	var r release.Releaser
 	var err error
 	if first {
 		install := action.NewInstall(cfg)
-		install.ReleaseName, install.Namespace = ReleaseName, o.Namespace
-		install.WaitStrategy, install.Timeout = kube.HookOnlyStrategy, o.Wait
+		install.ReleaseName, install.Namespace = target.Name, target.Namespace
+		install.WaitStrategy, install.Timeout = kube.HookOnlyStrategy, timeout
 		install.DryRunStrategy = action.DryRunNone
 		r, err = install.RunWithContext(ctx, chart, vals)
 	} else {
 		upgrade := action.NewUpgrade(cfg)
-		upgrade.Namespace = o.Namespace
-		upgrade.WaitStrategy, upgrade.Timeout = kube.HookOnlyStrategy, o.Wait
+		upgrade.Namespace = target.Namespace
+		upgrade.WaitStrategy, upgrade.Timeout = kube.HookOnlyStrategy, timeout
 		upgrade.DryRunStrategy = action.DryRunNone
-		r, err = upgrade.RunWithContext(ctx, ReleaseName, chart, vals)
+		r, err = upgrade.RunWithContext(ctx, target.Name, chart, vals)
 	}
 	if err != nil {
-		return "", 0, fmt.Errorf("apply release %s: %w", ReleaseName, err)
+		return "", 0, fmt.Errorf("apply release %s: %w", target.Name, err)
 	}
 	rel, err := asRelease(r)
 	if err != nil {

@@ -100,15 +100,11 @@ func (o Options) setValues() []string {
 	if o.ControllerManagerReplicas != 0 {
 		add("controllerManager.replicas", o.ControllerManagerReplicas)
 	}
-	repository, tag := splitImage(o.Image)
-	if repository != "" {
-		add("image.repository", repository)
-	}
-	if tag == "" && repository == "" {
-		tag = version.Version
-	}
-	if tag != "" {
-		add("image.tag", tag)
+	image := ImageValues(o.Image)
+	for _, key := range []string{"repository", "tag"} {
+		if value, ok := image[key]; ok {
+			add("image."+key, value)
+		}
 	}
 	for key, value := range map[string]string{
 		"controlPlane.storage.size":             o.StorageSize,
@@ -123,6 +119,24 @@ func (o Options) setValues() []string {
 		}
 	}
 	return append(set, o.Set...)
+}
+
+// ImageValues are the image values of Kurator's charts for an --image
+// flag, repository[:tag]: empty keeps the chart's repository, tagged with
+// this binary's version.
+func ImageValues(image string) map[string]any {
+	values := map[string]any{}
+	repository, tag := splitImage(image)
+	if repository != "" {
+		values["repository"] = repository
+	}
+	if tag == "" && repository == "" {
+		tag = version.Version
+	}
+	if tag != "" {
+		values["tag"] = tag
+	}
+	return values
 }
 
 // splitImage splits repository[:tag]; a colon before the last slash is a

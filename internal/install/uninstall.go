@@ -18,12 +18,9 @@ package install
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"helm.sh/helm/v4/pkg/action"
-	"helm.sh/helm/v4/pkg/kube"
-	"helm.sh/helm/v4/pkg/storage/driver"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -36,7 +33,7 @@ import (
 
 // hostClient is a clientset of the host and the server URL it reaches.
 func hostClient(o Options) (kubernetes.Interface, string, error) {
-	cfg, err := o.restGetter().ToRESTConfig()
+	cfg, err := o.release().RESTGetter().ToRESTConfig()
 	if err != nil {
 		return nil, "", fmt.Errorf("read the host's kubeconfig: %w", err)
 	}
@@ -61,7 +58,7 @@ func Uninstall(ctx context.Context, o Options) error {
 	if _, err := host.Discovery().ServerVersion(); err != nil {
 		return fmt.Errorf("cannot reach the host cluster at %s: %w", server, err)
 	}
-	cfg, err := helmConfig(o)
+	cfg, err := o.release().helmConfig()
 	if err != nil {
 		return err
 	}
@@ -88,10 +85,8 @@ func Uninstall(ctx context.Context, o Options) error {
 // control plane's claims, and dropNamespace the namespace if the installer
 // created it.
 func removeRelease(ctx context.Context, cfg *action.Configuration, host kubernetes.Interface, namespace string, purge, dropNamespace bool) error {
-	uninstall := action.NewUninstall(cfg)
-	uninstall.WaitStrategy = kube.HookOnlyStrategy
-	if _, err := uninstall.Run(ReleaseName); err != nil && !errors.Is(err, driver.ErrReleaseNotFound) {
-		return fmt.Errorf("uninstall release %s: %w", ReleaseName, err)
+	if _, err := uninstallRelease(cfg, ReleaseName); err != nil {
+		return err
 	}
 	if purge {
 		selector := labels.SelectorFromSet(labels.Set{"app.kubernetes.io/instance": ReleaseName,

@@ -77,16 +77,8 @@ func SecretName(cluster string) string { return cluster + "-kubeconfig" }
 // Kubernetes API server. It returns the minimised kubeconfig (the selected
 // context only, credentials embedded) and the server's version.
 func Check(ctx context.Context, r Request) ([]byte, string, error) {
-	if errs := validation.IsDNS1123Label(r.Name); len(errs) > 0 {
-		return nil, "", fmt.Errorf("invalid cluster name %q: %s", r.Name, errs[0])
-	}
-	for k, v := range r.Labels {
-		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			return nil, "", fmt.Errorf("invalid label key %q: %s", k, errs[0])
-		}
-		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			return nil, "", fmt.Errorf("invalid value for label %q: %s", k, errs[0])
-		}
+	if err := validateNameAndLabels(r.Name, r.Labels); err != nil {
+		return nil, "", err
 	}
 	raw, err := clientcmd.Load(r.Kubeconfig)
 	if err != nil {
@@ -123,6 +115,23 @@ func Check(ctx context.Context, r Request) ([]byte, string, error) {
 		return nil, "", err
 	}
 	return data, version, nil
+}
+
+// validateNameAndLabels refuses a cluster name or labels the control plane
+// would not accept.
+func validateNameAndLabels(name string, labels map[string]string) error {
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+		return fmt.Errorf("invalid cluster name %q: %s", name, errs[0])
+	}
+	for k, v := range labels {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			return fmt.Errorf("invalid label key %q: %s", k, errs[0])
+		}
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			return fmt.Errorf("invalid value for label %q: %s", k, errs[0])
+		}
+	}
+	return nil
 }
 
 // Probe asks the API server for its version, as proof that it is reachable
@@ -205,7 +214,7 @@ func attach(ctx context.Context, c client.Client, r Request, kubeconfig []byte) 
 		return fmt.Errorf("create the AttachedCluster: %w", err)
 	}
 	if r.Fleet != "" {
-		return addToFleet(ctx, c, r.Namespace, r.Fleet, r.Name)
+		return addToFleet(ctx, c, r.Namespace, r.Fleet, r.Name, fleetv1alpha1.FleetClusterKindAttachedCluster)
 	}
 	return nil
 }
@@ -228,7 +237,7 @@ func Unjoin(ctx context.Context, c client.Client, namespace, name string) error 
 		return err
 	}
 	for _, f := range fleets.Items {
-		if err := removeFromFleet(ctx, c, namespace, f.Name, name); err != nil {
+		if err := removeFromFleet(ctx, c, namespace, f.Name, name, fleetv1alpha1.FleetClusterKindAttachedCluster); err != nil {
 			return err
 		}
 	}
@@ -251,7 +260,7 @@ func ensureNamespace(ctx context.Context, c client.Client, name string) error {
 	return nil
 }
 
-func addToFleet(ctx context.Context, c client.Client, namespace, fleet, cluster string) error {
+func addToFleet(ctx context.Context, c client.Client, namespace, fleet, cluster string, kind fleetv1alpha1.FleetClusterKind) error {
 	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		f := &fleetv1alpha1.Fleet{}
 		if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: fleet}, f); err != nil {
@@ -263,19 +272,19 @@ func addToFleet(ctx context.Context, c client.Client, namespace, fleet, cluster 
 		if slices.ContainsFunc(f.Spec.Clusters, func(fc fleetv1alpha1.FleetCluster) bool { return fc.Name == cluster }) {
 			return nil
 		}
-		f.Spec.Clusters = append(f.Spec.Clusters, fleetv1alpha1.FleetCluster{Name: cluster, Kind: fleetv1alpha1.FleetClusterKindAttachedCluster})
+		f.Spec.Clusters = append(f.Spec.Clusters, fleetv1alpha1.FleetCluster{Name: cluster, Kind: kind})
 		return c.Update(ctx, f)
 	})
 }
 
-func removeFromFleet(ctx context.Context, c client.Client, namespace, fleet, cluster string) error {
+func removeFromFleet(ctx context.Context, c client.Client, namespace, fleet, cluster string, kind fleetv1alpha1.FleetClusterKind) error {
 	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		f := &fleetv1alpha1.Fleet{}
 		if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: fleet}, f); err != nil {
 			return client.IgnoreNotFound(err)
 		}
 		kept := slices.DeleteFunc(slices.Clone(f.Spec.Clusters), func(fc fleetv1alpha1.FleetCluster) bool {
-			return fc.Name == cluster && fc.EffectiveKind() == fleetv1alpha1.FleetClusterKindAttachedCluster
+			return fc.Name == cluster && fc.EffectiveKind() == kind
 		})
 		if len(kept) == len(f.Spec.Clusters) {
 			return nil
