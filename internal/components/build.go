@@ -89,17 +89,8 @@ type ControllerManagerConfig struct {
 
 // ControllerManager describes one replica of the controller-manager.
 func ControllerManager(o ControllerManagerConfig) Component {
-	args := []string{
-		"--kubeconfig=" + o.Kubeconfig,
-		"--health-probe-bind-address=" + net.JoinHostPort(o.Host, strconv.Itoa(o.HealthPort)),
-	}
-	ports := []Port{{Name: "health", Port: o.HealthPort}}
-	if o.MetricsPort == 0 {
-		args = append(args, "--metrics-bind-address=0")
-	} else {
-		args = append(args, "--metrics-bind-address="+net.JoinHostPort(o.Host, strconv.Itoa(o.MetricsPort)))
-		ports = append(ports, Port{Name: "metrics", Port: o.MetricsPort})
-	}
+	endpoints, ports := servingArgs(o.Host, o.HealthPort, o.MetricsPort)
+	args := append([]string{"--kubeconfig=" + o.Kubeconfig}, endpoints...)
 	if o.LeaderElect {
 		args = append(args,
 			"--leader-elect=true",
@@ -165,6 +156,18 @@ type AgentConfig struct {
 	Volumes                          []Volume
 }
 
+// servingArgs are the flags and ports of a controller-runtime process's
+// health endpoint and, unless metricsPort is 0, its metrics endpoint.
+func servingArgs(host string, healthPort, metricsPort int) ([]string, []Port) {
+	args := []string{"--health-probe-bind-address=" + net.JoinHostPort(host, strconv.Itoa(healthPort))}
+	ports := []Port{{Name: "health", Port: healthPort}}
+	if metricsPort == 0 {
+		return append(args, "--metrics-bind-address=0"), ports
+	}
+	args = append(args, "--metrics-bind-address="+net.JoinHostPort(host, strconv.Itoa(metricsPort)))
+	return args, append(ports, Port{Name: "metrics", Port: metricsPort})
+}
+
 // Agent describes the pull agent of one member.
 func Agent(o AgentConfig) Component {
 	args := []string{
@@ -173,15 +176,9 @@ func Agent(o AgentConfig) Component {
 		"--control-plane-ca-file=" + o.CAFile,
 		"--bootstrap-token-file=" + o.BootstrapTokenFile,
 		"--cert-dir=" + o.CertDir,
-		"--health-probe-bind-address=" + net.JoinHostPort(o.Host, strconv.Itoa(o.HealthPort)),
 	}
-	ports := []Port{{Name: "health", Port: o.HealthPort}}
-	if o.MetricsPort == 0 {
-		args = append(args, "--metrics-bind-address=0")
-	} else {
-		args = append(args, "--metrics-bind-address="+net.JoinHostPort(o.Host, strconv.Itoa(o.MetricsPort)))
-		ports = append(ports, Port{Name: "metrics", Port: o.MetricsPort})
-	}
+	endpoints, ports := servingArgs(o.Host, o.HealthPort, o.MetricsPort)
+	args = append(args, endpoints...)
 	for flag, value := range map[string]string{
 		"--credentials-secret": o.CredentialsSecret, "--kubeconfig": o.Kubeconfig,
 		"--cluster-lease-duration": o.LeaseDuration, "--cluster-lease-renew-interval": o.LeaseRenewInterval,
