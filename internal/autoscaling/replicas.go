@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package autoscaling is the horizontal autoscaler's arithmetic, as
 // Kubernetes' HPA defines it, for replicas spread over many clusters: the
 // replica count a metric asks for (with the HPA's tolerance and its handling
