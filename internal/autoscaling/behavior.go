@@ -151,57 +151,45 @@ func stabilize(recommended int32, b Bounds, behavior autoscalingv2.HorizontalPod
 
 // scaleUpLimit is the most replicas the scale-up policies allow now.
 func scaleUpLimit(current int32, events []ScaleEvent, now time.Time, rules *autoscalingv2.HPAScalingRules) int32 {
-	if *rules.SelectPolicy == autoscalingv2.DisabledPolicySelect {
-		return current
-	}
-	limit := int32(math.MinInt32)
-	if *rules.SelectPolicy == autoscalingv2.MinChangePolicySelect {
-		limit = math.MaxInt32
-	}
-	for _, p := range rules.Policies {
-		added, removed := changes(events, now, p.PeriodSeconds)
-		start := current - added + removed
-		var proposed int32
-		if p.Type == autoscalingv2.PodsScalingPolicy {
-			proposed = start + p.Value
-		} else {
-			proposed = int32(math.Ceil(float64(start) * (1 + float64(p.Value)/100)))
-		}
-		if *rules.SelectPolicy == autoscalingv2.MinChangePolicySelect {
-			limit = min(limit, proposed)
-		} else {
-			limit = max(limit, proposed)
-		}
-	}
-	return max(limit, current)
+	return max(policyLimit(events, now, rules, current, true), current)
 }
 
 // scaleDownLimit is the fewest replicas the scale-down policies allow now.
 func scaleDownLimit(current int32, events []ScaleEvent, now time.Time, rules *autoscalingv2.HPAScalingRules) int32 {
-	if *rules.SelectPolicy == autoscalingv2.DisabledPolicySelect {
+	return min(policyLimit(events, now, rules, current, false), current)
+}
+
+// policyLimit is the count the policies let the replicas reach in one
+// direction: each policy proposes one from the count at the start of its
+// period, and selectPolicy takes the largest change (Max) or the smallest
+// (Min); Disabled allows none.
+func policyLimit(events []ScaleEvent, now time.Time, rules *autoscalingv2.HPAScalingRules, current int32, up bool) int32 {
+	selected := *rules.SelectPolicy
+	if selected == autoscalingv2.DisabledPolicySelect {
 		return current
 	}
-	limit := int32(math.MaxInt32)
-	if *rules.SelectPolicy == autoscalingv2.MinChangePolicySelect {
-		limit = math.MinInt32
-	}
-	for _, p := range rules.Policies {
+	var limit int32
+	for i, p := range rules.Policies {
 		added, removed := changes(events, now, p.PeriodSeconds)
 		start := current - added + removed
 		var proposed int32
-		if p.Type == autoscalingv2.PodsScalingPolicy {
+		switch {
+		case p.Type == autoscalingv2.PodsScalingPolicy && up:
+			proposed = start + p.Value
+		case p.Type == autoscalingv2.PodsScalingPolicy:
 			proposed = start - p.Value
-		} else {
+		case up:
+			proposed = int32(math.Ceil(float64(start) * (1 + float64(p.Value)/100)))
+		default:
 			proposed = int32(float64(start) * (1 - float64(p.Value)/100))
 		}
-		// The largest change (Max) is the fewest replicas.
-		if *rules.SelectPolicy == autoscalingv2.MinChangePolicySelect {
-			limit = max(limit, proposed)
-		} else {
-			limit = min(limit, proposed)
+		// Up, the largest change is the most replicas; down, the fewest.
+		largest := (proposed > limit) == up
+		if i == 0 || largest == (selected == autoscalingv2.MaxChangePolicySelect) {
+			limit = proposed
 		}
 	}
-	return min(limit, current)
+	return limit
 }
 
 // changes sums the replicas added and removed within the last period.
