@@ -27,6 +27,7 @@ import (
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -130,11 +131,15 @@ func TestSeed06WeightedThroughTheAgent(t *testing.T) {
 
 	// Drift in the pull member is corrected by its agent.
 	m := member(g, pulled)
-	live := memberDeployment(g, pulled, ns, "nginx")
-	live.Spec.Replicas = ptr.To[int32](1)
-	live.Spec.Template.Spec.Containers[0].Image = "nginx:drifted"
-	_, err := m.AppsV1().Deployments(ns).Update(t.Context(), live, metav1.UpdateOptions{FieldManager: "someone"})
-	g.Expect(err).NotTo(HaveOccurred())
+	// The member's deployment controller writes the object too: a
+	// conflict is retried, as any client must.
+	g.Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		live := memberDeployment(g, pulled, ns, "nginx")
+		live.Spec.Replicas = ptr.To[int32](1)
+		live.Spec.Template.Spec.Containers[0].Image = "nginx:drifted"
+		_, err := m.AppsV1().Deployments(ns).Update(t.Context(), live, metav1.UpdateOptions{FieldManager: "someone"})
+		return err
+	})).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		d := memberDeployment(g, pulled, ns, "nginx")
 		g.Expect(d.Spec.Replicas).To(HaveValue(Equal(int32(6))))
