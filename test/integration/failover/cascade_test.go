@@ -24,6 +24,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -80,11 +81,17 @@ func TestCascadeBurstsByTier(t *testing.T) {
 	g.Expect(rb.Status.SchedulingExplanation).NotTo(BeNil())
 	g.Expect(rb.Status.SchedulingExplanation.Division).To(ContainSubstring("onprem full: room for 3, 2 more go to tier cloud"))
 
+	// Kurator's controllers write the template too (its labels, its
+	// status): a conflict is retried, as any client must.
 	scale := func(n int32) {
-		update := d.DeepCopy()
-		g.Expect(fleet.ControlPlane.Get(ctx, client.ObjectKeyFromObject(d), update)).To(Succeed())
-		update.Spec.Replicas = ptr.To(n)
-		g.Expect(fleet.ControlPlane.Update(ctx, update)).To(Succeed())
+		g.Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			update := d.DeepCopy()
+			if err := fleet.ControlPlane.Get(ctx, client.ObjectKeyFromObject(d), update); err != nil {
+				return err
+			}
+			update.Spec.Replicas = ptr.To(n)
+			return fleet.ControlPlane.Update(ctx, update)
+		})).To(Succeed())
 	}
 	scale(7)
 	tiers(7, 3, 4)
