@@ -17,12 +17,9 @@ limitations under the License.
 package components
 
 import (
-	"regexp"
-	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
-	"sigs.k8s.io/yaml"
 )
 
 // The agent chart's container runs exactly the arguments of the agent's
@@ -31,24 +28,10 @@ func TestAgentChartArgsAreTheDescriptions(t *testing.T) {
 	g := NewWithT(t)
 	files, err := AgentChart(ChartAppVersion)
 	g.Expect(err).NotTo(HaveOccurred())
-	expr := regexp.MustCompile(`\{\{[^}]*\}\}`)
-	want := HostAgent("__CLUSTER_NAME__", "__CONTROL_PLANE__", "__NAMESPACE__",
-		AgentLease{Duration: "__LEASE_DURATION__", RenewInterval: "__LEASE_RENEW_INTERVAL__"}).Args
-	for i := range want {
-		for placeholder, e := range agentPlaceholders {
-			want[i] = strings.ReplaceAll(want[i], placeholder, e)
-		}
-		want[i] = expr.ReplaceAllString(want[i], "EXPR")
-	}
-	text := expr.ReplaceAllString(string(files["templates/deployment.yaml"]), "EXPR")
-	start := strings.Index(text, "      containers:\n")
-	end := strings.Index(text, "        resources:\n")
-	g.Expect(start).To(BeNumerically(">", 0))
-	var containers []map[string]any
-	g.Expect(yaml.Unmarshal([]byte(text[start+len("      containers:\n"):end]), &containers)).To(Succeed())
-	g.Expect(containers).To(HaveLen(1))
-	g.Expect(containers[0]["args"]).To(BeEquivalentTo(toAny(want)))
-	g.Expect(containers[0]["command"]).To(BeEquivalentTo([]any{"/usr/local/bin/kurator-agent"}))
+	container := expectChartArgs(g, string(files["templates/deployment.yaml"]), agentPlaceholders,
+		HostAgent("__CLUSTER_NAME__", "__CONTROL_PLANE__", "__NAMESPACE__",
+			AgentLease{Duration: "__LEASE_DURATION__", RenewInterval: "__LEASE_RENEW_INTERVAL__"}).Args)
+	g.Expect(container["command"]).To(BeEquivalentTo([]any{"/usr/local/bin/kurator-agent"}))
 	for _, arg := range []string{
 		"--cert-dir=/var/run/kurator-agent",
 		"--control-plane-ca-file=/etc/kurator-agent/bootstrap/ca.crt",

@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,16 +36,29 @@ func TestHostControlPlaneArgsAreTheDescriptions(t *testing.T) {
 	g := NewWithT(t)
 	files, err := HostChart(ChartAppVersion)
 	g.Expect(err).NotTo(HaveOccurred())
-	// Template expressions are not YAML: both sides name them alike.
+	expectChartArgs(g, string(files["templates/controlplane.yaml"]), hostPlaceholders,
+		ControlPlane(HostControlPlaneConfig("__NAMESPACE__", "__INITIAL_CLUSTER__"), Resources{}).Args)
+
+	parsed, err := localcluster.ParseArgs(ControlPlane(HostControlPlaneConfig("ns", "kurator-0=https://kurator-0.kurator-peers.ns.svc:2380"), Resources{}).Args)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(parsed.Etcd.PeerTLS).To(BeTrue())
+	g.Expect(parsed.Etcd.AdvertisePeerURL).To(Equal("https://$(POD_NAME).kurator-peers.ns.svc:2380"))
+}
+
+// expectChartArgs checks that the one container of a chart's workload has
+// the description's arguments, its placeholders turned into the chart's
+// expressions. Template expressions are not YAML: both sides name them
+// alike. It returns the container.
+func expectChartArgs(g Gomega, workload string, placeholders map[string]string, want []string) map[string]any {
 	expr := regexp.MustCompile(`\{\{[^}]*\}\}`)
-	want := ControlPlane(HostControlPlaneConfig("__NAMESPACE__", "__INITIAL_CLUSTER__"), Resources{}).Args
+	want = slices.Clone(want)
 	for i := range want {
-		for placeholder, e := range hostPlaceholders {
+		for placeholder, e := range placeholders {
 			want[i] = strings.ReplaceAll(want[i], placeholder, e)
 		}
 		want[i] = expr.ReplaceAllString(want[i], "EXPR")
 	}
-	text := expr.ReplaceAllString(string(files["templates/controlplane.yaml"]), "EXPR")
+	text := expr.ReplaceAllString(workload, "EXPR")
 	start := strings.Index(text, "      containers:\n")
 	end := strings.Index(text, "        resources:\n")
 	g.Expect(start).To(BeNumerically(">", 0))
@@ -52,11 +66,7 @@ func TestHostControlPlaneArgsAreTheDescriptions(t *testing.T) {
 	g.Expect(yaml.Unmarshal([]byte(text[start+len("      containers:\n"):end]), &containers)).To(Succeed())
 	g.Expect(containers).To(HaveLen(1))
 	g.Expect(containers[0]["args"]).To(BeEquivalentTo(toAny(want)))
-
-	parsed, err := localcluster.ParseArgs(ControlPlane(HostControlPlaneConfig("ns", "kurator-0=https://kurator-0.kurator-peers.ns.svc:2380"), Resources{}).Args)
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(parsed.Etcd.PeerTLS).To(BeTrue())
-	g.Expect(parsed.Etcd.AdvertisePeerURL).To(Equal("https://$(POD_NAME).kurator-peers.ns.svc:2380"))
+	return containers[0]
 }
 
 func toAny(s []string) []any {
