@@ -60,6 +60,8 @@ func TestCRDs(t *testing.T) {
 		{"rollout.kurator.dev", "v1alpha1", "ApprovalRequest", "approvalrequests", ns, []string{"areq"}, []string{"Run", "Stage", "Reason", "Approved", "Age"}, true},
 		{"argoproj.io", "v1alpha1", "AnalysisTemplate", "analysistemplates", ns, []string{"at"}, []string{"Age"}, false},
 		{"argoproj.io", "v1alpha1", "ClusterAnalysisTemplate", "clusteranalysistemplates", cluster, []string{"cat"}, []string{"Age"}, false},
+		{"autoscaling.karmada.io", "v1alpha1", "FederatedHPA", "federatedhpas", ns, []string{"fhpa"}, []string{"Reference-Kind", "Reference-Name", "MinPods", "MaxPods", "Replicas", "Age"}, true},
+		{"autoscaling.karmada.io", "v1alpha1", "CronFederatedHPA", "cronfederatedhpas", ns, []string{"cronfhpa"}, []string{"Reference-Kind", "Reference-Name", "Age"}, true},
 	}
 
 	crds := loadCRDs(t)

@@ -30,6 +30,7 @@ import (
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 
 	argoprojv1alpha1 "kurator.dev/kurator/api/argoproj/v1alpha1"
+	autoscalingv1alpha1 "kurator.dev/kurator/api/autoscaling/v1alpha1"
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
@@ -49,6 +50,7 @@ func init() {
 	utilruntime.Must(fleetv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(networkingv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(rolloutv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(autoscalingv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(argoprojv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(clusterv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(karmadaclusterv1alpha1.AddToScheme(Scheme))

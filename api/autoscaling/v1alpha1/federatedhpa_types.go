@@ -1,0 +1,188 @@
+/*
+Copyright 2026 The Kurator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Defaults of a FederatedHPA, as Karmada's.
+const (
+	// DefaultMinReplicas is spec.minReplicas when it is not set.
+	DefaultMinReplicas int32 = 1
+	// DefaultCPUUtilization is the target average CPU utilization (percent of
+	// requests) when spec.metrics is empty.
+	DefaultCPUUtilization int32 = 80
+)
+
+// FederatedHPASpec describes one autoscaler for a workload spread over many
+// clusters.
+// +kubebuilder:validation:XValidation:rule="!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",message="minReplicas must not exceed maxReplicas"
+type FederatedHPASpec struct {
+	// scaleTargetRef is the resource template to scale (a Deployment, a
+	// StatefulSet, or any kind with replicas): its pods in every cluster it
+	// is placed on are measured, and its spec.replicas, the fleet's total,
+	// is written. The scheduler then divides it as the workload's policy
+	// says.
+	// +required
+	ScaleTargetRef autoscalingv2.CrossVersionObjectReference `json:"scaleTargetRef"`
+
+	// minReplicas is the fewest replicas, fleet-wide, the autoscaler scales
+	// down to. Default 1.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	MinReplicas *int32 `json:"minReplicas,omitempty"`
+
+	// maxReplicas is the most replicas, fleet-wide, the autoscaler scales up
+	// to.
+	// +required
+	// +kubebuilder:validation:Minimum=1
+	MaxReplicas int32 `json:"maxReplicas"`
+
+	// metrics are what the replica count is computed from; the largest
+	// count any of them asks for wins. Empty: 80% average CPU utilization.
+	// Resource and ContainerResource metrics are read from every member's
+	// metrics.k8s.io; External metrics (a Kurator extension) from
+	// Prometheus, as the sum of every series of metric.name matching
+	// metric.selector across all clusters.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=atomic
+	Metrics []autoscalingv2.MetricSpec `json:"metrics,omitempty"`
+
+	// behavior limits how fast the replica count follows the metrics, as an
+	// HPA's does. Empty: scale up by 100% or 4 pods per 15 s, whichever is
+	// more, at once; scale down by up to 100% per 15 s after a 5-minute
+	// stabilization window.
+	// +optional
+	Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+}
+
+// FederatedHPAStatus is an HPA's status, plus what the fleet adds.
+type FederatedHPAStatus struct {
+	autoscalingv2.HorizontalPodAutoscalerStatus `json:",inline"`
+
+	// clusters is what each target cluster contributed to the last
+	// computation (a Kurator extension).
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Clusters []ClusterAutoscalingStatus `json:"clusters,omitempty"`
+
+	// recommendations are the replica counts computed within the longest
+	// stabilization window, newest last (a Kurator extension: they are kept
+	// here so that a restarted controller honours the windows).
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=512
+	Recommendations []Recommendation `json:"recommendations,omitempty"`
+
+	// scaleEvents are the replica changes made within the longest scaling
+	// policy period, newest last (a Kurator extension, for the same reason).
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=512
+	ScaleEvents []ScaleEvent `json:"scaleEvents,omitempty"`
+}
+
+// ClusterAutoscalingStatus is one cluster's part in the last computation.
+type ClusterAutoscalingStatus struct {
+	// name of the cluster.
+	// +required
+	Name string `json:"name"`
+
+	// replicas is how many of the workload's pods the cluster runs.
+	// +optional
+	Replicas int32 `json:"replicas"`
+
+	// readyReplicas is how many of them are ready.
+	// +optional
+	ReadyReplicas int32 `json:"readyReplicas"`
+
+	// stale is true when the cluster's metrics could not be read in time
+	// (it is down, slow or unreachable): its pods then count as the HPA
+	// counts pods without metrics, and the others still scale.
+	// +optional
+	Stale bool `json:"stale,omitempty"`
+
+	// message says why the cluster is stale.
+	// +optional
+	Message string `json:"message,omitempty"`
+
+	// lastCollectTime is when the cluster's metrics were last read.
+	// +optional
+	LastCollectTime *metav1.Time `json:"lastCollectTime,omitempty"`
+}
+
+// Recommendation is a replica count the metrics asked for at a time.
+type Recommendation struct {
+	// time of the computation.
+	// +required
+	Time metav1.Time `json:"time"`
+	// replicas asked for.
+	// +required
+	Replicas int32 `json:"replicas"`
+}
+
+// ScaleEvent is a change of the workload's replicas.
+type ScaleEvent struct {
+	// time of the change.
+	// +required
+	Time metav1.Time `json:"time"`
+	// from is the replica count before the change.
+	// +required
+	From int32 `json:"from"`
+	// to is the replica count after it.
+	// +required
+	To int32 `json:"to"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:path=federatedhpas,scope=Namespaced,shortName=fhpa,categories={kurator,karmada-io}
+// +kubebuilder:printcolumn:name="Reference-Kind",type="string",JSONPath=".spec.scaleTargetRef.kind"
+// +kubebuilder:printcolumn:name="Reference-Name",type="string",JSONPath=".spec.scaleTargetRef.name"
+// +kubebuilder:printcolumn:name="MinPods",type="integer",JSONPath=".spec.minReplicas"
+// +kubebuilder:printcolumn:name="MaxPods",type="integer",JSONPath=".spec.maxReplicas"
+// +kubebuilder:printcolumn:name="Replicas",type="integer",JSONPath=".status.currentReplicas"
+// +kubebuilder:printcolumn:name="Desired",type="integer",JSONPath=".status.desiredReplicas",priority=1
+// +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
+
+// FederatedHPA scales a resource template from the metrics of its pods in
+// every cluster: it computes the fleet's replica count as a
+// HorizontalPodAutoscaler would for one cluster, writes it into the
+// template, and the scheduler divides it among the clusters.
+type FederatedHPA struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec FederatedHPASpec `json:"spec"`
+	// +optional
+	Status FederatedHPAStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// FederatedHPAList is a list of FederatedHPAs.
+type FederatedHPAList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []FederatedHPA `json:"items"`
+}
