@@ -33,6 +33,8 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"kurator.dev/kurator/config/admission"
+	"kurator.dev/kurator/internal/autoscaling"
+	"kurator.dev/kurator/internal/autoscaling/collect"
 	"kurator.dev/kurator/internal/components"
 	"kurator.dev/kurator/internal/controller/agentcsr"
 	"kurator.dev/kurator/internal/controller/appfailover"
@@ -44,6 +46,7 @@ import (
 	"kurator.dev/kurator/internal/controller/descheduler"
 	"kurator.dev/kurator/internal/controller/detector"
 	"kurator.dev/kurator/internal/controller/execution"
+	"kurator.dev/kurator/internal/controller/federatedhpa"
 	"kurator.dev/kurator/internal/controller/fleet"
 	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/rollout"
@@ -69,6 +72,8 @@ type Options struct {
 	// PrometheusURL is where workload metrics are read (traffic weights
 	// that follow SLIs); empty means no metrics provider.
 	PrometheusURL string
+	// Autoscaling tunes FederatedHPAs and the control plane's HPAs.
+	Autoscaling AutoscalingOptions
 	// InstallAPIs applies Kurator's CRDs and admission policies to the
 	// control plane before the controllers start (an installed control
 	// plane; the local fleet applies them itself).
@@ -93,6 +98,9 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Descheduler.Interval, "descheduler-interval", dd.Interval, "how often the descheduler looks for replicas that cannot run where they were placed")
 	fs.DurationVar(&o.Descheduler.Threshold, "descheduler-unschedulable-threshold", dd.Threshold, "how long a replica must stay unschedulable in a member before it is moved (dynamically divided workloads)")
 	fs.DurationVar(&o.Cluster.APIEnablementsRefresh, "cluster-api-enablements-refresh", d.APIEnablementsRefresh, "how often a member's API discovery is re-read")
+	fs.DurationVar(&o.Autoscaling.SyncPeriod, "horizontal-pod-autoscaler-sync-period", federatedhpa.DefaultSyncPeriod, "how often each FederatedHPA (and control-plane HPA) reads its workload's metrics and recomputes its replicas")
+	fs.Float64Var(&o.Autoscaling.Tolerance, "horizontal-pod-autoscaler-tolerance", autoscaling.DefaultTolerance, "the ratio of current to target metric within which an autoscaler changes nothing")
+	fs.DurationVar(&o.Autoscaling.MemberTimeout, "federatedhpa-member-timeout", collect.DefaultTimeout, "how long one member may take to report its pods' metrics before it is marked stale for that round")
 	fs.BoolVar(&o.InstallAPIs, "install-apis", false, "apply Kurator's CRDs, Istio's networking CRDs and the admission policies to the control plane before starting")
 	fs.StringVar(&o.PrometheusURL, "prometheus-url", "", "Prometheus HTTP API (http[s]://host:port) to read workload metrics from; empty: features that need metrics say so in a condition")
 }
@@ -110,6 +118,9 @@ func (o *Options) Validate() error {
 	}
 	if _, err := o.metricsProvider(); err != nil {
 		return fmt.Errorf("--prometheus-url: %w", err)
+	}
+	if a := o.Autoscaling; a.SyncPeriod <= 0 || a.MemberTimeout <= 0 || a.Tolerance < 0 || a.Tolerance >= 1 {
+		return fmt.Errorf("--horizontal-pod-autoscaler-sync-period and --federatedhpa-member-timeout must be positive and --horizontal-pod-autoscaler-tolerance in [0, 1)")
 	}
 	return o.LeaderElection.Validate()
 }
@@ -171,6 +182,9 @@ func New(o Options) (ctrl.Manager, error) {
 	if err := (&rollout.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("stagedupdaterun")}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
+	if err := addAutoscaling(mgr, members, provider, o.Autoscaling); err != nil {
+		return nil, err
+	}
 	if err := addPropagation(mgr, members); err != nil {
 		return nil, err
 	}
@@ -185,6 +199,25 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	return mgr, nil
+}
+
+// AutoscalingOptions tune the autoscalers.
+type AutoscalingOptions struct {
+	SyncPeriod    time.Duration
+	Tolerance     float64
+	MemberTimeout time.Duration
+}
+
+// addAutoscaling registers the FederatedHPA controller and the one serving
+// HPAs through it.
+func addAutoscaling(mgr ctrl.Manager, members membercluster.Source, provider metricsprovider.Provider, o AutoscalingOptions) error {
+	if err := (&federatedhpa.Reconciler{
+		Client: mgr.GetClient(), Collector: &collect.Collector{Members: members, Timeout: o.MemberTimeout}, Metrics: provider,
+		Recorder: mgr.GetEventRecorder("federatedhpa"), SyncPeriod: o.SyncPeriod, Tolerance: o.Tolerance,
+	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	return (&federatedhpa.HPAReconciler{Client: mgr.GetClient()}).SetupWithManager(mgr)
 }
 
 // installAPIs applies the control plane's APIs, retrying while it is not

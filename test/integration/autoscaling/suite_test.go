@@ -48,7 +48,9 @@ var fleet *framework.Fleet
 
 func TestMain(m *testing.M) {
 	var err error
-	fleet, err = framework.StartWith(context.Background(), framework.Options{FleetYAML: fleetYAML, Prometheus: true})
+	fleet, err = framework.StartWith(context.Background(), framework.Options{FleetYAML: fleetYAML, Prometheus: true,
+		// Scaling shows within seconds; the arithmetic is the same at 15 s.
+		ControllerManagerArgs: []string{"--horizontal-pod-autoscaler-sync-period=5s"}})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start local fleet: %v\n", err)
 		os.Exit(1)
