@@ -40,6 +40,7 @@ import (
 	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/controller/bindingstatus"
 	"kurator.dev/kurator/internal/controller/cluster"
+	"kurator.dev/kurator/internal/controller/cronfederatedhpa"
 	"kurator.dev/kurator/internal/controller/dependencies"
 	"kurator.dev/kurator/internal/controller/descheduler"
 	"kurator.dev/kurator/internal/controller/detector"
@@ -169,6 +170,9 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := (&rollout.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("stagedupdaterun")}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := (&cronfederatedhpa.Reconciler{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("cronfederatedhpa")}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
 	if err := addPropagation(mgr, members); err != nil {
