@@ -112,3 +112,25 @@ func TestScheduleIsReadInItsTimeZone(t *testing.T) {
 	cron, _ := f.reconcile(g) // Monday 20:00 in Shanghai
 	g.Expect(history(g, cron, "morning").NextExecutionTime.Time).To(BeTemporally("==", time.Date(2026, 12, 8, 1, 0, 0, 0, time.UTC)))
 }
+
+// TestRuleWithoutItsValueFails: a workload rule without targetReplicas
+// must not scale to zero (the API rejects it; a server without the
+// validation rule may not).
+func TestRuleWithoutItsValueFails(t *testing.T) {
+	g := NewWithT(t)
+	f := newFixture(deploymentRef, []autoscalingv1alpha1.CronFederatedHPARule{{Name: "empty", Schedule: "* * * * *"}})
+	f.reconcile(g)
+	f.at(time.Minute)
+	cron, _ := f.reconcile(g)
+	g.Expect(f.replicas(g)).To(Equal(int32(2)))
+	g.Expect(history(g, cron, "empty").FailedExecutions).To(ConsistOf(HaveField("Message", "a rule for a Deployment sets targetReplicas")))
+	g.Expect(ready(cron).Reason).To(Equal(ReasonInvalidRule))
+
+	// An edit clears the failure until the next run says otherwise.
+	f.editSpec(g, func(s *autoscalingv1alpha1.CronFederatedHPASpec) { s.Rules[0].TargetReplicas = ptr.To[int32](5) })
+	cron, _ = f.reconcile(g)
+	g.Expect(ready(cron).Status).To(Equal(metav1.ConditionTrue))
+	f.at(2 * time.Minute)
+	f.reconcile(g)
+	g.Expect(f.replicas(g)).To(Equal(int32(5)))
+}

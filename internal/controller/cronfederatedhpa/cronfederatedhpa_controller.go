@@ -59,6 +59,8 @@ const (
 	ReasonForbidden = "Forbidden"
 	// ReasonInvalidBounds: a rule's minimum exceeds its maximum.
 	ReasonInvalidBounds = "InvalidBounds"
+	// ReasonInvalidRule: a rule does not set what its target needs.
+	ReasonInvalidRule = "InvalidRule"
 	// ReasonScaleFailed: any other failure to change the target.
 	ReasonScaleFailed = "ScaleFailed"
 )
@@ -125,7 +127,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 }
 
 // setReady is False while a rule's schedule is invalid, or when the last
-// run failed (until a later run applies); True otherwise.
+// run failed (until a later run applies or the object is edited); True
+// otherwise.
 func (r *Reconciler) setReady(cron *autoscalingv1alpha1.CronFederatedHPA, invalid []string, last *outcome) {
 	status, reason, message := metav1.ConditionTrue, ReasonScheduled, "every rule's schedule is valid"
 	prev := apimeta.FindStatusCondition(cron.Status.Conditions, ConditionReady)
@@ -134,8 +137,9 @@ func (r *Reconciler) setReady(cron *autoscalingv1alpha1.CronFederatedHPA, invali
 		status, reason, message = metav1.ConditionFalse, ReasonInvalidSchedule, strings.Join(invalid, "; ")
 	case last != nil && last.failure != nil:
 		status, reason, message = metav1.ConditionFalse, last.failure.reason, last.failure.message
-	case last == nil && prev != nil && prev.Status == metav1.ConditionFalse && prev.Reason != ReasonInvalidSchedule:
-		// The last run failed and no run has applied since.
+	case last == nil && prev != nil && prev.Status == metav1.ConditionFalse && prev.Reason != ReasonInvalidSchedule &&
+		prev.ObservedGeneration == cron.Generation:
+		// The last run failed and neither a run nor an edit came since.
 		status, reason, message = prev.Status, prev.Reason, prev.Message
 	}
 	apimeta.SetStatusCondition(&cron.Status.Conditions, metav1.Condition{

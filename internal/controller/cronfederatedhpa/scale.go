@@ -80,10 +80,17 @@ func (r *Reconciler) execute(ctx context.Context, cron *autoscalingv1alpha1.Cron
 	ref := cron.Spec.ScaleTargetRef
 	var o outcome
 	var err error
-	if isFederatedHPA(ref) {
+	// The API's validation rejects both cases; a server without it may not,
+	// and a missing value must not read as zero replicas.
+	switch fhpa := isFederatedHPA(ref); {
+	case fhpa && run.rule.TargetMinReplicas == nil && run.rule.TargetMaxReplicas == nil:
+		return failed(ReasonInvalidRule, "a rule for a FederatedHPA sets targetMinReplicas or targetMaxReplicas"), nil
+	case fhpa:
 		o, err = r.setBounds(ctx, cron.Namespace, ref.Name, run.rule)
-	} else {
-		o, err = r.scaleWorkload(ctx, cron.Namespace, ref, ptr.Deref(run.rule.TargetReplicas, 0))
+	case run.rule.TargetReplicas == nil:
+		return failed(ReasonInvalidRule, "a rule for a %s sets targetReplicas", ref.Kind), nil
+	default:
+		o, err = r.scaleWorkload(ctx, cron.Namespace, ref, *run.rule.TargetReplicas)
 	}
 	switch {
 	case err == nil:
