@@ -42,6 +42,7 @@ import (
 	"kurator.dev/kurator/internal/controller/binding"
 	"kurator.dev/kurator/internal/controller/bindingstatus"
 	"kurator.dev/kurator/internal/controller/cluster"
+	"kurator.dev/kurator/internal/controller/cronfederatedhpa"
 	"kurator.dev/kurator/internal/controller/dependencies"
 	"kurator.dev/kurator/internal/controller/descheduler"
 	"kurator.dev/kurator/internal/controller/detector"
@@ -215,6 +216,9 @@ func addAutoscaling(mgr ctrl.Manager, members membercluster.Source, provider met
 		Client: mgr.GetClient(), Collector: &collect.Collector{Members: members, Timeout: o.MemberTimeout}, Metrics: provider,
 		Recorder: mgr.GetEventRecorder("federatedhpa"), SyncPeriod: o.SyncPeriod, Tolerance: o.Tolerance,
 	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if err := (&cronfederatedhpa.Reconciler{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("cronfederatedhpa")}).SetupWithManager(mgr); err != nil {
 		return err
 	}
 	return (&federatedhpa.HPAReconciler{Client: mgr.GetClient()}).SetupWithManager(mgr)
