@@ -21,17 +21,15 @@ import (
 	"fmt"
 	"strings"
 
-	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	autoscalingv1alpha1 "kurator.dev/kurator/api/autoscaling/v1alpha1"
+	"kurator.dev/kurator/internal/scaletarget"
 )
 
 // failure is why a run did not apply.
@@ -125,17 +123,17 @@ func (r *Reconciler) scaleWorkload(ctx context.Context, ns string, ref autoscali
 	if err != nil {
 		return outcome{}, fmt.Errorf("resolve kind %s: %w", gvk, err)
 	}
-	target := r.newObject(gvk)
-	key := client.ObjectKey{Name: ref.Name}
+	namespace := ""
 	if mapping.Scope.Name() == apimeta.RESTScopeNameNamespace {
-		key.Namespace = ns
+		namespace = ns
 	}
-	if err := r.reader().Get(ctx, key, target); apierrors.IsNotFound(err) {
+	target := scaletarget.Object(r.Client.Scheme(), gvk, namespace, ref.Name)
+	if err := r.reader().Get(ctx, client.ObjectKeyFromObject(target), target); apierrors.IsNotFound(err) {
 		return failed(ReasonTargetNotFound, "%s %s not found in namespace %s", ref.Kind, ref.Name, ns), nil
 	} else if err != nil {
 		return outcome{}, err
 	}
-	scale, err := r.getScale(ctx, target)
+	scale, err := scaletarget.Get(ctx, r.Client, target)
 	if apierrors.IsNotFound(err) || apimeta.IsNoMatchError(err) {
 		return failed(ReasonNoScaleSubresource, "%s %s has no scale subresource (%s)", ref.Kind, ref.Name, mapping.Resource.GroupResource()), nil
 	} else if err != nil {
@@ -143,59 +141,11 @@ func (r *Reconciler) scaleWorkload(ctx context.Context, ns string, ref autoscali
 	}
 	if scale.Spec.Replicas != replicas {
 		scale.Spec.Replicas = replicas
-		if err := r.updateScale(ctx, target, scale); err != nil {
+		if err := scaletarget.Update(ctx, r.Client, target, scale); err != nil {
 			return outcome{}, err
 		}
 	}
 	return outcome{replicas: &replicas}, nil
-}
-
-// newObject is a typed object when the scheme knows the kind, so that the
-// fake client and the real one read its scale alike; otherwise (a custom
-// resource with a scale subresource) an unstructured one.
-func (r *Reconciler) newObject(gvk schema.GroupVersionKind) client.Object {
-	if o, err := r.Client.Scheme().New(gvk); err == nil {
-		if obj, ok := o.(client.Object); ok {
-			return obj
-		}
-	}
-	u := &unstructured.Unstructured{}
-	u.SetGroupVersionKind(gvk)
-	return u
-}
-
-var scaleGVK = autoscalingv1.SchemeGroupVersion.WithKind("Scale")
-
-// getScale reads the scale subresource; an unstructured target needs an
-// unstructured Scale, converted here.
-func (r *Reconciler) getScale(ctx context.Context, target client.Object) (*autoscalingv1.Scale, error) {
-	scale := &autoscalingv1.Scale{}
-	if _, ok := target.(*unstructured.Unstructured); !ok {
-		return scale, r.Client.SubResource("scale").Get(ctx, target, scale)
-	}
-	u := &unstructured.Unstructured{}
-	u.SetGroupVersionKind(scaleGVK)
-	if err := r.Client.SubResource("scale").Get(ctx, target, u); err != nil {
-		return nil, err
-	}
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, scale); err != nil {
-		return nil, fmt.Errorf("read Scale of %s: %w", target.GetName(), err)
-	}
-	return scale, nil
-}
-
-// updateScale writes the scale subresource, at the resourceVersion read.
-func (r *Reconciler) updateScale(ctx context.Context, target client.Object, scale *autoscalingv1.Scale) error {
-	if _, ok := target.(*unstructured.Unstructured); !ok {
-		return r.Client.SubResource("scale").Update(ctx, target, client.WithSubResourceBody(scale))
-	}
-	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(scale)
-	if err != nil {
-		return fmt.Errorf("write Scale of %s: %w", target.GetName(), err)
-	}
-	u := &unstructured.Unstructured{Object: content}
-	u.SetGroupVersionKind(scaleGVK)
-	return r.Client.SubResource("scale").Update(ctx, target, client.WithSubResourceBody(u))
 }
 
 // setBounds sets the bounds the rule names on a FederatedHPA. When the

@@ -50,6 +50,7 @@ import (
 	"kurator.dev/kurator/internal/autoscaling"
 	"kurator.dev/kurator/internal/autoscaling/collect"
 	"kurator.dev/kurator/internal/metricsprovider"
+	"kurator.dev/kurator/internal/scaletarget"
 )
 
 // DefaultSyncPeriod is Karmada's (and the HPA's): metrics are read and the
@@ -150,7 +151,7 @@ func (r *Reconciler) observe(ctx context.Context, fhpa *autoscalingv1alpha1.Fede
 		return nil, nil
 	}
 	gvk := gv.WithKind(ref.Kind)
-	scale, err := GetScale(ctx, r.Client, gvk, fhpa.Namespace, ref.Name)
+	scale, err := scaletarget.Get(ctx, r.Client, scaletarget.Object(r.Client.Scheme(), gvk, fhpa.Namespace, ref.Name))
 	if err != nil {
 		if apierrors.IsNotFound(err) || isNoMatch(err) {
 			setCondition(fhpa, autoscalingv2.AbleToScale, false, "FailedGetScale",

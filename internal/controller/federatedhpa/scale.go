@@ -28,6 +28,7 @@ import (
 	autoscalingv1alpha1 "kurator.dev/kurator/api/autoscaling/v1alpha1"
 	"kurator.dev/kurator/internal/autoscaling"
 	"kurator.dev/kurator/internal/autoscaling/collect"
+	"kurator.dev/kurator/internal/scaletarget"
 )
 
 // limit applies minReplicas, maxReplicas and the behaviour to the
@@ -90,7 +91,7 @@ func (r *Reconciler) scale(ctx context.Context, fhpa *autoscalingv1alpha1.Federa
 	from := t.scale.Spec.Replicas
 	scale := t.scale.DeepCopy()
 	scale.Spec.Replicas = desired
-	if err := UpdateScale(ctx, r.Client, t.gvk, scale); err != nil {
+	if err := scaletarget.Update(ctx, r.Client, scaletarget.Object(r.Client.Scheme(), t.gvk, fhpa.Namespace, scale.Name), scale); err != nil {
 		setCondition(fhpa, autoscalingv2.AbleToScale, false, "FailedUpdateScale", fmt.Sprintf("the HPA controller was unable to update the target scale: %v", err), now)
 		r.Recorder.Eventf(fhpa, nil, "Warning", "FailedRescale", "Scale", "New size: %d; reason: %s; error: %v", desired, p.metricName, err)
 		return err

@@ -147,7 +147,7 @@ func TestExample12(t *testing.T) {
 
 	// kubectl shows the HPA as on one cluster.
 	out := kubectl(t, "get", "hpa", "cost-aware-hpa", "-n", ns)
-	g.Expect(out).To(MatchRegexp(`cost-aware-hpa\s+Deployment/cost-sensitive-app\s+cpu: \d+%/50%\s+3\s+20\s+%d`, replicas), out)
+	g.Expect(out).To(MatchRegexp(fmt.Sprintf(`cost-aware-hpa\s+Deployment/cost-sensitive-app\s+cpu: \d+%%/50%%\s+3\s+20\s+%d\s`, replicas)), out)
 }
 
 func createNamespace(t *testing.T, ns string) {
