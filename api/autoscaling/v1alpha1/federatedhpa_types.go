@@ -72,6 +72,109 @@ type FederatedHPASpec struct {
 	// stabilization window.
 	// +optional
 	Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+
+	// prediction forecasts the workload's load from its history in
+	// Prometheus and shows, or provisions ahead of time, the replicas the
+	// forecast peak needs (a Kurator extension).
+	// +optional
+	Prediction *Prediction `json:"prediction,omitempty"`
+}
+
+// PredictionAlgorithm names a forecasting method.
+// +kubebuilder:validation:Enum=Seasonal;Percentile
+type PredictionAlgorithm string
+
+const (
+	// PredictionSeasonal is the level-corrected seasonal naive method: the
+	// same time of day over the last week, scaled by the same time of week
+	// over the last four, corrected by the last two hours' level.
+	PredictionSeasonal PredictionAlgorithm = "Seasonal"
+	// PredictionPercentile is a percentile of the history at the same time
+	// of day.
+	PredictionPercentile PredictionAlgorithm = "Percentile"
+)
+
+// PredictionMode says what the forecast does.
+// +kubebuilder:validation:Enum=Preview;Auto
+type PredictionMode string
+
+const (
+	// PredictionPreview shows the predicted replicas in status, next to
+	// the ones in force, without acting.
+	PredictionPreview PredictionMode = "Preview"
+	// PredictionAuto scales to the replicas the forecast peak needs ahead
+	// of it, never below what the metrics ask for now.
+	PredictionAuto PredictionMode = "Auto"
+)
+
+// Prediction configures predictive scaling.
+type Prediction struct {
+	// query is the PromQL expression of the workload's fleet-wide load, for
+	// example sum(rate(istio_requests_total{destination_workload="web"}[5m])).
+	// Its history is read with range queries, and the replicas a forecast
+	// value needs are those the metrics ask for now, in proportion.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=1024
+	Query string `json:"query"`
+
+	// algorithm is Seasonal (default) or Percentile.
+	// +optional
+	// +kubebuilder:default=Seasonal
+	Algorithm PredictionAlgorithm `json:"algorithm,omitempty"`
+
+	// mode is Preview (default: status only) or Auto.
+	// +optional
+	// +kubebuilder:default=Preview
+	Mode PredictionMode `json:"mode,omitempty"`
+
+	// historyLength is how much history the forecast reads. Default 720h (30
+	// days); at least 24h of it must exist.
+	// +optional
+	HistoryLength *metav1.Duration `json:"historyLength,omitempty"`
+
+	// predictionWindowSeconds is how far ahead the forecast looks: the
+	// replicas provisioned are those of the peak within it. Default 3600.
+	// +optional
+	// +kubebuilder:default=3600
+	// +kubebuilder:validation:Minimum=60
+	// +kubebuilder:validation:Maximum=86400
+	PredictionWindowSeconds *int32 `json:"predictionWindowSeconds,omitempty"`
+
+	// percentile is the Percentile algorithm's p. Default 95.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	Percentile *int32 `json:"percentile,omitempty"`
+}
+
+// PredictionStatus is the latest forecast.
+type PredictionStatus struct {
+	// time of the forecast; it is renewed every five minutes.
+	// +required
+	Time metav1.Time `json:"time"`
+	// method says how the forecast was made, in words.
+	// +optional
+	Method string `json:"method,omitempty"`
+	// currentLoad is the query's value at the forecast's time.
+	// +optional
+	CurrentLoad string `json:"currentLoad,omitempty"`
+	// peakLoad is the largest forecast value within the window, and
+	// peakTime when it is expected.
+	// +optional
+	PeakLoad string `json:"peakLoad,omitempty"`
+	// +optional
+	PeakTime *metav1.Time `json:"peakTime,omitempty"`
+	// reactiveReplicas is what the metrics asked for at the forecast's time.
+	// +optional
+	ReactiveReplicas int32 `json:"reactiveReplicas,omitempty"`
+	// predictedReplicas is what the forecast peak needs (before minReplicas
+	// and maxReplicas).
+	// +optional
+	PredictedReplicas int32 `json:"predictedReplicas,omitempty"`
+	// message says why there is no forecast, when there is none.
+	// +optional
+	Message string `json:"message,omitempty"`
 }
 
 // FederatedHPAStatus is an HPA's status, plus what the fleet adds.
@@ -99,6 +202,11 @@ type FederatedHPAStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=512
 	ScaleEvents []ScaleEvent `json:"scaleEvents,omitempty"`
+
+	// prediction is the latest forecast, when spec.prediction is set (a
+	// Kurator extension).
+	// +optional
+	Prediction *PredictionStatus `json:"prediction,omitempty"`
 }
 
 // ClusterAutoscalingStatus is one cluster's part in the last computation.

@@ -132,6 +132,11 @@ func (r *Reconciler) evaluate(ctx context.Context, fhpa *autoscalingv1alpha1.Fed
 	}
 	setCondition(fhpa, autoscalingv2.ScalingActive, true, "ValidMetricFound",
 		"the HPA was able to successfully calculate a replica count from "+proposal.metricName, now)
+	if predicted := r.predict(ctx, fhpa, proposal.replicas, now); predicted > proposal.replicas {
+		proposal.replicas, proposal.metricName = predicted, "the forecast of "+fhpa.Spec.Prediction.Query
+		proposal.detail = fmt.Sprintf("%d replicas for the peak of %s expected at %s", predicted,
+			fhpa.Status.Prediction.PeakLoad, fhpa.Status.Prediction.PeakTime.UTC().Format(time.RFC3339))
+	}
 	desired := r.limit(fhpa, current, proposal.replicas, now)
 	fhpa.Status.DesiredReplicas = desired
 	if desired == current {
