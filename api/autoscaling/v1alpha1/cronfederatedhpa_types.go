@@ -82,8 +82,8 @@ type CronFederatedHPARule struct {
 	Suspend *bool `json:"suspend,omitempty"`
 
 	// timeZone is the IANA name of the zone the schedule is read in, such as
-	// Asia/Shanghai. Default: the controller-manager's zone (UTC in its
-	// image).
+	// Asia/Shanghai. Default: UTC, whatever the controller-manager's host
+	// zone, so a schedule means the same wherever it runs.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	TimeZone *string `json:"timeZone,omitempty"`

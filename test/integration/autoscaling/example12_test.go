@@ -127,7 +127,7 @@ func TestExample12(t *testing.T) {
 		}
 		g.Expect(split["spot-cluster"]+split["ondemand-cluster"]).To(Equal(replicas), "binding %v", split)
 		g.Expect(split["spot-cluster"]).To(BeNumerically(">=", 3*split["ondemand-cluster"]), "80:20 split %v", split)
-		g.Expect(readyPods(g, "spot-cluster", ns)+readyPods(g, "ondemand-cluster", ns)).To(Equal(replicas))
+		g.Expect(readyPods(g, "spot-cluster", ns) + readyPods(g, "ondemand-cluster", ns)).To(Equal(replicas))
 	}).WithTimeout(2 * time.Minute).WithPolling(2 * time.Second).Should(Succeed())
 
 	// The load drops: the recommendation follows at once, the replicas do
@@ -186,8 +186,13 @@ func expectFHPAOwnedBy(g Gomega, ns, hpa string) {
 }
 
 func templateReplicas(g Gomega, ns string) int32 {
+	return deploymentReplicas(g, ns, "cost-sensitive-app")
+}
+
+// deploymentReplicas is a Deployment template's replicas.
+func deploymentReplicas(g Gomega, ns, name string) int32 {
 	d := &appsv1.Deployment{}
-	g.Expect(fleet.ControlPlane.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "cost-sensitive-app"}, d)).To(Succeed())
+	g.Expect(fleet.ControlPlane.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, d)).To(Succeed())
 	return *d.Spec.Replicas
 }
 
