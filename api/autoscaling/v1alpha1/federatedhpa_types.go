@@ -159,10 +159,10 @@ type PredictionStatus struct {
 	// currentLoad is the query's value at the forecast's time.
 	// +optional
 	CurrentLoad string `json:"currentLoad,omitempty"`
-	// peakLoad is the largest forecast value within the window, and
-	// peakTime when it is expected.
+	// peakLoad is the largest forecast value within the window.
 	// +optional
 	PeakLoad string `json:"peakLoad,omitempty"`
+	// peakTime is when the peak is expected.
 	// +optional
 	PeakTime *metav1.Time `json:"peakTime,omitempty"`
 	// reactiveReplicas is what the metrics asked for at the forecast's time.
