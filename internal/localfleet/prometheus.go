@@ -48,6 +48,10 @@ const scrapeInterval = "5s"
 
 func (l Layout) prometheusDir() string { return filepath.Join(l.Dir, "prometheus") }
 
+// PrometheusDataDir is where Prometheus keeps its TSDB (blocks backfilled
+// there with promtool are loaded when it starts).
+func (l Layout) PrometheusDataDir() string { return filepath.Join(l.prometheusDir(), "data") }
+
 // prometheusConfig scrapes every member's workload metrics.
 func prometheusConfig(s *State) ([]byte, error) {
 	var targets []map[string]any
@@ -77,7 +81,7 @@ func (f *Fleet) prometheusProcess(s *State, bin string) process {
 		Binary: bin,
 		Args: []string{
 			"--config.file=" + filepath.Join(dir, "prometheus.yml"),
-			"--storage.tsdb.path=" + filepath.Join(dir, "data"),
+			"--storage.tsdb.path=" + f.layout.PrometheusDataDir(),
 			"--storage.tsdb.retention.time=7d",
 			"--web.listen-address=127.0.0.1:" + strconv.Itoa(s.Prometheus.Port),
 		},
