@@ -34,6 +34,7 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -138,6 +139,11 @@ func (r *Reconciler) evaluate(ctx context.Context, fhpa *autoscalingv1alpha1.Fed
 			fhpa.Status.Prediction.PeakLoad, fhpa.Status.Prediction.PeakTime.UTC().Format(time.RFC3339))
 	}
 	desired := r.limit(fhpa, current, proposal.replicas, now)
+	if full := noRoom(t.binding); full != "" && desired > current {
+		desired = current
+		setCondition(fhpa, autoscalingv2.ScalingLimited, true, "InsufficientCapacity",
+			"no scale-up while the clusters cannot place the replicas already asked for: "+full, now)
+	}
 	fhpa.Status.DesiredReplicas = desired
 	if desired == current {
 		return nil
@@ -187,6 +193,17 @@ func (r *Reconciler) observe(ctx context.Context, fhpa *autoscalingv1alpha1.Fede
 		return nil, nil
 	}
 	return &target{gvk: gvk, scale: scale, selector: selector, binding: binding}, nil
+}
+
+// noRoom is the scheduler's message when it could not place the binding's
+// replicas for lack of capacity (it then keeps its previous decision), or
+// empty.
+func noRoom(binding *workv1alpha2.ResourceBinding) string {
+	c := apimeta.FindStatusCondition(binding.Status.Conditions, workv1alpha2.ConditionScheduled)
+	if c == nil || c.Status != metav1.ConditionFalse || c.Reason != workv1alpha2.BindingReasonUnschedulable || c.ObservedGeneration < binding.Generation {
+		return ""
+	}
+	return c.Message
 }
 
 // clusters are the Cluster objects of the binding's target clusters; one

@@ -260,3 +260,21 @@ func TestPredict(t *testing.T) {
 		t.Fatalf("short history: got %d, status %+v", got, fhpa.Status.Prediction)
 	}
 }
+
+func TestNoRoom(t *testing.T) {
+	b := &workv1alpha2.ResourceBinding{ObjectMeta: metav1.ObjectMeta{Generation: 3}}
+	if got := noRoom(b); got != "" {
+		t.Fatalf("no condition: %q", got)
+	}
+	b.Status.Conditions = []metav1.Condition{{Type: workv1alpha2.ConditionScheduled, Status: metav1.ConditionFalse,
+		Reason: workv1alpha2.BindingReasonUnschedulable, Message: "room for 6 of 12", ObservedGeneration: 3}}
+	if got := noRoom(b); got != "room for 6 of 12" {
+		t.Fatalf("unschedulable: %q", got)
+	}
+	// A verdict on an older generation (the replicas changed since) says
+	// nothing yet.
+	b.Generation = 4
+	if got := noRoom(b); got != "" {
+		t.Fatalf("stale condition: %q", got)
+	}
+}
