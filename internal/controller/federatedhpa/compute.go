@@ -95,7 +95,9 @@ func (r *Reconciler) propose(ctx context.Context, fhpa *autoscalingv1alpha1.Fede
 	return best, nil
 }
 
-type unsupportedError struct{ typ autoscalingv2.MetricSourceType }
+type unsupportedError struct {
+	typ autoscalingv2.MetricSourceType
+}
 
 func (e unsupportedError) Error() string {
 	return fmt.Sprintf("metric type %s is not supported: use Resource, ContainerResource or External", e.typ)
