@@ -43,7 +43,8 @@ const FromHPALabel = "autoscaling.kurator.dev/from-hpa"
 
 // HPAReconciler serves HorizontalPodAutoscalers on the control plane, where
 // no HPA controller runs. An HPA that a policy propagates is the members'
-// business: each member's copy scales its own replicas. Any other HPA is
+// business: each member's copy scales its own replicas, which the members
+// keep (see package retainreplicas). Any other HPA is
 // fleet-wide: it is served by a FederatedHPA of the same name that it owns
 // (so the fleet arithmetic, history and events are the FederatedHPA's),
 // and its status mirrors that FederatedHPA's. It owns the FederatedHPAs it
