@@ -17,6 +17,7 @@ limitations under the License.
 package interpreter
 
 import (
+	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -25,13 +26,59 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
 
-// A HorizontalPodAutoscaler is propagated whole: each member's copy scales
-// that member's copy of the target, between the template's bounds.
+// Each member's copy of a HorizontalPodAutoscaler scales that member's copy
+// of the target. Its bounds are divided as its policy divides replicas:
+// maxReplicas is what the scheduler divides (a Duplicated policy copies it
+// unchanged), so the members' maxima add up to the template's.
 func init() {
 	registerBuiltin(schema.GroupKind{Group: "autoscaling", Kind: "HorizontalPodAutoscaler"}, Operations{
+		GetReplicas:     hpaReplicas,
+		ReviseReplica:   reviseHPABounds,
 		InterpretHealth: hpaHealth,
 		AggregateStatus: aggregateHPA,
 	})
+}
+
+// hpaReplicas reads maxReplicas as the replicas to divide. An autoscaler
+// runs no pods itself, so a replica requires nothing of a node.
+func hpaReplicas(obj *unstructured.Unstructured) (*Replicated, error) {
+	maxReplicas, found, err := unstructured.NestedInt64(obj.Object, "spec", "maxReplicas")
+	if err != nil {
+		return nil, fmt.Errorf("HorizontalPodAutoscaler %s: spec.maxReplicas: %w", obj.GetName(), err)
+	}
+	if !found || maxReplicas < 1 {
+		return nil, fmt.Errorf("HorizontalPodAutoscaler %s has no positive spec.maxReplicas", obj.GetName())
+	}
+	return &Replicated{Replicas: maxReplicas}, nil
+}
+
+// reviseHPABounds gives a cluster maxReplicas equal to its share, and a
+// minReplicas in the same proportion of the template's: min × share / max,
+// rounded to the nearest integer (halves up), at least 1 and at most the
+// share. So min 3 max 20 divided 16:4 gives min 2 max 16 and min 1 max 4.
+// An unset minReplicas stays unset (1 in every member). A share of 0 (a
+// cluster the scheduler gave nothing) still gets maxReplicas 1, the least
+// an autoscaler accepts.
+func reviseHPABounds(obj *unstructured.Unstructured, share Share) error {
+	total, err := hpaReplicas(obj)
+	if err != nil {
+		return err
+	}
+	shareMax := max(share.Replicas, 1)
+	if err := unstructured.SetNestedField(obj.Object, shareMax, "spec", "maxReplicas"); err != nil {
+		return err
+	}
+	minReplicas, found, err := unstructured.NestedInt64(obj.Object, "spec", "minReplicas")
+	if err != nil {
+		return fmt.Errorf("HorizontalPodAutoscaler %s: spec.minReplicas: %w", obj.GetName(), err)
+	}
+	if !found {
+		return nil
+	}
+	// Integer rounding to nearest: (2·min·share + max) / (2·max).
+	shareMin := (2*minReplicas*share.Replicas + total.Replicas) / (2 * total.Replicas)
+	shareMin = min(max(shareMin, 1), shareMax)
+	return unstructured.SetNestedField(obj.Object, shareMin, "spec", "minReplicas")
 }
 
 // hpaHealth: unhealthy when the autoscaler has not observed its spec, or

@@ -56,7 +56,7 @@ func TestBuiltinsHandle(t *testing.T) {
 		{Version: "v1", Kind: "Service"}:                                       {OperationInterpretHealth, OperationAggregateStatus},
 		{Group: "networking.k8s.io", Version: "v1", Kind: "Ingress"}:           {OperationInterpretHealth, OperationAggregateStatus},
 		{Version: "v1", Kind: "PersistentVolumeClaim"}:                         {OperationInterpretHealth, OperationAggregateStatus},
-		{Group: "autoscaling", Version: "v2", Kind: "HorizontalPodAutoscaler"}: {OperationInterpretHealth, OperationAggregateStatus},
+		{Group: "autoscaling", Version: "v2", Kind: "HorizontalPodAutoscaler"}: {OperationInterpretReplica, OperationReviseReplica, OperationInterpretHealth, OperationAggregateStatus},
 		{Group: "policy", Version: "v1", Kind: "PodDisruptionBudget"}:          {OperationInterpretHealth, OperationAggregateStatus},
 		// Built-ins hold for every version of their group and kind.
 		{Group: "apps", Version: "v1beta2", Kind: "DaemonSet"}: {OperationInterpretDependency, OperationInterpretHealth, OperationAggregateStatus},

@@ -49,6 +49,7 @@ import (
 	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/federatedhpa"
 	"kurator.dev/kurator/internal/controller/fleet"
+	"kurator.dev/kurator/internal/controller/retainreplicas"
 	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/rollout"
 	"kurator.dev/kurator/internal/controller/scheduling"
@@ -209,8 +210,9 @@ type AutoscalingOptions struct {
 	MemberTimeout time.Duration
 }
 
-// addAutoscaling registers the FederatedHPA controller and the one serving
-// HPAs through it.
+// addAutoscaling registers the FederatedHPA controller, the one serving
+// HPAs through it, and those retaining the members' replicas for the HPAs
+// policies propagate.
 func addAutoscaling(mgr ctrl.Manager, members membercluster.Source, provider metricsprovider.Provider, o AutoscalingOptions) error {
 	if err := (&federatedhpa.Reconciler{
 		Client: mgr.GetClient(), Collector: &collect.Collector{Members: members, Timeout: o.MemberTimeout}, Metrics: provider,
@@ -221,7 +223,15 @@ func addAutoscaling(mgr ctrl.Manager, members membercluster.Source, provider met
 	if err := (&cronfederatedhpa.Reconciler{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("cronfederatedhpa")}).SetupWithManager(mgr); err != nil {
 		return err
 	}
-	return (&federatedhpa.HPAReconciler{Client: mgr.GetClient()}).SetupWithManager(mgr)
+	if err := (&federatedhpa.HPAReconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	// HPAs that policies propagate: the members keep the replicas their
+	// HPAs write, and the templates show the sum.
+	if err := (&retainreplicas.Marker{Client: mgr.GetClient(), Reader: mgr.GetAPIReader()}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	return (&retainreplicas.Syncer{Client: mgr.GetClient(), Reader: mgr.GetAPIReader()}).SetupWithManager(mgr)
 }
 
 // installAPIs applies the control plane's APIs, retrying while it is not

@@ -46,6 +46,7 @@ var controlPlaneOnly = []string{
 	"deployment.kubernetes.io/revision",
 	// A template copied from a member may carry a stale record.
 	AppliedOverridesAnnotation,
+	workv1alpha1.RetainReplicasSetByAnnotation,
 }
 
 // Manifest returns the manifest for one target cluster and the override

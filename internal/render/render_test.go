@@ -61,6 +61,7 @@ metadata:
     kubectl.kubernetes.io/last-applied-configuration: '{"kind":"Deployment"}'
     deployment.kubernetes.io/revision: "2"
     kurator.dev/applied-overrides: '[{"policy":"stale","rules":[0]}]'
+    kurator.dev/retain-replicas-set-by: web-hpa
 spec:
   replicas: 10
   selector: {matchLabels: {app: web}}
@@ -103,6 +104,17 @@ spec:
     spec:
       restartPolicy: Never
       containers: [{name: pi, image: perl}]
+`
+
+// controlPlaneHPA autoscales web between 3 and 10 replicas.
+const controlPlaneHPA = `
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: default, uid: 0b7c-hpa, generation: 1}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 10
 `
 
 func obj(t testing.TB, y string) *unstructured.Unstructured {
@@ -230,6 +242,11 @@ func TestManifestReplicas(t *testing.T) {
 		"divided job completions, smaller":                 {controlPlaneJob, divided(5, hz, sh), sh, []string{"spec", "completions"}, 4},
 		"job completions of a cluster not in the decision": {controlPlaneJob, divided(5, hz, sh), workv1alpha2.TargetCluster{Name: "fra", Replicas: 1}, []string{"spec", "completions"}, 0},
 		"duplicated job keeps completions":                 {controlPlaneJob, duplicated(5, hz, sh), sh, []string{"spec", "completions"}, 10},
+		"divided autoscaler max, larger share":             {controlPlaneHPA, divided(10, hz, sh), hz, []string{"spec", "maxReplicas"}, 6},
+		"divided autoscaler min, larger share":             {controlPlaneHPA, divided(10, hz, sh), hz, []string{"spec", "minReplicas"}, 2},
+		"divided autoscaler min, smaller share":            {controlPlaneHPA, divided(10, hz, sh), sh, []string{"spec", "minReplicas"}, 1},
+		"duplicated autoscaler keeps its max":              {controlPlaneHPA, duplicated(10, hz, sh), sh, []string{"spec", "maxReplicas"}, 10},
+		"duplicated autoscaler keeps its min":              {controlPlaneHPA, duplicated(10, hz, sh), sh, []string{"spec", "minReplicas"}, 3},
 		"configmap is never divided":                       {"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n", divided(10, hz, sh), hz, []string{"spec", "replicas"}, -1},
 	}
 	for name, tc := range cases {

@@ -51,6 +51,12 @@ const (
 	// made again. The binding controller writes it, so that a pull agent,
 	// which may not read bindings, knows it too.
 	PlacedAgainAnnotation = "kurator.dev/placed-again"
+	// RetainReplicasSetByAnnotation on a resource template says that
+	// Kurator set its RetainReplicasLabel because policies propagate the
+	// HPAs it names (comma-separated), so that Kurator removes the label
+	// once none does, and never a label a user set. It stays on the control
+	// plane.
+	RetainReplicasSetByAnnotation = "kurator.dev/retain-replicas-set-by"
 )
 
 // Reasons of the Work conditions.

@@ -69,6 +69,20 @@ const (
 	ConflictResolutionAbort = "abort"
 )
 
+// Labels on a resource template that change how its manifests are applied.
+const (
+	// RetainReplicasLabel, set to RetainReplicasValue on a template, makes
+	// the members keep the replicas of their copies: a manifest's replicas
+	// are applied when the member object is created, never afterwards, so
+	// that an autoscaler in the member owns them. Kurator sets it on the
+	// scale target of every HPA a policy propagates; users may set it on any
+	// template by hand.
+	RetainReplicasLabel = "resourcetemplate.karmada.io/retain-replicas"
+	// RetainReplicasValue is the value of RetainReplicasLabel that turns it
+	// on.
+	RetainReplicasValue = "true"
+)
+
 // Condition types of a Work.
 const (
 	// ConditionApplied is True when every manifest was applied to the

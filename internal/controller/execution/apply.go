@@ -52,6 +52,9 @@ type target struct {
 	obj       *unstructured.Unstructured
 	hash      string
 	overwrite bool
+	// replicas, cut from obj, are applied only when creating the object:
+	// the manifest retains them (see retain.go).
+	replicas any
 }
 
 func (t *target) ref() objectRef {
@@ -126,6 +129,7 @@ func resolve(mapper meta.RESTMapper, obj *unstructured.Unstructured, ordinal int
 	} else {
 		obj.SetNamespace("")
 	}
+	replicas := cutReplicas(obj)
 	raw, err := json.Marshal(obj.Object)
 	if err != nil {
 		return nil, err
@@ -140,6 +144,7 @@ func resolve(mapper meta.RESTMapper, obj *unstructured.Unstructured, ordinal int
 		obj:       obj,
 		hash:      hex.EncodeToString(sum[:]),
 		overwrite: obj.GetAnnotations()[workv1alpha1.ConflictResolutionAnnotation] == workv1alpha1.ConflictResolutionOverwrite,
+		replicas:  replicas,
 	}, nil
 }
 
@@ -169,8 +174,15 @@ func (mc *memberClient) apply(ctx context.Context, t *target, work, recordedDige
 	}
 	// Force takes fields back from whoever edited them; a create needs
 	// none, and without it a racing creator surfaces as a conflict.
-	applied, err := mc.dynamic.Resource(t.gvr).Namespace(t.id.Namespace).Apply(ctx, t.id.Name, t.obj,
-		metav1.ApplyOptions{FieldManager: fieldManager, Force: live != nil})
+	resource := mc.dynamic.Resource(t.gvr).Namespace(t.id.Namespace)
+	applied, err := resource.Apply(ctx, t.id.Name, t.toApply(live), metav1.ApplyOptions{FieldManager: fieldManager, Force: live != nil})
+	if apierrors.IsConflict(err) && t.replicas != nil && live != nil {
+		// The member's replicas changed since live was read: apply again
+		// with what the member has now.
+		if live, err = mc.get(ctx, t.gvr, t.id.Namespace, t.id.Name); err == nil {
+			applied, err = resource.Apply(ctx, t.id.Name, t.toApply(live), metav1.ApplyOptions{FieldManager: fieldManager, Force: live != nil})
+		}
+	}
 	if err != nil {
 		if apierrors.IsNotFound(err) && t.id.Namespace != "" {
 			// The namespace was deleted since it was seen: look again

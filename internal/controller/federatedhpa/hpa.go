@@ -24,7 +24,6 @@ import (
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -35,7 +34,7 @@ import (
 	autoscalingv1alpha1 "kurator.dev/kurator/api/autoscaling/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
-	"kurator.dev/kurator/internal/policymatch"
+	"kurator.dev/kurator/internal/propagation"
 )
 
 // FromHPALabel marks a FederatedHPA that serves a HorizontalPodAutoscaler
@@ -44,7 +43,8 @@ const FromHPALabel = "autoscaling.kurator.dev/from-hpa"
 
 // HPAReconciler serves HorizontalPodAutoscalers on the control plane, where
 // no HPA controller runs. An HPA that a policy propagates is the members'
-// business: each member's copy scales its own replicas. Any other HPA is
+// business: each member's copy scales its own replicas, which the members
+// keep (see package retainreplicas). Any other HPA is
 // fleet-wide: it is served by a FederatedHPA of the same name that it owns
 // (so the fleet arithmetic, history and events are the FederatedHPA's),
 // and its status mirrors that FederatedHPA's. It owns the FederatedHPAs it
@@ -70,7 +70,7 @@ func (r *HPAReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 	exists := err == nil
 	owned := exists && metav1.IsControlledBy(fhpa, hpa)
-	propagated, err := r.propagated(ctx, hpa)
+	propagated, err := propagation.Propagated(ctx, r.Client, autoscalingv2.SchemeGroupVersion.WithKind("HorizontalPodAutoscaler"), hpa)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -106,42 +106,6 @@ func (r *HPAReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 		ctrl.LoggerFrom(ctx).V(1).Info("Wrote the FederatedHPA serving an HPA", "operation", op)
 	}
 	return ctrl.Result{}, r.writeStatus(ctx, hpa, fhpa, "")
-}
-
-// propagated reports whether a policy propagates the HPA: it has a binding,
-// or a policy selects it (the binding may not be written yet).
-func (r *HPAReconciler) propagated(ctx context.Context, hpa *autoscalingv2.HorizontalPodAutoscaler) (bool, error) {
-	binding := &workv1alpha2.ResourceBinding{}
-	err := r.Client.Get(ctx, client.ObjectKey{Namespace: hpa.Namespace, Name: workv1alpha2.BindingName(hpa.Name, "HorizontalPodAutoscaler")}, binding)
-	if err == nil {
-		return true, nil
-	}
-	if !apierrors.IsNotFound(err) {
-		return false, err
-	}
-	obj := &unstructured.Unstructured{}
-	obj.SetAPIVersion(autoscalingv2.SchemeGroupVersion.String())
-	obj.SetKind("HorizontalPodAutoscaler")
-	obj.SetNamespace(hpa.Namespace)
-	obj.SetName(hpa.Name)
-	obj.SetLabels(hpa.Labels)
-	var candidates []policymatch.Candidate
-	pps := &policyv1alpha1.PropagationPolicyList{}
-	if err := r.Client.List(ctx, pps, client.InNamespace(hpa.Namespace)); err != nil {
-		return false, err
-	}
-	for i := range pps.Items {
-		candidates = append(candidates, policymatch.Candidate{Name: pps.Items[i].Name, Namespace: hpa.Namespace, Spec: &pps.Items[i].Spec})
-	}
-	cpps := &policyv1alpha1.ClusterPropagationPolicyList{}
-	if err := r.Client.List(ctx, cpps); err != nil {
-		return false, err
-	}
-	for i := range cpps.Items {
-		candidates = append(candidates, policymatch.Candidate{Name: cpps.Items[i].Name, Spec: &cpps.Items[i].Spec})
-	}
-	_, found := policymatch.Best(obj, candidates)
-	return found, nil
 }
 
 // writeStatus mirrors the FederatedHPA's status into the HPA's, or reports
