@@ -129,8 +129,8 @@ func reachable(ctx context.Context, server *rest.Config) error {
 	return res.Body.Close()
 }
 
-// serve runs the executor, the heartbeat, the status reporter and the
-// certificate renewal against the control plane.
+// serve runs the executor, the heartbeat, the status and pod metrics
+// reporters and the certificate renewal against the control plane.
 func serve(ctx context.Context, o Options, creds *credentials, member *membercluster.Member, clk clock.Clock, log logr.Logger) error {
 	cfg := creds.clientConfig()
 	execNS := workv1alpha1.ExecutionNamespace(o.ClusterName)
@@ -167,6 +167,7 @@ func serve(ctx context.Context, o Options, creds *credentials, member *memberclu
 		&statusReporter{cluster: o.ClusterName, plane: mgr.GetClient(), member: member,
 			collector: clustercontroller.NewCollector(clk, time.Minute, 10*time.Second), interval: o.StatusInterval, clock: clk, log: log.WithName("status")},
 		&rotation{creds: creds, clock: clk, log: log.WithName("certificate")},
+		newPodMetricsReporter(o, mgr, member, clk, log.WithName("podmetrics")),
 	}
 	for _, r := range runnables {
 		if err := mgr.Add(r); err != nil {

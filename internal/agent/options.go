@@ -55,6 +55,10 @@ type Options struct {
 	LeaseRenewInterval time.Duration
 	// StatusInterval is how often the cluster's status is collected.
 	StatusInterval time.Duration
+	// PodMetricsInterval is how often the pods of the workloads that
+	// FederatedHPAs scale are reported; the control plane takes a member
+	// whose report is three intervals old as stale.
+	PodMetricsInterval time.Duration
 	// CertificateDuration is the lifetime asked for each certificate;
 	// RenewBefore how long before its expiry it is replaced (0: at 80% of
 	// its life).
@@ -72,6 +76,7 @@ func DefaultOptions() Options {
 		LeaseDuration:       40 * time.Second,
 		LeaseRenewInterval:  10 * time.Second,
 		StatusInterval:      10 * time.Second,
+		PodMetricsInterval:  15 * time.Second,
 		CertificateDuration: 7 * 24 * time.Hour,
 		MetricsAddr:         ":8080",
 		HealthProbeAddr:     ":8081",
@@ -92,6 +97,7 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.LeaseDuration, "cluster-lease-duration", d.LeaseDuration, "how long the cluster stays Ready after the agent's last heartbeat")
 	fs.DurationVar(&o.LeaseRenewInterval, "cluster-lease-renew-interval", d.LeaseRenewInterval, "how often the agent renews the cluster's heartbeat Lease")
 	fs.DurationVar(&o.StatusInterval, "cluster-status-update-frequency", d.StatusInterval, "how often the cluster's nodes, resources and APIs are reported")
+	fs.DurationVar(&o.PodMetricsInterval, "pod-metrics-report-interval", d.PodMetricsInterval, "how often the pods and usage of the workloads FederatedHPAs scale are reported to the control plane")
 	fs.DurationVar(&o.CertificateDuration, "certificate-duration", d.CertificateDuration, "lifetime asked for each client certificate (at least 10m)")
 	fs.DurationVar(&o.RenewBefore, "certificate-renew-before", 0, "replace the certificate this long before it expires; 0 means at 80% of its life")
 	fs.StringVar(&o.MetricsAddr, "metrics-bind-address", d.MetricsAddr, "address of the metrics endpoint; 0 disables it")
@@ -121,6 +127,9 @@ func (o *Options) Validate() error {
 	}
 	if o.StatusInterval <= 0 {
 		errs = append(errs, errors.New("--cluster-status-update-frequency must be positive"))
+	}
+	if o.PodMetricsInterval <= 0 {
+		errs = append(errs, errors.New("--pod-metrics-report-interval must be positive"))
 	}
 	if o.CertificateDuration < 10*time.Minute {
 		errs = append(errs, errors.New("--certificate-duration must be at least 10m, the shortest certificate Kubernetes issues"))

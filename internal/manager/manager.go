@@ -215,7 +215,7 @@ type AutoscalingOptions struct {
 // policies propagate.
 func addAutoscaling(mgr ctrl.Manager, members membercluster.Source, provider metricsprovider.Provider, o AutoscalingOptions) error {
 	if err := (&federatedhpa.Reconciler{
-		Client: mgr.GetClient(), Collector: &collect.Collector{Members: members, Timeout: o.MemberTimeout}, Metrics: provider,
+		Client: mgr.GetClient(), Collector: &collect.Collector{Members: members, Works: mgr.GetClient(), Timeout: o.MemberTimeout}, Metrics: provider,
 		Recorder: mgr.GetEventRecorder("federatedhpa"), SyncPeriod: o.SyncPeriod, Tolerance: o.Tolerance,
 	}).SetupWithManager(mgr); err != nil {
 		return err

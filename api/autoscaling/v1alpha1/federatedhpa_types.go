@@ -30,6 +30,14 @@ const (
 	DefaultCPUUtilization int32 = 80
 )
 
+// MetricsReportedLabel, "true" on a resource template, says that a
+// FederatedHPA scales it. The label reaches the template's Works, and the
+// agent of a pull-mode member reports the pods of the workloads that carry
+// it, as the control plane cannot read them there. The FederatedHPA
+// controller is its only writer: it sets it on its targets and removes it
+// once no FederatedHPA targets the template.
+const MetricsReportedLabel = "autoscaling.kurator.dev/metrics-reported"
+
 // FederatedHPASpec describes one autoscaler for a workload spread over many
 // clusters.
 // +kubebuilder:validation:XValidation:rule="!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",message="minReplicas must not exceed maxReplicas"

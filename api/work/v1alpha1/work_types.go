@@ -183,6 +183,13 @@ type ManifestStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	AppliedDigest string `json:"appliedDigest,omitempty"`
+
+	// podMetrics, a Kurator extension, summarizes the pods of an applied
+	// workload that a FederatedHPA scales and what they use, as the agent
+	// of a pull-mode member last read them: the control plane cannot dial
+	// the member, so the agent reports. Only the agent writes it.
+	// +optional
+	PodMetrics *PodMetricsSummary `json:"podMetrics,omitempty"`
 }
 
 // ResourceIdentifier identifies an applied object and its manifest.

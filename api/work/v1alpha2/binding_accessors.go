@@ -18,6 +18,7 @@ package v1alpha2
 import (
 	"encoding/json"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 )
 
 // +kubebuilder:object:generate=false
@@ -84,13 +87,36 @@ func RevisionOfLabelValue(deployment string) string {
 const TemplateVersionAnnotation = "kurator.dev/template-generation"
 
 // TemplateVersion is the value of TemplateVersionAnnotation for a template:
-// its generation, or "rv-" and its resourceVersion for kinds that have no
-// generation (ConfigMaps, Secrets), whose every change matters.
+// its generation and a digest of its labels (a label change keeps the
+// generation, yet the members' copies carry the labels), or "rv-" and its
+// resourceVersion for kinds that have no generation (ConfigMaps, Secrets),
+// whose every change matters.
 func TemplateVersion(template metav1.Object) string {
 	if g := template.GetGeneration(); g != 0 {
-		return strconv.FormatInt(g, 10)
+		return strconv.FormatInt(g, 10) + labelsDigest(template.GetLabels())
 	}
 	return "rv-" + template.GetResourceVersion()
+}
+
+// labelsDigest is "-" and a digest of the labels, a policy's claim left
+// out (the detector claims and binds at once: the claim must not change
+// the version), or "" when no other label is set.
+func labelsDigest(labels map[string]string) string {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		if k != policyv1alpha1.PropagationPolicyPermanentIDLabel && k != policyv1alpha1.ClusterPropagationPolicyPermanentIDLabel {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	slices.Sort(keys)
+	h := fnv.New64a()
+	for _, k := range keys {
+		_, _ = h.Write([]byte(k + "=" + labels[k] + "\n"))
+	}
+	return "-" + strconv.FormatUint(h.Sum64(), 36)
 }
 
 // FailbackFromAnnotation on a binding, during a failback or a rebalance,

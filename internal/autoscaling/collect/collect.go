@@ -19,7 +19,9 @@ limitations under the License.
 // deadline: a slow or unreachable member is reported stale instead of
 // holding the others up (Karmada's metrics adapter waits for every member;
 // one pull was measured at 20.48 s). Pods come from the member's API server
-// and usage from its metrics.k8s.io.
+// and usage from its metrics.k8s.io. A pull-mode member, which the control
+// plane never dials, answers with its agent's last report: the pods'
+// counts and sums, in the status of the workload's Work (reported.go).
 package collect
 
 import (
@@ -34,8 +36,10 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	"kurator.dev/kurator/internal/membercluster"
 )
 
@@ -46,6 +50,9 @@ const DefaultTimeout = 3 * time.Second
 type Workload struct {
 	Namespace string
 	Selector  labels.Selector
+	// Group, Kind and Name are the scaled template's: a pull member's pods
+	// are read from the agent's report in the template's Work.
+	Group, Kind, Name string
 }
 
 // Pod is one pod of the workload and what it uses.
@@ -63,11 +70,14 @@ type Pod struct {
 type Cluster struct {
 	Name string
 	Pods []Pod
+	// Summary is a pull member's answer instead of Pods: its agent's last
+	// report (see Samples and Counts).
+	Summary *workv1alpha1.PodMetricsSummary
 	// Err is set when the member could not be read in time: its pods are
 	// unknown and Stale is true.
 	Err   error
 	Stale bool
-	// CollectedAt is when the member answered.
+	// CollectedAt is when the member answered, or its agent read the pods.
 	CollectedAt time.Time
 	// Took is how long the member took to answer, or the deadline.
 	Took time.Duration
@@ -76,6 +86,9 @@ type Cluster struct {
 // Collector reads workloads' pods from members.
 type Collector struct {
 	Members membercluster.Source
+	// Works reads pull members' Works, whose status carries their agents'
+	// reports; nil: pull members are stale.
+	Works client.Reader
 	// Timeout bounds each member's collection; zero means DefaultTimeout.
 	Timeout time.Duration
 	Clock   clock.PassiveClock
@@ -110,6 +123,14 @@ func (c *Collector) Collect(ctx context.Context, w Workload, clusters []*karmada
 			start := clk.Now()
 			mctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
+			if cluster.Spec.SyncMode == karmadaclusterv1alpha1.Pull {
+				summary, err := c.reported(mctx, w, cluster.Name, clk.Now())
+				out[i] = Cluster{Name: cluster.Name, Summary: summary, Err: err, Stale: err != nil, Took: clk.Since(start)}
+				if summary != nil {
+					out[i].CollectedAt = summary.CollectTime.Time
+				}
+				return
+			}
 			pods, err := c.collectOne(mctx, w, cluster)
 			out[i] = Cluster{Name: cluster.Name, Pods: pods, Err: err, Stale: err != nil, CollectedAt: clk.Now(), Took: clk.Since(start)}
 		}()
@@ -129,6 +150,12 @@ func (c *Collector) collectOne(ctx context.Context, w Workload, cluster *karmada
 	if err != nil {
 		return nil, err
 	}
+	return c.Member(ctx, member, w)
+}
+
+// Member reads w's pods and their usage in one member: the control plane's
+// connection to a push member, or the agent's to its own cluster.
+func (c *Collector) Member(ctx context.Context, member *membercluster.Member, w Workload) ([]Pod, error) {
 	metrics, err := c.metricsClient(member)
 	if err != nil {
 		return nil, err

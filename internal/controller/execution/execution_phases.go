@@ -97,8 +97,12 @@ func (r *Reconciler) applyWork(ctx context.Context, s *scope, mc *memberClient) 
 	mc.watch(s.key(), gvrs)
 
 	recorded := recordedDigests(s.before.Status.ManifestStatuses)
+	reports := podMetricsReports(s.before.Status.ManifestStatuses)
 	for _, t := range targets {
-		st := workv1alpha1.ManifestStatus{Identifier: t.id, Health: workv1alpha1.ResourceUnknown}
+		// The agent's pod metrics report is not the executor's to write:
+		// it is kept as read, and the optimistic lock of writeStatus turns
+		// a report written meanwhile into a conflict, not a loss.
+		st := workv1alpha1.ManifestStatus{Identifier: t.id, Health: workv1alpha1.ResourceUnknown, PodMetrics: reports[t.ref()]}
 		o := mc.apply(ctx, t, key, recorded[t.ref()])
 		switch {
 		case o.err != nil:
@@ -158,6 +162,19 @@ func recordedDigests(statuses []workv1alpha1.ManifestStatus) map[objectRef]strin
 		if st.AppliedDigest != "" {
 			id := st.Identifier
 			out[objectRef{group: id.Group, resource: id.Resource, namespace: id.Namespace, name: id.Name}] = st.AppliedDigest
+		}
+	}
+	return out
+}
+
+// podMetricsReports indexes the agent's pod metrics reports of a Work's
+// status by object.
+func podMetricsReports(statuses []workv1alpha1.ManifestStatus) map[objectRef]*workv1alpha1.PodMetricsSummary {
+	out := map[objectRef]*workv1alpha1.PodMetricsSummary{}
+	for _, st := range statuses {
+		if st.PodMetrics != nil {
+			id := st.Identifier
+			out[objectRef{group: id.Group, resource: id.Resource, namespace: id.Namespace, name: id.Name}] = st.PodMetrics
 		}
 	}
 	return out

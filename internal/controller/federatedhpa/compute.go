@@ -113,8 +113,9 @@ func (r *Reconciler) metric(ctx context.Context, namespace string, spec autoscal
 	}
 	pods := func(resourceName corev1.ResourceName, container string) {
 		for _, a := range answers {
+			samples, ok := a.Samples(resourceName, container)
 			fleet.Clusters = append(fleet.Clusters, autoscaling.ClusterPods{
-				Name: a.Name, Assigned: assigned[a.Name], Stale: a.Stale, Pods: collect.Samples(a.Pods, resourceName, container),
+				Name: a.Name, Assigned: assigned[a.Name], Stale: a.Stale || !ok, Pods: samples,
 			})
 		}
 	}

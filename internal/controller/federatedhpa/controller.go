@@ -79,8 +79,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Client.Get(ctx, req.NamespacedName, fhpa); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	if !fhpa.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, nil
+	if deleted, err := r.syncTargetLabel(ctx, fhpa); deleted || err != nil {
+		return ctrl.Result{}, err
 	}
 	before := fhpa.Status.DeepCopy()
 	err := r.evaluate(ctx, fhpa)
@@ -123,7 +123,8 @@ func (r *Reconciler) evaluate(ctx context.Context, fhpa *autoscalingv1alpha1.Fed
 	if err != nil {
 		return err
 	}
-	answers := r.Collector.Collect(ctx, collect.Workload{Namespace: fhpa.Namespace, Selector: t.selector}, clusters)
+	answers := r.Collector.Collect(ctx, collect.Workload{Namespace: fhpa.Namespace, Selector: t.selector,
+		Group: t.gvk.Group, Kind: t.gvk.Kind, Name: fhpa.Spec.ScaleTargetRef.Name}, clusters)
 	r.recordClusters(fhpa, answers)
 	proposal, err := r.propose(ctx, fhpa, t, answers, now)
 	if err != nil {

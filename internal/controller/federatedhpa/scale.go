@@ -144,12 +144,7 @@ func (r *Reconciler) recordClusters(fhpa *autoscalingv1alpha1.FederatedHPA, answ
 			c.Stale, c.Message = true, a.Err.Error()
 		} else {
 			c.LastCollectTime = &metav1.Time{Time: a.CollectedAt}
-			for _, p := range a.Pods {
-				c.Replicas++
-				if p.Ready {
-					c.ReadyReplicas++
-				}
-			}
+			c.Replicas, c.ReadyReplicas = a.Counts()
 		}
 		out = append(out, c)
 	}
