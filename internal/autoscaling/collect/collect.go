@@ -182,17 +182,16 @@ func (c *Collector) Member(ctx context.Context, member *membercluster.Member, w 
 		}
 		usageCh <- usageResult{usage: usage}
 	}()
-	podList, err := member.Client.CoreV1().Pods(w.Namespace).List(ctx, opts)
+	listed, err := workloadPods(ctx, member, w, opts)
 	if err != nil {
-		return nil, fmt.Errorf("pods: %w", err)
+		return nil, err
 	}
 	u := <-usageCh
 	if u.err != nil {
 		return nil, u.err
 	}
-	pods := make([]Pod, 0, len(podList.Items))
-	for i := range podList.Items {
-		p := &podList.Items[i]
+	pods := make([]Pod, 0, len(listed))
+	for _, p := range listed {
 		// As the HPA: pods being deleted or that failed are not counted.
 		if p.DeletionTimestamp != nil || p.Status.Phase == corev1.PodFailed || p.Status.Phase == corev1.PodSucceeded {
 			continue
@@ -202,6 +201,29 @@ func (c *Collector) Member(ctx context.Context, member *membercluster.Member, w 
 			requests[ctr.Name] = ctr.Resources.Requests
 		}
 		pods = append(pods, Pod{Name: p.Name, Ready: podReady(p), Requests: requests, Usage: u.usage[p.Name]})
+	}
+	return pods, nil
+}
+
+// workloadPods are w's pods in the member: from the member's pod informer
+// when the control plane watches the member's pods (the cluster controller
+// does, for its resource summaries), so a round costs the member one list
+// of usage, not of pods; otherwise from its API server.
+func workloadPods(ctx context.Context, member *membercluster.Member, w Workload, opts metav1.ListOptions) ([]*corev1.Pod, error) {
+	if _, lister, ok := member.Listers(); ok {
+		pods, err := lister.Pods(w.Namespace).List(w.Selector)
+		if err != nil {
+			return nil, fmt.Errorf("pods: %w", err)
+		}
+		return pods, nil
+	}
+	list, err := member.Client.CoreV1().Pods(w.Namespace).List(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("pods: %w", err)
+	}
+	pods := make([]*corev1.Pod, len(list.Items))
+	for i := range list.Items {
+		pods[i] = &list.Items[i]
 	}
 	return pods, nil
 }
