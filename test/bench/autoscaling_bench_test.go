@@ -212,23 +212,7 @@ spec:
 		i++
 		createNamespace(b, ctx, c, ns)
 		// 20 requests/s per member: 2 idle replicas; 200 per member need 8.
-		if err := framework.Apply(ctx, c, ns, "bench", `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata:
-      labels: {app: web}
-      annotations: {sim.kurator.dev/cpu-per-request: 1m}
-    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 100m}}}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
+		if err := framework.Apply(ctx, c, ns, "bench", framework.SimulatedWorkload("web", 2, "")+`---
 apiVersion: policy.karmada.io/v1alpha1
 kind: PropagationPolicy
 metadata: {name: web}

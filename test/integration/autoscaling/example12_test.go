@@ -40,24 +40,7 @@ import (
 // costSensitiveApp is example 11's Deployment (3 replicas, 100m CPU each;
 // a simulated request costs 1 ms of CPU) behind a Service. Applying it
 // again would reset the replicas the autoscaler wrote, as with any HPA.
-const costSensitiveApp = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cost-sensitive-app}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: cost-sensitive-app}}
-  template:
-    metadata:
-      labels: {app: cost-sensitive-app}
-      annotations: {sim.kurator.dev/cpu-per-request: 1m}
-    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 100m}}}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cost-sensitive-app}
-spec: {selector: {app: cost-sensitive-app}, ports: [{port: 80}]}
----
+var costSensitiveApp = framework.SimulatedWorkload("cost-sensitive-app", 3, "") + `---
 apiVersion: policy.karmada.io/v1alpha1
 kind: PropagationPolicy
 metadata: {name: cost-sensitive-app-service}

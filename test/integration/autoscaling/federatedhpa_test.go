@@ -28,29 +28,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	"kurator.dev/kurator/test/framework"
 )
 
 // web is a Deployment (100m CPU per replica, 1 ms of CPU per simulated
 // request) and its Service, divided evenly between the two clusters.
 func web(replicas int) string {
-	return fmt.Sprintf(`
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: %d
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata:
-      labels: {app: web}
-      annotations: {sim.kurator.dev/cpu-per-request: 1m}
-    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 100m}}}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
+	return framework.SimulatedWorkload("web", replicas, "") + `---
 apiVersion: policy.karmada.io/v1alpha1
 kind: PropagationPolicy
 metadata: {name: web}
@@ -67,7 +51,7 @@ spec:
         staticWeightList:
         - {targetCluster: {clusterNames: [spot-cluster]}, weight: 1}
         - {targetCluster: {clusterNames: [ondemand-cluster]}, weight: 1}
-`, replicas)
+`
 }
 
 // webLoad gives each cluster's copy of the Service its simulated requests

@@ -38,24 +38,7 @@ import (
 // CPU), its Service and an HPA (2 to 10 replicas at 50% CPU), all three
 // propagated by one policy, divided 50:50 over both clusters: each member
 // autoscales its own copy between 1 and 5.
-const retainApp = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: retain-app}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: retain-app}}
-  template:
-    metadata:
-      labels: {app: retain-app}
-      annotations: {sim.kurator.dev/cpu-per-request: 1m}
-    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 100m}}}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: retain-app}
-spec: {selector: {app: retain-app}, ports: [{port: 80}]}
----
+var retainApp = framework.SimulatedWorkload("retain-app", 2, "") + `---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: retain-hpa}

@@ -36,26 +36,7 @@ import (
 // takes 100 requests/s). Its policy divides it between the pull
 // member and a push member and keeps it on the pull member through an
 // outage of its agent.
-const web = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata:
-      labels: {app: web}
-      annotations: {sim.kurator.dev/cpu-per-request: 1m}
-    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 100m}}}]}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  annotations: {sim.kurator.dev/rps: "0"}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
+var web = framework.SimulatedWorkload("web", 2, "0") + `---
 apiVersion: policy.karmada.io/v1alpha1
 kind: PropagationPolicy
 metadata: {name: web}
