@@ -16,6 +16,8 @@ limitations under the License.
 package propagation
 
 import (
+	"encoding/json"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -87,10 +89,50 @@ func Workload(b workv1alpha2.Binding) *framework.Workload {
 		}
 		w.Requirements = req
 	}
+	var assigned int64
 	for _, t := range spec.Clusters {
 		w.Previous = append(w.Previous, framework.TargetCluster{Name: t.Name, Replicas: int64(t.Replicas)})
+		assigned += int64(t.Replicas)
+	}
+	if assigned > w.Replicas && w.Replicas > 0 {
+		w.Unready = unready(spec.Clusters, status.AggregatedStatus)
 	}
 	w.Fresh = spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time))
 	w.ObservedAffinity = status.SchedulerObservedAffinityName
 	return w
+}
+
+// unready is, by cluster, how many of the replicas assigned to it its copy
+// does not report ready (status.readyReplicas, as the workload kinds
+// reflect it); a cluster that reports nothing is left out.
+func unready(clusters []workv1alpha2.TargetCluster, statuses []workv1alpha2.AggregatedStatusItem) map[string]int64 {
+	assigned := make(map[string]int64, len(clusters))
+	for _, t := range clusters {
+		assigned[t.Name] = int64(t.Replicas)
+	}
+	var out map[string]int64
+	for _, st := range statuses {
+		want, ok := assigned[st.ClusterName]
+		if !ok || st.Status == nil || len(st.Status.Raw) == 0 {
+			continue
+		}
+		var reported struct {
+			ReadyReplicas *int64 `json:"readyReplicas"`
+			Replicas      *int64 `json:"replicas"`
+		}
+		if json.Unmarshal(st.Status.Raw, &reported) != nil || reported.Replicas == nil {
+			continue
+		}
+		ready := int64(0)
+		if reported.ReadyReplicas != nil {
+			ready = *reported.ReadyReplicas
+		}
+		if n := want - ready; n > 0 {
+			if out == nil {
+				out = map[string]int64{}
+			}
+			out[st.ClusterName] = n
+		}
+	}
+	return out
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
@@ -131,5 +132,28 @@ func TestWorkloadIsFreshOnlyWhenARebalanceFollowsTheLastDecision(t *testing.T) {
 		if w.Fresh != tc.fresh || w.GVK.Kind != "Deployment" || len(w.Previous) != 1 || w.Previous[0].Replicas != 2 {
 			t.Errorf("triggered %v, scheduled %v: %+v", tc.triggered, tc.scheduled, w)
 		}
+	}
+}
+
+// TestWorkloadUnreadyWhenScalingDown: the replicas each cluster does not
+// report ready reach the scheduler only when the workload scales down.
+func TestWorkloadUnreadyWhenScalingDown(t *testing.T) {
+	rb := &workv1alpha2.ResourceBinding{}
+	rb.Spec.Resource = workv1alpha2.ObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "default", Name: "web"}
+	rb.Spec.Clusters = []workv1alpha2.TargetCluster{{Name: "a", Replicas: 6}, {Name: "b", Replicas: 4}, {Name: "c", Replicas: 2}}
+	raw := func(s string) *runtime.RawExtension { return &runtime.RawExtension{Raw: []byte(s)} }
+	rb.Status.AggregatedStatus = []workv1alpha2.AggregatedStatusItem{
+		{ClusterName: "a", Status: raw(`{"replicas": 6, "readyReplicas": 3}`)},
+		{ClusterName: "b", Status: raw(`{"replicas": 4, "readyReplicas": 4}`)},
+		{ClusterName: "c", Status: raw(`{"replicas": 2}`)},
+		{ClusterName: "gone", Status: raw(`{"replicas": 2}`)},
+	}
+	rb.Spec.Replicas = 12
+	if w := Workload(rb); w.Unready != nil {
+		t.Fatalf("not scaling down, yet unready %v", w.Unready)
+	}
+	rb.Spec.Replicas = 8
+	if got := Workload(rb).Unready; len(got) != 2 || got["a"] != 3 || got["c"] != 2 {
+		t.Fatalf("unready %v, want a:3 c:2", got)
 	}
 }

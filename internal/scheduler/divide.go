@@ -166,7 +166,7 @@ func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *E
 		tierCands := make([]division.Candidate, 0, len(order))
 		for _, c := range order {
 			if c.tier == t {
-				tierCands = append(tierCands, division.Candidate{Name: c.Name, Allocatable: free(c), Previous: c.previous, PreviousPosition: w.PreviousPosition(c.Name)})
+				tierCands = append(tierCands, division.Candidate{Name: c.Name, Allocatable: free(c), Previous: c.previous, PreviousPosition: w.PreviousPosition(c.Name), Unready: w.Unready[c.Name]})
 			}
 		}
 		// The explanation lists the tier's clusters in rank order.
@@ -190,6 +190,9 @@ func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *E
 			return nil, &UnschedulableError{Message: fmt.Sprintf("not enough capacity for %d replicas: %v", w.Replicas, err)}
 		}
 		expl.Division += fmt.Sprintf("Tier %s: %d replicas over %s gives %s. ", expl.tierName(t), want, listSome(parts), listSomeAssignment(a))
+		if !w.Fresh {
+			expl.Division += unreadyFirst(want, tierCands)
+		}
 		remaining -= a.Total()
 		if next := nextTier(wants, t); next >= 0 && want >= tiers[t].room {
 			expl.Division += fmt.Sprintf("%s full: room for %d, %d more go to tier %s. ", expl.tierName(t), tiers[t].room, remaining, expl.tierName(next))
@@ -203,6 +206,24 @@ func divideDynamic(w *framework.Workload, selected, chosen []*Candidate, expl *E
 	}
 	slices.SortFunc(result, func(a, b framework.TargetCluster) int { return strings.Compare(a.Name, b.Name) })
 	return result, nil
+}
+
+// unreadyFirst says, when a scale-down removes replicas that are not ready
+// first, which clusters had them.
+func unreadyFirst(want int64, cands []division.Candidate) string {
+	var had, unready int64
+	var parts []string
+	for _, c := range cands {
+		had += c.Previous
+		if n := min(c.Unready, c.Previous); n > 0 {
+			unready += n
+			parts = append(parts, c.Name+" "+strconv.FormatInt(n, 10))
+		}
+	}
+	if had <= want || unready == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Scaling down, replicas that are not ready went first (not ready: %s). ", strings.Join(parts, ", "))
 }
 
 // tierRoom is one tier of a divided workload's clusters: the replicas they

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -225,5 +226,39 @@ func TestInsufficientErrorReadsInTheSingular(t *testing.T) {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// TestScaleDownRemovesUnreadyFirst: a Kurator extension. Without unready
+// replicas a scale-down is Karmada's (in proportion to what each cluster
+// has); with them, those go first.
+func TestScaleDownRemovesUnreadyFirst(t *testing.T) {
+	cases := []struct {
+		name     string
+		replicas int64
+		cands    []Candidate
+		want     string
+	}{
+		{"none unready: in proportion", 8, []Candidate{{Name: "a", Previous: 6}, {Name: "b", Previous: 4, PreviousPosition: 1}}, "a:5 b:3"},
+		{"unready cover the scale-down", 8, []Candidate{{Name: "a", Previous: 6, Unready: 3}, {Name: "b", Previous: 4, PreviousPosition: 1}}, "a:4 b:4"},
+		{"largest unready share first", 7, []Candidate{{Name: "a", Previous: 6, Unready: 2}, {Name: "b", Previous: 4, Unready: 2, PreviousPosition: 1}}, "a:5 b:2"},
+		{"then in proportion", 5, []Candidate{{Name: "a", Previous: 6, Unready: 1}, {Name: "b", Previous: 4, PreviousPosition: 1}}, "a:3 b:2"},
+		{"a whole cluster unready", 4, []Candidate{{Name: "a", Previous: 4}, {Name: "b", Previous: 4, Unready: 4, PreviousPosition: 1}}, "a:4"},
+		{"unready beyond previous is capped", 9, []Candidate{{Name: "a", Previous: 6, Unready: 9}, {Name: "b", Previous: 4, PreviousPosition: 1}}, "a:5 b:4"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Dynamic(tc.replicas, tc.cands, false, "uid")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var parts []string
+			for _, p := range got {
+				parts = append(parts, fmt.Sprintf("%s:%d", p.Name, p.Seats))
+			}
+			if s := strings.Join(parts, " "); s != tc.want {
+				t.Fatalf("got %s, want %s", s, tc.want)
+			}
+		})
 	}
 }

@@ -33,6 +33,9 @@ type Candidate struct {
 	// PreviousPosition is its place in the last decision's list: a
 	// scale-down keeps that order among clusters with equal replicas.
 	PreviousPosition int
+	// Unready is how many of Previous are not ready: a scale-down removes
+	// them first (a Kurator extension; Karmada removes in proportion).
+	Unready int64
 }
 
 // Assignment is replicas per cluster, sorted by name, without zeros.
@@ -195,6 +198,10 @@ func scaleUp(delta int64, cands []Candidate, aggregated bool, uid string) (Assig
 }
 
 func scaleDown(replicas int64, cands []Candidate, aggregated bool, uid string) Assignment {
+	cands, replicas, removed := removeUnready(replicas, cands)
+	if removed != nil {
+		return removed
+	}
 	order := make([]Candidate, 0, len(cands))
 	for _, c := range cands {
 		if c.Previous > 0 {
@@ -219,6 +226,55 @@ func scaleDown(replicas int64, cands []Candidate, aggregated bool, uid string) A
 		parties = append(parties, Party{Name: c.Name, Votes: c.Previous})
 	}
 	return compact(apportion(replicas, parties, uid))
+}
+
+// removeUnready takes a scale-down out of the replicas that are not ready
+// first, from the clusters with the largest share of them unready: a
+// replica that does not serve goes before one that does. It returns the
+// candidates with those removed and what is left to divide, or, when the
+// unready replicas cover the whole scale-down, the assignment itself.
+func removeUnready(replicas int64, cands []Candidate) ([]Candidate, int64, Assignment) {
+	var assigned, unready int64
+	for _, c := range cands {
+		assigned += c.Previous
+		unready += min(max(c.Unready, 0), c.Previous)
+	}
+	excess := assigned - replicas
+	if unready == 0 || excess <= 0 {
+		return cands, replicas, nil
+	}
+	order := make([]int, 0, len(cands))
+	for i, c := range cands {
+		if c.Unready > 0 && c.Previous > 0 {
+			order = append(order, i)
+		}
+	}
+	// Largest unready share first (cross-multiplied), then most unready,
+	// then the previous decision's order.
+	slices.SortStableFunc(order, func(a, b int) int {
+		ca, cb := cands[a], cands[b]
+		return cmp.Or(cmp.Compare(min(cb.Unready, cb.Previous)*ca.Previous, min(ca.Unready, ca.Previous)*cb.Previous),
+			cmp.Compare(cb.Unready, ca.Unready), cmp.Compare(ca.PreviousPosition, cb.PreviousPosition))
+	})
+	out := slices.Clone(cands)
+	for _, i := range order {
+		take := min(out[i].Unready, out[i].Previous, excess)
+		out[i].Previous -= take
+		out[i].Unready -= take
+		excess -= take
+		if excess == 0 {
+			break
+		}
+	}
+	if excess > 0 {
+		return out, replicas, nil
+	}
+	parties := make([]Party, 0, len(out))
+	for _, c := range out {
+		parties = append(parties, Party{Name: c.Name, Seats: c.Previous})
+	}
+	slices.SortFunc(parties, byName)
+	return out, replicas, compact(parties)
 }
 
 func used(c Candidate) int {

@@ -94,6 +94,11 @@ type Workload struct {
 	Placement    *policyv1alpha1.Placement
 	// Previous is the decision in force, if any.
 	Previous []TargetCluster
+	// Unready is, by cluster, how many of the replicas the decision in
+	// force gives it are not ready there (a Kurator extension): a dynamic
+	// division that scales down removes those first. Empty when no
+	// cluster reported, or when the workload is not scaling down.
+	Unready map[string]int64
 	// Fresh asks for a rebalance from scratch instead of a steady change;
 	// with ordered clusterAffinities it also starts from the first term.
 	Fresh bool
