@@ -106,7 +106,7 @@ func TestRetainPropagatedHPA(t *testing.T) {
 		g.Expect(tpl.Labels).To(HaveKeyWithValue(workv1alpha1.RetainReplicasLabel, workv1alpha1.RetainReplicasValue))
 		for _, member := range cronMembers {
 			hpa := &autoscalingv2.HorizontalPodAutoscaler{}
-			g.Expect(retainMember(g, member).Get(ctx, client.ObjectKey{Namespace: ns, Name: "retain-hpa"}, hpa)).To(Succeed())
+			g.Expect(memberClient(g, member).Get(ctx, client.ObjectKey{Namespace: ns, Name: "retain-hpa"}, hpa)).To(Succeed())
 			g.Expect(hpa.Spec.MinReplicas).To(HaveValue(Equal(int32(1))), member)
 			g.Expect(hpa.Spec.MaxReplicas).To(Equal(int32(5)), member)
 			g.Expect(hpa.Status.CurrentMetrics).NotTo(BeEmpty(), "%s: %s", member, describeHPA(hpa))
@@ -146,7 +146,7 @@ func TestRetainPropagatedHPA(t *testing.T) {
 	// Spot's HPA wrote the replicas last and owns them: Kurator's apply
 	// no longer claims them.
 	d := &appsv1.Deployment{}
-	g.Expect(retainMember(g, "spot-cluster").Get(ctx, client.ObjectKey{Namespace: ns, Name: "retain-app"}, d)).To(Succeed())
+	g.Expect(memberClient(g, "spot-cluster").Get(ctx, client.ObjectKey{Namespace: ns, Name: "retain-app"}, d)).To(Succeed())
 	for _, f := range d.ManagedFields {
 		if f.Manager == "kurator" && f.Subresource == "" {
 			g.Expect(f.FieldsV1.GetRawString()).NotTo(ContainSubstring(`"f:replicas"`), "Kurator's apply owns spec.replicas")
@@ -154,7 +154,7 @@ func TestRetainPropagatedHPA(t *testing.T) {
 	}
 }
 
-func retainMember(g Gomega, member string) client.Client {
+func memberClient(g Gomega, member string) client.Client {
 	c, err := framework.ClientFor(fleet.Layout().ClusterKubeconfig(member))
 	g.Expect(err).NotTo(HaveOccurred())
 	return c
@@ -163,7 +163,7 @@ func retainMember(g Gomega, member string) client.Client {
 // memberDeployment is a member's copy of retain-app.
 func memberDeployment(g Gomega, member, ns string) *appsv1.Deployment {
 	d := &appsv1.Deployment{}
-	g.Expect(retainMember(g, member).Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "retain-app"}, d)).To(Succeed())
+	g.Expect(memberClient(g, member).Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "retain-app"}, d)).To(Succeed())
 	return d
 }
 
