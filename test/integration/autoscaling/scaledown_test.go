@@ -78,7 +78,7 @@ spec:
 	g.Eventually(func(g Gomega) {
 		var rb *workv1alpha2.ResourceBinding
 		before, rb = split(g)
-		g.Expect(before["spot-cluster"]+before["ondemand-cluster"]).To(Equal(int32(8)))
+		g.Expect(before["spot-cluster"] + before["ondemand-cluster"]).To(Equal(int32(8)))
 		g.Expect(before["ondemand-cluster"]).To(BeNumerically(">", 0))
 		g.Expect(readyPodsOf(g, "spot-cluster", ns, "api")).To(Equal(before["spot-cluster"]))
 		g.Expect(podsOf(g, "ondemand-cluster", ns, "api")).To(Equal(before["ondemand-cluster"]), "ondemand runs its replicas, not ready")
