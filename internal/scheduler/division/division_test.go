@@ -262,3 +262,28 @@ func TestScaleDownRemovesUnreadyFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestFederatedHPACalibrationDivision is Karmada's FederatedHPA case: the
+// autoscaler writes 15 into the template and a dynamic division by
+// available replicas splits it 10/5 over clusters with room for 100 and 50.
+func TestFederatedHPACalibrationDivision(t *testing.T) {
+	got, err := Dynamic(15, []Candidate{{Name: "member1", Allocatable: 100}, {Name: "member2", Allocatable: 50}}, false, "uid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Assignment{{Name: "member1", Seats: 10}, {Name: "member2", Seats: 5}}); !equalSeats(got, want) {
+		t.Fatalf("got %v, want 10/5", got)
+	}
+}
+
+func equalSeats(a, b Assignment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Seats != b[i].Seats {
+			return false
+		}
+	}
+	return true
+}
