@@ -179,8 +179,10 @@ func (c *credentials) request(ctx context.Context, cfg *rest.Config, as string) 
 		case apierrors.IsUnauthorized(err):
 			refused = err
 			return false, nil
-		case ctx.Err() != nil && refused != nil:
-			return false, nil // the deadline cut the last try short
+		case refused != nil && (ctx.Err() != nil || !fromAPIServer(err)):
+			// The deadline, or the client's rate limiter near it, cut the
+			// last try short: the refusal stands.
+			return false, nil
 		}
 		refused = err
 		return true, nil
@@ -220,6 +222,13 @@ func (c *credentials) request(ctx context.Context, cfg *rest.Config, as string) 
 		return c.backup.save(ctx, signed, keyPEM)
 	}
 	return nil
+}
+
+// fromAPIServer reports whether err is the API server's answer rather than
+// a failure on the client's side.
+func fromAPIServer(err error) bool {
+	var status apierrors.APIStatus
+	return errors.As(err, &status)
 }
 
 // explainRejection turns the control plane's refusal of a credential into
