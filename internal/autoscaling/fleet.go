@@ -162,6 +162,10 @@ func (f Fleet) toTemplate(pods, assigned int32) int32 {
 	return int32(math.Ceil(float64(pods) * float64(f.Template) / float64(assigned)))
 }
 
+// Assigned is the replicas the placement gives every cluster, stale ones
+// included.
+func (f Fleet) Assigned() int32 { return f.assigned(true) }
+
 // String describes the result for an event or a condition.
 func (r Result) String() string {
 	if r.HeldByStale != "" {

@@ -179,7 +179,7 @@ func (r *Reconciler) metric(ctx context.Context, namespace string, spec autoscal
 		switch {
 		case target.AverageValue != nil:
 			res = fleet.Total(total, 0, target.AverageValue.MilliValue())
-			current.AverageValue = resource.NewMilliQuantity(total/int64(max(assignedTotal(fleet), 1)), resource.DecimalSI)
+			current.AverageValue = resource.NewMilliQuantity(total/int64(max(fleet.Assigned(), 1)), resource.DecimalSI)
 		case target.Value != nil:
 			res = fleet.Total(total, target.Value.MilliValue(), 0)
 			current.Value = resource.NewMilliQuantity(total, resource.DecimalSI)
@@ -190,14 +190,6 @@ func (r *Reconciler) metric(ctx context.Context, namespace string, spec autoscal
 	default:
 		return autoscaling.Result{}, autoscalingv2.MetricStatus{}, string(spec.Type) + " metric", unsupportedError{spec.Type}
 	}
-}
-
-func assignedTotal(f autoscaling.Fleet) int32 {
-	var n int32
-	for _, c := range f.Clusters {
-		n += c.Assigned
-	}
-	return n
 }
 
 // external reads an External metric from Prometheus: the sum, over every
