@@ -286,3 +286,21 @@ func TestMarginRaisesEveryPoint(t *testing.T) {
 		t.Errorf("method %q does not give the margin", raised.Method)
 	}
 }
+
+// A range query from now-48h returns its first point a hair after it
+// (Prometheus' timestamps are milliseconds): that is still two days of
+// history, so a 24-hour window whose end is more than a day past the last
+// sample forecasts from the day before.
+func TestHistoryOfWholeDaysShortByAMillisecond(t *testing.T) {
+	now := monday.Add(5*Day + 21*time.Hour + 17*time.Minute + 300*time.Microsecond)
+	step := 20 * time.Second
+	first := now.Add(-48*time.Hour + time.Millisecond)
+	history := series(first, now.Add(-3*time.Hour), step, dailySine)
+	p, err := Forecast(history, now, Day, step, Config{History: 48 * time.Hour})
+	if err != nil {
+		t.Fatalf("forecast: %v", err)
+	}
+	if !strings.Contains(p.Method, "last 2 days") {
+		t.Errorf("method %q; want the profile of the last 2 days", p.Method)
+	}
+}

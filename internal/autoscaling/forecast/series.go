@@ -28,7 +28,10 @@ type grid struct {
 	origin time.Time
 	step   time.Duration
 	values []float64
-	// span is from the oldest sample used to now.
+	// span is from the oldest point to now, a whole number of steps: the
+	// oldest sample rounded to its point, so that a sample a millisecond
+	// short of 48h (Prometheus' timestamps are milliseconds) still counts as
+	// two days of history.
 	span time.Duration
 }
 
@@ -62,7 +65,7 @@ func resample(samples []Sample, now time.Time, history, step time.Duration) (gri
 	// Round up so that the oldest sample has a point within half a step.
 	points := int((-first+stepNanos/2)/stepNanos) + 1
 	originNanos := -int64(points-1) * stepNanos
-	g := grid{origin: now.Add(time.Duration(originNanos)), step: step, span: time.Duration(-first)}
+	g := grid{origin: now.Add(time.Duration(originNanos)), step: step, span: time.Duration(-originNanos)}
 	sums := make([]float64, points)
 	counts := make([]int32, points)
 	for _, s := range samples {
