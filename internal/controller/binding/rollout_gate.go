@@ -83,11 +83,11 @@ func (r *Reconciler) gate(ctx context.Context, b workv1alpha2.Binding, manifests
 		}
 	}
 	revision := combined(revisions)
-	snap, err := r.snapshot(ctx, rb, revision, manifests, running, changed)
+	cr, snap, err := r.snapshot(ctx, rb, revision, manifests, running, changed)
 	if err != nil || snap == nil {
 		return manifests, err
 	}
-	phases, err := r.runPhases(ctx, rb, revision)
+	phases, err := r.runPhases(ctx, rb, cr.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,8 @@ func combined(revisions []string) string {
 	return hex.EncodeToString(sum[:])[:16]
 }
 
-// SnapshotName names the snapshot of a binding's revision.
+// SnapshotName names the first snapshot of a binding's revision; one frozen
+// again after another revision (an undo, a re-apply) adds its number.
 func SnapshotName(binding, revision string) string {
 	name := binding
 	if len(name) > 200 {
@@ -134,22 +135,48 @@ func SnapshotName(binding, revision string) string {
 	return name + "-" + revision
 }
 
-// snapshot reads the revision's snapshot. It creates it the first time a
-// cluster's Work is to change revision; without a change and without a
-// snapshot there is nothing to hold (nil).
-func (r *Reconciler) snapshot(ctx context.Context, rb *workv1alpha2.ResourceBinding, revision string, manifests []rendered, running map[string]*unstructured.Unstructured, changed bool) (*rollout.Snapshot, error) {
-	cr := &appsv1.ControllerRevision{}
-	key := client.ObjectKey{Namespace: rb.Namespace, Name: SnapshotName(rb.Name, revision)}
-	err := r.Client.Get(ctx, key, cr)
-	if err == nil {
-		snap := &rollout.Snapshot{}
-		if err := json.Unmarshal(cr.Data.Raw, snap); err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", key.Name, err)
-		}
-		return snap, nil
+// snapshot reads the snapshot the revision rolls out from: the binding's
+// newest, when it froze this revision. It freezes a new one the first time
+// a cluster's Work is to change revision, also when the revision comes back
+// after another (an undo, a re-apply of an older template): an earlier
+// snapshot of it belongs to an earlier rollout, whose run has ended and whose
+// previous manifests are not what runs now. Without a change and without a
+// current snapshot there is nothing to hold (nil).
+func (r *Reconciler) snapshot(ctx context.Context, rb *workv1alpha2.ResourceBinding, revision string, manifests []rendered, running map[string]*unstructured.Unstructured, changed bool) (*appsv1.ControllerRevision, *rollout.Snapshot, error) {
+	snaps, err := r.snapshots(ctx, r.Client, rb)
+	if err != nil {
+		return nil, nil, err
 	}
-	if !apierrors.IsNotFound(err) || !changed {
-		return nil, client.IgnoreNotFound(err)
+	if cr := newestSnapshot(snaps); cr != nil && cr.Labels[rolloutv1alpha1.RevisionLabel] == revision {
+		return decodeSnapshot(cr)
+	}
+	if !changed {
+		return nil, nil, nil
+	}
+	// Snapshots are numbered in the order they are frozen, read from the API
+	// server rather than the cache: the newest supersedes the others, even
+	// when two are created within the same second, and a snapshot the cache
+	// has not seen yet is not frozen twice.
+	reader := r.APIReader
+	if reader == nil {
+		reader = r.Client
+	}
+	if snaps, err = r.snapshots(ctx, reader, rb); err != nil {
+		return nil, nil, err
+	}
+	newest := newestSnapshot(snaps)
+	if newest != nil && newest.Labels[rolloutv1alpha1.RevisionLabel] == revision {
+		return decodeSnapshot(newest)
+	}
+	number := int64(1)
+	if newest != nil {
+		number = newest.Revision + 1
+	}
+	name := SnapshotName(rb.Name, revision)
+	for i := range snaps {
+		if snaps[i].Name == name {
+			name = fmt.Sprintf("%s-%d", name, number)
+		}
 	}
 	snap := &rollout.Snapshot{Revision: revision, Previous: running, Target: map[string]*unstructured.Unstructured{}}
 	for _, m := range manifests {
@@ -157,44 +184,70 @@ func (r *Reconciler) snapshot(ctx context.Context, rb *workv1alpha2.ResourceBind
 	}
 	raw, err := json.Marshal(snap)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// Snapshots are numbered in the order they are frozen (read from the
-	// API server, not the cache): the newest supersedes the others, even
-	// when two are created within the same second.
-	number, err := r.nextSnapshotNumber(ctx, rb)
-	if err != nil {
-		return nil, err
-	}
-	cr = &appsv1.ControllerRevision{
-		ObjectMeta: metav1.ObjectMeta{Name: key.Name, Namespace: key.Namespace, Labels: map[string]string{
+	cr := &appsv1.ControllerRevision{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: rb.Namespace, Labels: map[string]string{
 			rolloutv1alpha1.BindingLabel: rb.Name, rolloutv1alpha1.RevisionLabel: revision,
 		}},
 		Data:     runtime.RawExtension{Raw: raw},
 		Revision: number,
 	}
 	if err := controllerutil.SetControllerReference(rb, cr, r.Client.Scheme()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := r.Client.Create(ctx, cr); err != nil && !apierrors.IsAlreadyExists(err) {
-		return nil, err
+	if err := r.Client.Create(ctx, cr); err != nil {
+		if !apierrors.IsAlreadyExists(err) {
+			return nil, nil, err
+		}
+		// Frozen concurrently: the stored one is the snapshot.
+		if err := reader.Get(ctx, client.ObjectKeyFromObject(cr), cr); err != nil {
+			return nil, nil, err
+		}
+		return decodeSnapshot(cr)
 	}
-	return snap, nil
+	return cr, snap, nil
 }
 
-// runPhases reads the cluster phases of the newest run of the revision; no
-// run means every cluster waits.
-func (r *Reconciler) runPhases(ctx context.Context, rb *workv1alpha2.ResourceBinding, revision string) (map[string]rolloutv1alpha1.ClusterPhase, error) {
+func (r *Reconciler) snapshots(ctx context.Context, reader client.Reader, rb *workv1alpha2.ResourceBinding) ([]appsv1.ControllerRevision, error) {
+	list := &appsv1.ControllerRevisionList{}
+	if err := reader.List(ctx, list, client.InNamespace(rb.Namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: rb.Name}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// newestSnapshot is the snapshot frozen last: the highest number.
+func newestSnapshot(snaps []appsv1.ControllerRevision) *appsv1.ControllerRevision {
+	var newest *appsv1.ControllerRevision
+	for i := range snaps {
+		if newest == nil || snaps[i].Revision > newest.Revision {
+			newest = &snaps[i]
+		}
+	}
+	return newest
+}
+
+func decodeSnapshot(cr *appsv1.ControllerRevision) (*appsv1.ControllerRevision, *rollout.Snapshot, error) {
+	snap := &rollout.Snapshot{}
+	if err := json.Unmarshal(cr.Data.Raw, snap); err != nil {
+		return nil, nil, fmt.Errorf("snapshot %s: %w", cr.Name, err)
+	}
+	return cr, snap, nil
+}
+
+// runPhases reads the cluster phases of the snapshot's newest run (a retry
+// is a second run of one snapshot); no run yet means every cluster waits.
+func (r *Reconciler) runPhases(ctx context.Context, rb *workv1alpha2.ResourceBinding, snapshot string) (map[string]rolloutv1alpha1.ClusterPhase, error) {
 	runs := &rolloutv1alpha1.StagedUpdateRunList{}
-	if err := r.Client.List(ctx, runs, client.InNamespace(rb.Namespace), client.MatchingLabels{
-		rolloutv1alpha1.BindingLabel: rb.Name, rolloutv1alpha1.RevisionLabel: revision,
-	}); err != nil {
+	if err := r.Client.List(ctx, runs, client.InNamespace(rb.Namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: rb.Name}); err != nil {
 		return nil, err
 	}
 	var newest *rolloutv1alpha1.StagedUpdateRun
 	for i := range runs.Items {
-		if newest == nil || runs.Items[i].CreationTimestamp.After(newest.CreationTimestamp.Time) {
-			newest = &runs.Items[i]
+		run := &runs.Items[i]
+		if run.Spec.SnapshotName == snapshot && (newest == nil || run.CreationTimestamp.After(newest.CreationTimestamp.Time)) {
+			newest = run
 		}
 	}
 	phases := map[string]rolloutv1alpha1.ClusterPhase{}
@@ -214,20 +267,4 @@ func runToBinding(_ context.Context, obj client.Object) []reconcile.Request {
 		return nil
 	}
 	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: run.Namespace, Name: run.Spec.BindingName}}}
-}
-
-func (r *Reconciler) nextSnapshotNumber(ctx context.Context, rb *workv1alpha2.ResourceBinding) (int64, error) {
-	reader := r.APIReader
-	if reader == nil {
-		reader = r.Client
-	}
-	list := &appsv1.ControllerRevisionList{}
-	if err := reader.List(ctx, list, client.InNamespace(rb.Namespace), client.MatchingLabels{rolloutv1alpha1.BindingLabel: rb.Name}); err != nil {
-		return 0, err
-	}
-	highest := int64(0)
-	for _, cr := range list.Items {
-		highest = max(highest, cr.Revision)
-	}
-	return highest + 1, nil
 }

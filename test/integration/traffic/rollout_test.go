@@ -158,7 +158,7 @@ func startStaged(t *testing.T, ns string) {
 
 // TestStagedRolloutPromotesStageByStage: v2 reaches the canary first, passes
 // its analysis, waits for approval while the other clusters keep v1, then
-// reaches them.
+// reaches them; an undo, and v2 once more, are staged rollouts of their own.
 func TestStagedRolloutPromotesStageByStage(t *testing.T) {
 	t.Parallel()
 	const ns = "rollout-good"
@@ -211,10 +211,23 @@ func TestStagedRolloutPromotesStageByStage(t *testing.T) {
 		g.Expect(images(g, ns)).To(Equal(map[string]string{"cluster-shanghai": "reviews:v1", "cluster-hangzhou": "reviews:v2", "cluster-frankfurt": "reviews:v2"}))
 	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
 	kurator(t, "rollout", "approve", "deploy/reviews", "-n", ns, "--kubeconfig", kubeconfig)
+	var undo *rolloutv1alpha1.StagedUpdateRun
 	NewWithT(t).Eventually(func(g Gomega) {
-		g.Expect(currentRun(g, ns).Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseSucceeded))
+		undo = currentRun(g, ns)
+		g.Expect(undo.Status.Phase).To(Equal(rolloutv1alpha1.RunPhaseSucceeded))
 		g.Expect(images(g, ns)).To(HaveEach("reviews:v1"))
 	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+
+	// v2 again is a rollout of its own, stage by stage, not a replay of the
+	// first v2 run that already succeeded.
+	apply(t, ns, stagedApp("reviews:v2", ""))
+	NewWithT(t).Eventually(func(g Gomega) {
+		again := currentRun(g, ns)
+		g.Expect(again.Name).NotTo(BeElementOf(run.Name, undo.Name))
+		g.Expect(again.Spec.Revision).To(Equal(run.Spec.Revision))
+		g.Expect(again.Status.Phase).To(Equal(rolloutv1alpha1.RunPhasePaused), runSummary(again))
+		g.Expect(images(g, ns)).To(Equal(map[string]string{"cluster-shanghai": "reviews:v2", "cluster-hangzhou": "reviews:v1", "cluster-frankfurt": "reviews:v1"}))
+	}).WithTimeout(3*time.Minute).WithPolling(time.Second).Should(Succeed(), "the canary is updated and analysed again; the rest waits")
 }
 
 // TestRolloutResumesAfterRestart: the controller-manager stopped while a run
