@@ -28,8 +28,8 @@ import (
 
 // defaults answer for kinds, and operations, without an implementation:
 // the object is propagated whole, references nothing, is healthy once
-// applied, reports its whole status, and its template's status is the
-// control plane's own.
+// applied, reports its whole status, its template's status is the control
+// plane's own, and what it applies is the manifest as rendered.
 var defaults = Operations{
 	GetReplicas:     func(*unstructured.Unstructured) (*Replicated, error) { return nil, nil },
 	ReviseReplica:   func(*unstructured.Unstructured, Share) error { return nil },
@@ -37,6 +37,7 @@ var defaults = Operations{
 	InterpretHealth: func(*unstructured.Unstructured) workv1alpha1.ResourceHealth { return workv1alpha1.ResourceHealthy },
 	ReflectStatus:   reflectWholeStatus,
 	AggregateStatus: func(*unstructured.Unstructured, []MemberStatus, time.Time) (map[string]any, error) { return nil, nil },
+	Retain:          func(desired, _ *unstructured.Unstructured) (*unstructured.Unstructured, error) { return desired, nil },
 }
 
 // reflectWholeStatus returns the member object's .status, plus the

@@ -19,8 +19,9 @@ limitations under the License.
 // asks of a node (GetReplicas), write one cluster's share into it
 // (ReviseReplica), list what it references (GetDependencies), judge a
 // member object's health (InterpretHealth), reflect its status back
-// (ReflectStatus) and sum the members' statuses into the template's
-// (AggregateStatus). The operations follow Karmada's resource interpreter;
+// (ReflectStatus), sum the members' statuses into the template's
+// (AggregateStatus) and keep what member-side controllers own when
+// applying (Retain). The operations follow Karmada's resource interpreter;
 // the Operation names follow its ResourceInterpreterCustomization.
 //
 // Callers ask For(gvk) and get an Interpreter on which every operation
@@ -87,6 +88,12 @@ type Interpreter interface {
 	// target clusters report, with now stamped on new conditions, or nil
 	// when the template's status is to be left as it is.
 	AggregateStatus(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error)
+	// Retain returns what to apply to a member given the manifest (desired)
+	// and the member's object (observed): desired with the values member
+	// components own carried over from observed. Server-side apply already
+	// keeps the fields a manifest leaves out; Retain is for fields the
+	// manifest sets and a member controller changes.
+	Retain(desired, observed *unstructured.Unstructured) (*unstructured.Unstructured, error)
 }
 
 // Operation names an operation of the interpreter as Karmada's
@@ -101,6 +108,7 @@ const (
 	OperationInterpretHealth     Operation = "InterpretHealth"     // InterpretHealth
 	OperationInterpretStatus     Operation = "InterpretStatus"     // ReflectStatus
 	OperationAggregateStatus     Operation = "AggregateStatus"     // AggregateStatus
+	OperationRetain              Operation = "Retain"              // Retain
 )
 
 // Operations implement some operations for a kind; each nil one falls back
@@ -112,12 +120,18 @@ type Operations struct {
 	InterpretHealth func(obj *unstructured.Unstructured) workv1alpha1.ResourceHealth
 	ReflectStatus   func(obj *unstructured.Unstructured) (*runtime.RawExtension, error)
 	AggregateStatus func(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error)
+	Retain          func(desired, observed *unstructured.Unstructured) (*unstructured.Unstructured, error)
 }
 
 // Replicated describes a template with replicas.
 type Replicated struct {
 	Replicas     int64
 	Requirements estimator.Requirements
+	// MinPerCluster, when above one, is the fewest replicas a cluster may
+	// receive if it receives any: a gang (a Volcano Job's minAvailable)
+	// that cannot run in smaller pieces. The division gives a cluster
+	// either none or at least this many.
+	MinPerCluster int64
 }
 
 // Share is what one cluster receives of a divided workload.

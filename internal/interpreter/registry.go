@@ -100,6 +100,9 @@ func (ops Operations) over(base Operations) Operations {
 	if ops.AggregateStatus == nil {
 		ops.AggregateStatus = base.AggregateStatus
 	}
+	if ops.Retain == nil {
+		ops.Retain = base.Retain
+	}
 	return ops
 }
 
@@ -126,6 +129,8 @@ func (l layered) Handles(op Operation) bool {
 		return l.own.ReflectStatus != nil
 	case OperationAggregateStatus:
 		return l.own.AggregateStatus != nil
+	case OperationRetain:
+		return l.own.Retain != nil
 	}
 	return false
 }
@@ -148,6 +153,10 @@ func (l layered) InterpretHealth(obj *unstructured.Unstructured) workv1alpha1.Re
 
 func (l layered) ReflectStatus(obj *unstructured.Unstructured) (*runtime.RawExtension, error) {
 	return l.all.ReflectStatus(obj)
+}
+
+func (l layered) Retain(desired, observed *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	return l.all.Retain(desired, observed)
 }
 
 func (l layered) AggregateStatus(tpl *unstructured.Unstructured, members []MemberStatus, now time.Time) (map[string]any, error) {

@@ -175,12 +175,19 @@ func (mc *memberClient) apply(ctx context.Context, t *target, work, recordedDige
 	// Force takes fields back from whoever edited them; a create needs
 	// none, and without it a racing creator surfaces as a conflict.
 	resource := mc.dynamic.Resource(t.gvr).Namespace(t.id.Namespace)
-	applied, err := resource.Apply(ctx, t.id.Name, t.toApply(live), metav1.ApplyOptions{FieldManager: fieldManager, Force: live != nil})
+	send := func(live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+		obj, err := t.retain(t.toApply(live), live)
+		if err != nil {
+			return nil, err
+		}
+		return resource.Apply(ctx, t.id.Name, obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: live != nil})
+	}
+	applied, err := send(live)
 	if apierrors.IsConflict(err) && t.replicas != nil && live != nil {
 		// The member's replicas changed since live was read: apply again
 		// with what the member has now.
 		if live, err = mc.get(ctx, t.gvr, t.id.Namespace, t.id.Name); err == nil {
-			applied, err = resource.Apply(ctx, t.id.Name, t.toApply(live), metav1.ApplyOptions{FieldManager: fieldManager, Force: live != nil})
+			applied, err = send(live)
 		}
 	}
 	if err != nil {

@@ -18,10 +18,12 @@ package execution
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	"kurator.dev/kurator/internal/interpreter"
 )
 
 // Karmada's retain behaviour for replicas: a manifest labelled
@@ -92,4 +94,23 @@ func ownsReplicas(live *unstructured.Unstructured) bool {
 	}
 	_, owned := set.Spec["f:replicas"]
 	return owned
+}
+
+// retain carries over, from the member's object, the fields its kind's
+// Retain operation says member components own (a customisation's Retain
+// script); obj is not modified. Without a member object, or a Retain of the
+// kind's own, obj is applied as it is.
+func (t *target) retain(obj, live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	if live == nil {
+		return obj, nil
+	}
+	in := interpreter.For(obj.GroupVersionKind())
+	if !in.Handles(interpreter.OperationRetain) {
+		return obj, nil
+	}
+	retained, err := in.Retain(obj.DeepCopy(), live.DeepCopy())
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", obj.GetKind(), describe(t.id), err)
+	}
+	return retained, nil
 }
