@@ -32,6 +32,7 @@ import (
 	argoprojv1alpha1 "kurator.dev/kurator/api/argoproj/v1alpha1"
 	autoscalingv1alpha1 "kurator.dev/kurator/api/autoscaling/v1alpha1"
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
+	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
@@ -53,6 +54,7 @@ func init() {
 	utilruntime.Must(autoscalingv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(argoprojv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(clusterv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(configv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(karmadaclusterv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(policyv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(workv1alpha1.AddToScheme(Scheme))
