@@ -31,13 +31,13 @@ type Dependency struct {
 	Name       string
 }
 
-// podDependencies returns what a pod spec references, as Karmada's
+// PodDependencies returns what a pod spec references, as Karmada's
 // built-in dependency interpreter does for the kinds that run pods:
 // ConfigMaps and Secrets of volumes (also projected), env and envFrom,
 // image pull Secrets, Secrets named by volume sources,
 // PersistentVolumeClaims of volumes, and the service account unless it is
 // "default". The result is sorted by kind then name, without duplicates.
-func podDependencies(ns string, spec *corev1.PodSpec) []Dependency {
+func PodDependencies(ns string, spec *corev1.PodSpec) []Dependency {
 	seen := map[Dependency]bool{}
 	var out []Dependency
 	add := func(kind, name string) {

@@ -45,6 +45,9 @@ func registerBuiltin(gk schema.GroupKind, ops Operations) {
 type Registry struct {
 	mu         sync.RWMutex
 	customised map[schema.GroupVersionKind]Operations
+	// listeners are told of each kind whose customisation changed, so that
+	// what was derived with the old operations is derived again.
+	listeners []func(schema.GroupVersionKind)
 }
 
 // NewRegistry returns a registry without customisations.
@@ -63,8 +66,48 @@ func For(gvk schema.GroupVersionKind) Interpreter { return Default.For(gvk) }
 // the others fall back to them.
 func (r *Registry) Register(gvk schema.GroupVersionKind, ops Operations) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.customised[gvk] = ops
+	listeners := r.listeners
+	r.mu.Unlock()
+	for _, l := range listeners {
+		l(gvk)
+	}
+}
+
+// Unregister removes gvk's customisation: the kind's built-in operations
+// answer again.
+func (r *Registry) Unregister(gvk schema.GroupVersionKind) {
+	r.mu.Lock()
+	_, had := r.customised[gvk]
+	delete(r.customised, gvk)
+	listeners := r.listeners
+	r.mu.Unlock()
+	if !had {
+		return
+	}
+	for _, l := range listeners {
+		l(gvk)
+	}
+}
+
+// Customised lists the kinds that have a customisation.
+func (r *Registry) Customised() []schema.GroupVersionKind {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]schema.GroupVersionKind, 0, len(r.customised))
+	for gvk := range r.customised {
+		out = append(out, gvk)
+	}
+	return out
+}
+
+// OnChange calls fn with the kind after every Register or Unregister that
+// changed something. fn runs on the registering goroutine: it only queues
+// work.
+func (r *Registry) OnChange(fn func(schema.GroupVersionKind)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.listeners = append(r.listeners, fn)
 }
 
 // For returns the interpreter of a kind: its customisation, over its

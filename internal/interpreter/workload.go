@@ -55,12 +55,19 @@ func (w podWorkload[T]) replicas(obj *unstructured.Unstructured) (*Replicated, e
 	if n < 0 {
 		return nil, fmt.Errorf("%s %s has negative replicas", obj.GetKind(), obj.GetName())
 	}
-	return &Replicated{Replicas: n, Requirements: estimator.Requirements{
+	return &Replicated{Replicas: n, Requirements: PodRequirements(spec)}, nil
+}
+
+// PodRequirements is what one pod of spec asks of a node: its effective
+// requests (init containers and overhead counted), node selector, affinity
+// and tolerations.
+func PodRequirements(spec *corev1.PodSpec) estimator.Requirements {
+	return estimator.Requirements{
 		Requests:     podresources.Requests(spec),
 		NodeSelector: spec.NodeSelector,
 		Affinity:     spec.Affinity,
 		Tolerations:  spec.Tolerations,
-	}}, nil
+	}
 }
 
 // dependencies is GetDependencies of a kind that runs pods: what its pod
@@ -70,7 +77,7 @@ func (w podWorkload[T]) dependencies(obj *unstructured.Unstructured) ([]Dependen
 	if err != nil {
 		return nil, err
 	}
-	return podDependencies(obj.GetNamespace(), spec), nil
+	return PodDependencies(obj.GetNamespace(), spec), nil
 }
 
 // reviseSpecReplicas is ReviseReplica of a kind whose share is
