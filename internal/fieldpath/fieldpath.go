@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package fieldpath reads and writes fields of JSON-shaped objects
 // (map[string]any, []any) by dotted paths, as the declarative rules of a
 // ResourceInterpreterCustomization name them: spec.size, .spec.size,

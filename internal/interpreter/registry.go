@@ -116,15 +116,15 @@ func (r *Registry) For(gvk schema.GroupVersionKind) Interpreter {
 	r.mu.RLock()
 	custom := r.customised[gvk]
 	r.mu.RUnlock()
-	own := custom.over(builtins[gvk.GroupKind()])
+	own := custom.Over(builtins[gvk.GroupKind()])
 	if own.AggregateStatus == nil && aggregatesByConvention(gvk.GroupKind()) {
 		own.AggregateStatus = aggregateConventional
 	}
-	return layered{own: own, all: own.over(defaults), movesAware: custom.AggregateStatus == nil && movesAware[gvk.GroupKind()]}
+	return layered{own: own, all: own.Over(defaults), movesAware: custom.AggregateStatus == nil && movesAware[gvk.GroupKind()]}
 }
 
-// over returns ops with its nil operations taken from base.
-func (ops Operations) over(base Operations) Operations {
+// Over returns ops with its nil operations taken from base.
+func (ops Operations) Over(base Operations) Operations {
 	if ops.GetReplicas == nil {
 		ops.GetReplicas = base.GetReplicas
 	}
@@ -158,25 +158,7 @@ type layered struct {
 	movesAware bool
 }
 
-func (l layered) Handles(op Operation) bool {
-	switch op {
-	case OperationInterpretReplica:
-		return l.own.GetReplicas != nil
-	case OperationReviseReplica:
-		return l.own.ReviseReplica != nil
-	case OperationInterpretDependency:
-		return l.own.GetDependencies != nil
-	case OperationInterpretHealth:
-		return l.own.InterpretHealth != nil
-	case OperationInterpretStatus:
-		return l.own.ReflectStatus != nil
-	case OperationAggregateStatus:
-		return l.own.AggregateStatus != nil
-	case OperationRetain:
-		return l.own.Retain != nil
-	}
-	return false
-}
+func (l layered) Handles(op Operation) bool { return l.own.Has(op) }
 
 func (l layered) GetReplicas(obj *unstructured.Unstructured) (*Replicated, error) {
 	return l.all.GetReplicas(obj)
@@ -207,4 +189,63 @@ func (l layered) AggregateStatus(tpl *unstructured.Unstructured, members []Membe
 		members, _ = splitLeaving(members)
 	}
 	return l.all.AggregateStatus(tpl, members, now)
+}
+
+// allOperations lists every operation.
+var allOperations = []Operation{
+	OperationInterpretReplica, OperationReviseReplica, OperationInterpretDependency, OperationInterpretHealth,
+	OperationInterpretStatus, OperationAggregateStatus, OperationRetain,
+}
+
+// Implemented lists the operations ops implements.
+func (ops Operations) Implemented() []Operation {
+	var out []Operation
+	for _, op := range allOperations {
+		if ops.Has(op) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// Has reports whether ops implements op.
+func (ops Operations) Has(op Operation) bool {
+	switch op {
+	case OperationInterpretReplica:
+		return ops.GetReplicas != nil
+	case OperationReviseReplica:
+		return ops.ReviseReplica != nil
+	case OperationInterpretDependency:
+		return ops.GetDependencies != nil
+	case OperationInterpretHealth:
+		return ops.InterpretHealth != nil
+	case OperationInterpretStatus:
+		return ops.ReflectStatus != nil
+	case OperationAggregateStatus:
+		return ops.AggregateStatus != nil
+	case OperationRetain:
+		return ops.Retain != nil
+	}
+	return false
+}
+
+// With returns ops with op taken from src.
+func (ops Operations) With(op Operation, src Operations) Operations {
+	switch op {
+	case OperationInterpretReplica:
+		ops.GetReplicas = src.GetReplicas
+	case OperationReviseReplica:
+		ops.ReviseReplica = src.ReviseReplica
+	case OperationInterpretDependency:
+		ops.GetDependencies = src.GetDependencies
+	case OperationInterpretHealth:
+		ops.InterpretHealth = src.InterpretHealth
+	case OperationInterpretStatus:
+		ops.ReflectStatus = src.ReflectStatus
+	case OperationAggregateStatus:
+		ops.AggregateStatus = src.AggregateStatus
+	case OperationRetain:
+		ops.Retain = src.Retain
+	}
+	return ops
 }

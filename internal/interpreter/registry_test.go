@@ -27,9 +27,6 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
 
-var allOperations = []Operation{OperationInterpretReplica, OperationReviseReplica, OperationInterpretDependency,
-	OperationInterpretHealth, OperationInterpretStatus, OperationAggregateStatus}
-
 // handled lists the operations in answers Handles for.
 func handled(in Interpreter) []Operation {
 	var out []Operation

@@ -46,7 +46,9 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/bindingworks"
+	"kurator.dev/kurator/internal/controller/interpretercustomization"
 	"kurator.dev/kurator/internal/controller/retry"
+	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/patch"
 	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/render"
@@ -100,7 +102,8 @@ func SetupWithManager(mgr ctrl.Manager, templates *resourcetemplate.Reader, reco
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(bindingworks.ToBinding(cluster)), builder.WithPredicates(workDeleted)).
 			Watches(&policyv1alpha1.OverridePolicy{}, policies).
 			Watches(&policyv1alpha1.ClusterOverridePolicy{}, policies).
-			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list))
+			Watches(&karmadaclusterv1alpha1.Cluster{}, clusterHandler(mgr.GetClient(), list)).
+			WatchesRawSource(interpretercustomization.BindingsOfChangedKinds(interpreter.Default, mgr.GetClient(), cluster))
 		if !cluster {
 			// A staged run releasing or reverting clusters changes what
 			// their Works get (see gate).

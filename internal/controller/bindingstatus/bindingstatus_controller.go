@@ -44,6 +44,7 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/bindingworks"
+	"kurator.dev/kurator/internal/controller/interpretercustomization"
 	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/propagation"
@@ -81,6 +82,7 @@ func SetupWithManager(mgr ctrl.Manager, dyn dynamic.Interface, templates *resour
 			For(r.NewBinding(), builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, renderedChanged))).
 			WithOptions(controller.Options{MaxConcurrentReconciles: 48}).
 			Watches(&workv1alpha1.Work{}, lowPriority(bindingworks.ToBinding(cluster))).
+			WatchesRawSource(interpretercustomization.BindingsOfChangedKinds(interpreter.Default, mgr.GetClient(), cluster)).
 			Complete(retry.OnConflict(r)); err != nil {
 			return err
 		}

@@ -52,6 +52,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/controller/interpretercustomization"
 	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/patch"
@@ -127,6 +128,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	b := ctrl.NewControllerManagedBy(mgr).Named("dependencies").
 		Watches(&workv1alpha2.ResourceBinding{}, handler.EnqueueRequestsFromMapFunc(bindingRequests), builder.WithPredicates(bindingChanged)).
+		WatchesRawSource(interpretercustomization.BindingsOfChangedKinds(interpreter.Default, mgr.GetClient(), false)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: 4})
 	for kind, obj := range dependencyKinds {
 		b = b.Watches(obj, handler.EnqueueRequestsFromMapFunc(r.dependentsOf(kind)), builder.OnlyMetadata)

@@ -47,6 +47,7 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/interpreter"
 )
 
 // key names one resource template.
@@ -122,6 +123,9 @@ func (d *Detector) Start(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
+	// A kind's customisation decides its replicas and requirements, which
+	// its bindings carry.
+	interpreter.Default.OnChange(d.enqueueKind)
 	go wait.UntilWithContext(ctx, d.retryPending, pendingRetry)
 	workers := max(d.Workers, 1)
 	for range workers {

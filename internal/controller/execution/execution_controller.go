@@ -45,7 +45,9 @@ import (
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
+	"kurator.dev/kurator/internal/controller/interpretercustomization"
 	"kurator.dev/kurator/internal/controller/retry"
+	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/membercluster"
 )
 
@@ -126,6 +128,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&workv1alpha1.Work{}, builder.WithPredicates(inExecutionNamespace(), predicate.Or(predicate.GenerationChangedPredicate{}, deletionStarted()))).
 		Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.worksOfCluster), builder.WithPredicates(readinessChanged())).
 		WatchesRawSource(memberEvents).
+		WatchesRawSource(interpretercustomization.WorksOfChangedKinds(interpreter.Default, mgr.GetClient(), r.worksNamespace())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.MaxConcurrentReconciles}).
 		Complete(retry.OnConflict(r))
 }
@@ -356,4 +359,13 @@ func withDefaults(o Options) Options {
 		o.MaxConcurrentReconciles = d.MaxConcurrentReconciles
 	}
 	return o
+}
+
+// worksNamespace is where this Reconciler's Works are: its cluster's
+// execution namespace in an agent, every namespace on the control plane.
+func (r *Reconciler) worksNamespace() string {
+	if r.Agent == "" {
+		return ""
+	}
+	return workv1alpha1.ExecutionNamespace(r.Agent)
 }
