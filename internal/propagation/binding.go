@@ -57,6 +57,9 @@ func BindingSpec(u *unstructured.Unstructured, s *policyv1alpha1.PropagationSpec
 		return spec, err
 	}
 	spec.Replicas = int32(r.Replicas)
+	if r.MinPerCluster > 1 {
+		spec.MinReplicasPerCluster = int32(r.MinPerCluster)
+	}
 	req := &workv1alpha2.ReplicaRequirements{ResourceRequest: r.Requirements.Requests, Namespace: u.GetNamespace()}
 	claim := &workv1alpha2.NodeClaim{NodeSelector: r.Requirements.NodeSelector, Tolerations: r.Requirements.Tolerations}
 	if a := r.Requirements.Affinity; a != nil && a.NodeAffinity != nil {
@@ -78,6 +81,7 @@ func Workload(b workv1alpha2.Binding) *framework.Workload {
 	w := &framework.Workload{
 		UID: string(spec.Resource.UID), Namespace: spec.Resource.Namespace, Name: spec.Resource.Name,
 		GVK: gv.WithKind(spec.Resource.Kind), Replicas: int64(spec.Replicas), Placement: spec.Placement,
+		MinPerCluster: int64(spec.MinReplicasPerCluster),
 	}
 	if rr := spec.ReplicaRequirements; rr != nil {
 		req := &estimator.Requirements{Requests: rr.ResourceRequest}

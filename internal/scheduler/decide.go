@@ -105,6 +105,9 @@ func decide(w *framework.Workload, byName []*Candidate, expl *Explanation) ([]fr
 			return nil, err
 		}
 	}
+	if typ == policyv1alpha1.ReplicaSchedulingTypeDivided {
+		out = keepGangs(w, out, expl)
+	}
 	if out, err = checkSkew(w, out, selected, expl); err != nil {
 		return nil, err
 	}

@@ -145,6 +145,15 @@ type ResourceBindingSpec struct {
 	// +kubebuilder:validation:Minimum=0
 	Replicas int32 `json:"replicas,omitempty"`
 
+	// minReplicasPerCluster, above one, is the fewest replicas a cluster may
+	// get if it gets any (Kurator extension): a gang that cannot run in
+	// smaller pieces, such as a Volcano Job's minAvailable or a training
+	// job that is never split. Set from the resource interpreter; a divided
+	// placement gives a cluster none of the replicas or at least this many.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	MinReplicasPerCluster int32 `json:"minReplicasPerCluster,omitempty"`
+
 	// clusters is the scheduling result: the target clusters and, for
 	// workloads, the replicas each runs. Written by the scheduler.
 	// +optional

@@ -91,6 +91,9 @@ type Workload struct {
 	Replicas int64
 	// Requirements of one replica; nil for kinds without replicas.
 	Requirements *estimator.Requirements
+	// MinPerCluster, above one, is a gang's minimum: a divided decision
+	// gives a cluster none of the replicas or at least this many.
+	MinPerCluster int64
 	Placement    *policyv1alpha1.Placement
 	// Previous is the decision in force, if any.
 	Previous []TargetCluster
