@@ -33,6 +33,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
@@ -133,6 +134,9 @@ func useLiveState(ctx context.Context, hub client.Reader, sc *scenario.Scenario)
 		}
 		sc.Policy.Placement = *placement.ForFleet(sc.Policy.Placement, fleet)
 	}
+	if err := useLiveCustomizations(ctx, hub, sc); err != nil {
+		return err
+	}
 	var live workv1alpha2.Binding = &workv1alpha2.ResourceBinding{}
 	if ns == "" {
 		live = &workv1alpha2.ClusterResourceBinding{}
@@ -231,4 +235,26 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// useLiveCustomizations adds the fleet's ResourceInterpreterCustomizations
+// to the scenario's; the file's replace those of the same name.
+func useLiveCustomizations(ctx context.Context, hub client.Reader, sc *scenario.Scenario) error {
+	var list configv1alpha1.ResourceInterpreterCustomizationList
+	if err := hub.List(ctx, &list); err != nil {
+		if apimeta.IsNoMatchError(err) {
+			return nil
+		}
+		return fmt.Errorf("listing the fleet's ResourceInterpreterCustomizations: %w", err)
+	}
+	own := map[string]bool{}
+	for _, ric := range sc.Customizations {
+		own[ric.Name] = true
+	}
+	for i := range list.Items {
+		if !own[list.Items[i].Name] {
+			sc.Customizations = append(sc.Customizations, &list.Items[i])
+		}
+	}
+	return nil
 }

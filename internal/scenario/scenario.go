@@ -39,6 +39,7 @@ import (
 
 	"kurator.dev/kurator/config/crd"
 
+	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
@@ -90,6 +91,9 @@ type Scenario struct {
 	// ("default" for a cluster-scoped template), as if both were applied
 	// with the same 'kubectl apply -n'.
 	Overrides []overrides.Policy
+	// Customizations are ResourceInterpreterCustomizations that decide how
+	// the template's kind is interpreted, as on the control plane.
+	Customizations []*configv1alpha1.ResourceInterpreterCustomization
 
 	templates        []*unstructured.Unstructured
 	overridePolicies []*policyv1alpha1.OverridePolicy
@@ -131,7 +135,8 @@ func (s *Scenario) add(i int, raw []byte) error {
 	// Policies, and Istio routing objects beside a template, are checked as
 	// the control plane's API server checks them (schema and CEL rules), so
 	// a what-if never accepts what apply refuses.
-	if tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() || strings.HasPrefix(tm.APIVersion, "networking.istio.io/") {
+	if tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() || tm.APIVersion == configv1alpha1.SchemeGroupVersion.String() ||
+		strings.HasPrefix(tm.APIVersion, "networking.istio.io/") {
 		if err := admit(i, raw); err != nil {
 			return err
 		}
@@ -178,6 +183,12 @@ func (s *Scenario) add(i int, raw []byte) error {
 			return fmt.Errorf("document %d (ClusterOverridePolicy %s): %w", i, p.Name, errs.ToAggregate())
 		}
 		s.Overrides = append(s.Overrides, overrides.Policy{Name: p.Name, Spec: &p.Spec})
+	case tm.APIVersion == configv1alpha1.SchemeGroupVersion.String() && tm.Kind == "ResourceInterpreterCustomization":
+		ric := &configv1alpha1.ResourceInterpreterCustomization{}
+		if err := strict(ric); err != nil {
+			return err
+		}
+		s.Customizations = append(s.Customizations, ric)
 	case tm.APIVersion == workv1alpha2.SchemeGroupVersion.String() && (tm.Kind == "ResourceBinding" || tm.Kind == "ClusterResourceBinding"):
 		rb := &workv1alpha2.ResourceBinding{}
 		if err := strict(rb); err != nil {
