@@ -28,7 +28,7 @@ import (
 )
 
 var allOperations = []Operation{OperationInterpretReplica, OperationReviseReplica, OperationInterpretDependency,
-	OperationInterpretHealth, OperationInterpretStatus, OperationAggregateStatus}
+	OperationInterpretHealth, OperationInterpretStatus, OperationAggregateStatus, OperationRetain}
 
 // handled lists the operations in answers Handles for.
 func handled(in Interpreter) []Operation {
