@@ -30,17 +30,21 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
+	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 )
 
 // ClusterRules are what the agent of cluster may do cluster-wide: read and
-// write its own Cluster and that Cluster's status, no other.
+// write its own Cluster and that Cluster's status, no other; and read the
+// ResourceInterpreterCustomizations, so that it judges and reports its
+// copies by the same rules as the control plane.
 func ClusterRules(cluster string) []rbacv1.PolicyRule {
 	group := []string{karmadaclusterv1alpha1.GroupName}
 	return []rbacv1.PolicyRule{
 		{APIGroups: group, Resources: []string{"clusters"}, ResourceNames: []string{cluster}, Verbs: []string{"get", "list", "watch", "update", "patch"}},
 		{APIGroups: group, Resources: []string{"clusters/status"}, ResourceNames: []string{cluster}, Verbs: []string{"get", "update", "patch"}},
+		{APIGroups: []string{configv1alpha1.GroupName}, Resources: []string{"resourceinterpretercustomizations"}, Verbs: []string{"get", "list", "watch"}},
 	}
 }
 

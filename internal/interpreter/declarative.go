@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -326,38 +325,22 @@ func templateDependencies(texts []string) (func(*unstructured.Unstructured) ([]D
 		paths = append(paths, p)
 	}
 	return func(obj *unstructured.Unstructured) ([]Dependency, error) {
-		var all []Dependency
+		var specs []*corev1.PodSpec
 		for _, p := range paths {
 			for _, v := range p.Get(obj.Object) {
 				spec, err := decodePodTemplate(obj, p, v)
 				if err != nil {
 					return nil, err
 				}
-				all = append(all, PodDependencies(obj.GetNamespace(), spec)...)
+				specs = append(specs, spec)
 			}
 		}
-		return SortDependencies(all), nil
+		return collectDependencies(obj.GetNamespace(), func(add func(kind, name string)) {
+			for _, spec := range specs {
+				visitPodSpec(spec, add)
+			}
+		}), nil
 	}, nil
-}
-
-// SortDependencies sorts by kind then name and drops duplicates.
-func SortDependencies(deps []Dependency) []Dependency {
-	sort.Slice(deps, func(i, j int) bool {
-		if deps[i].Kind != deps[j].Kind {
-			return deps[i].Kind < deps[j].Kind
-		}
-		if deps[i].Name != deps[j].Name {
-			return deps[i].Name < deps[j].Name
-		}
-		return deps[i].Namespace < deps[j].Namespace
-	})
-	out := deps[:0]
-	for i, d := range deps {
-		if i == 0 || d != deps[i-1] {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 var errNotBool = errors.New("the expression does not give a bool")

@@ -50,6 +50,12 @@ func reflectWholeStatus(obj *unstructured.Unstructured) (*runtime.RawExtension, 
 	if err != nil {
 		return nil, err
 	}
+	return reflectWithGeneration(obj, status)
+}
+
+// reflectWithGeneration encodes status, or the part of it a kind reflects,
+// with the object's generation added as reflectWholeStatus does.
+func reflectWithGeneration(obj *unstructured.Unstructured, status map[string]any) (*runtime.RawExtension, error) {
 	if gen := obj.GetGeneration(); gen > 0 {
 		if status == nil {
 			status = map[string]any{}

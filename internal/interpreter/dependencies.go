@@ -38,6 +38,13 @@ type Dependency struct {
 // PersistentVolumeClaims of volumes, and the service account unless it is
 // "default". The result is sorted by kind then name, without duplicates.
 func PodDependencies(ns string, spec *corev1.PodSpec) []Dependency {
+	return collectDependencies(ns, func(add func(kind, name string)) { visitPodSpec(spec, add) })
+}
+
+// collectDependencies returns what visit names, in namespace ns, sorted by
+// kind then name, without duplicates: the dependencies of a kind whose
+// references are spread over several pod specs (or other fields).
+func collectDependencies(ns string, visit func(add func(kind, name string))) []Dependency {
 	seen := map[Dependency]bool{}
 	var out []Dependency
 	add := func(kind, name string) {
@@ -50,7 +57,7 @@ func PodDependencies(ns string, spec *corev1.PodSpec) []Dependency {
 			out = append(out, d)
 		}
 	}
-	visitPodSpec(spec, add)
+	visit(add)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Kind != out[j].Kind {
 			return out[i].Kind < out[j].Kind

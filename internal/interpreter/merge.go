@@ -26,8 +26,9 @@ import (
 
 // Helpers of the kinds that are propagated whole, so that every member runs
 // the template as it is (Pod, Service, Ingress, PersistentVolumeClaim,
-// HorizontalPodAutoscaler, PodDisruptionBudget, CronJob): their members'
-// reports are merged rather than divided counters added up.
+// HorizontalPodAutoscaler, PodDisruptionBudget, CronJob, Argo's Workflow,
+// Kubeflow's PyTorchJob): their members' reports are merged rather than
+// divided counters added up.
 
 // memberReports decodes what each target cluster reported, in the
 // binding's order; a member that has not reported has a nil status.
@@ -151,4 +152,25 @@ func loadBalancerIngress(reports []memberReport) (ingress []any, waitingFor []st
 		return nil, waitingFor
 	}
 	return ingress, nil
+}
+
+// runSpan is when a run that every member makes started and ended: the
+// earliest start any member reports, and the latest end once every member
+// reports one (until then the fleet's run has not ended, and end is
+// empty). Times are RFC 3339 in UTC, as the API server writes them, so they
+// compare as strings.
+func runSpan(reports []memberReport, startField, endField string) (start, end string) {
+	ended := len(reports) > 0
+	for _, r := range reports {
+		if t, _ := r.status[startField].(string); t != "" && (start == "" || t < start) {
+			start = t
+		}
+		t, _ := r.status[endField].(string)
+		ended = ended && t != ""
+		end = max(end, t)
+	}
+	if !ended {
+		end = ""
+	}
+	return start, end
 }

@@ -31,6 +31,8 @@ var movesAware = map[schema.GroupKind]bool{
 	{Group: "apps", Kind: "Deployment"}:  true,
 	{Group: "apps", Kind: "StatefulSet"}: true,
 	{Group: "apps", Kind: "ReplicaSet"}:  true,
+	// A CloneSet's status is aggregated as a Deployment's.
+	{Group: "apps.kruise.io", Kind: "CloneSet"}: true,
 }
 
 // splitLeaving separates the targets from the leaving copies.

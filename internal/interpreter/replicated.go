@@ -71,6 +71,30 @@ func replicatedStatus(tpl *unstructured.Unstructured, members []MemberStatus, c 
 	return status, reports, allCurrent
 }
 
+// fleetRevisions writes one revision for the fleet into the status of a
+// kind whose members report updateRevision and currentRevision (a
+// StatefulSet, a CloneSet): updateRevision names the template's
+// generation, and currentRevision equals it only once every member runs it
+// and has finished its rollout. Members' own revision names may differ per
+// cluster, so none of them speaks for the fleet.
+func fleetRevisions(tpl *unstructured.Unstructured, members []MemberStatus, status map[string]any, reports []memberReport, allCurrent bool) {
+	revision := fmt.Sprintf("%s-generation-%d", tpl.GetName(), tpl.GetGeneration())
+	done := allCurrent
+	for _, r := range reports {
+		current, _ := r.status["currentRevision"].(string)
+		update, _ := r.status["updateRevision"].(string)
+		done = done && r.status != nil && current == update
+	}
+	status["updateRevision"] = revision
+	if done {
+		status["currentRevision"] = revision
+	} else if status["currentRevision"] == revision && !coveredMove(tpl, members, status) {
+		// A rollout under way; during a move the fleet stays on the
+		// revision it had.
+		delete(status, "currentRevision")
+	}
+}
+
 // memberReport is one member's decoded status, nil when it has reported
 // none.
 type memberReport struct {

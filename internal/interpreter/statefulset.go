@@ -17,7 +17,6 @@ limitations under the License.
 package interpreter
 
 import (
-	"fmt"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -58,10 +57,8 @@ func statefulSetHealth(obj *unstructured.Unstructured) workv1alpha1.ResourceHeal
 }
 
 // aggregateStatefulSet adds to the counters (see replicatedStatus) one
-// revision for the fleet: updateRevision names the template's generation,
-// and currentRevision equals it only once every member runs it and has
-// finished its rollout, which is what kstatus and 'kubectl rollout status'
-// compare. Members' own revision names differ per cluster.
+// revision for the fleet (see fleetRevisions), which is what kstatus and
+// 'kubectl rollout status' compare.
 func aggregateStatefulSet(tpl *unstructured.Unstructured, members []MemberStatus, _ time.Time) (map[string]any, error) {
 	status, reports, allCurrent := replicatedStatus(tpl, members, counters{
 		progress: []string{"readyReplicas", "availableReplicas", "updatedReplicas", "currentReplicas"},
@@ -70,20 +67,6 @@ func aggregateStatefulSet(tpl *unstructured.Unstructured, members []MemberStatus
 	if status == nil {
 		return nil, nil
 	}
-	revision := fmt.Sprintf("%s-generation-%d", tpl.GetName(), tpl.GetGeneration())
-	done := allCurrent
-	for _, r := range reports {
-		current, _ := r.status["currentRevision"].(string)
-		update, _ := r.status["updateRevision"].(string)
-		done = done && r.status != nil && current == update
-	}
-	status["updateRevision"] = revision
-	if done {
-		status["currentRevision"] = revision
-	} else if status["currentRevision"] == revision && !coveredMove(tpl, members, status) {
-		// A rollout under way; during a move the fleet stays on the
-		// revision it had.
-		delete(status, "currentRevision")
-	}
+	fleetRevisions(tpl, members, status, reports, allCurrent)
 	return status, nil
 }

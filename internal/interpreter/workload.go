@@ -33,12 +33,23 @@ import (
 type podWorkload[T any] func(*T) (replicas *int32, spec *corev1.PodSpec)
 
 func (w podWorkload[T]) read(obj *unstructured.Unstructured) (*int32, *corev1.PodSpec, error) {
+	typed, err := decode[T](obj)
+	if err != nil {
+		return nil, nil, err
+	}
+	replicas, spec := w(typed)
+	return replicas, spec, nil
+}
+
+// decode reads an object into a typed struct: the kind's API type, or for a
+// custom kind a small local struct of the fields its interpreter reads
+// (fields the struct lacks are ignored).
+func decode[T any](obj *unstructured.Unstructured) (*T, error) {
 	var typed T
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, &typed); err != nil {
-		return nil, nil, fmt.Errorf("%s %s is not a valid %s: %w", obj.GetKind(), obj.GetName(), obj.GroupVersionKind().GroupVersion(), err)
+		return nil, fmt.Errorf("%s %s is not a valid %s: %w", obj.GetKind(), obj.GetName(), obj.GroupVersionKind().GroupVersion(), err)
 	}
-	replicas, spec := w(&typed)
-	return replicas, spec, nil
+	return &typed, nil
 }
 
 // replicas is GetReplicas of a kind whose replicas are divided: unset

@@ -22,9 +22,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"kurator.dev/kurator/internal/interpreter"
 	"kurator.dev/kurator/internal/podresources"
@@ -32,11 +30,6 @@ import (
 
 // kubeLibName is what scripts require: local kube = require("kube").
 const kubeLibName = "kube"
-
-// podInterpreter reads a Pod's dependencies with the built-in operations
-// only: from a registry of its own, so that a customisation of Pods
-// cannot change what kube.getPodDependencies answers.
-var podInterpreter = interpreter.NewRegistry().For(schema.GroupVersionKind{Version: "v1", Kind: "Pod"})
 
 // kubeLibrary is Karmada's kube library over Kurator's own pod
 // arithmetic; conv is the converter of the call that runs.
@@ -136,7 +129,7 @@ func (k kubeLibrary) accuratePodRequirements(L *lua.LState) int {
 // the namespace (Karmada's "default" when nil).
 func (k kubeLibrary) getPodDependencies(L *lua.LState) int {
 	const fn = "kube.getPodDependencies"
-	obj, _ := k.podTemplate(L, fn, 1)
+	_, tpl := k.podTemplate(L, fn, 1)
 	namespace := "default"
 	switch ns := L.Get(2).(type) {
 	case *lua.LNilType:
@@ -145,16 +138,7 @@ func (k kubeLibrary) getPodDependencies(L *lua.LState) int {
 	default:
 		L.TypeError(2, lua.LTString)
 	}
-	pod := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "v1",
-		"kind":       "Pod",
-		"metadata":   map[string]any{"namespace": namespace},
-		"spec":       obj["spec"],
-	}}
-	deps, err := podInterpreter.GetDependencies(pod)
-	if err != nil {
-		L.RaiseError("%s: %v", fn, err)
-	}
+	deps := interpreter.PodDependencies(namespace, &tpl.Spec)
 	list := make([]any, 0, len(deps))
 	for _, d := range deps {
 		list = append(list, map[string]any{"apiVersion": d.APIVersion, "kind": d.Kind, "namespace": d.Namespace, "name": d.Name})
