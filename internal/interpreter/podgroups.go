@@ -19,7 +19,6 @@ package interpreter
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"kurator.dev/kurator/internal/podresources"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 )
 
@@ -46,21 +45,25 @@ func groupsReplicas(groups []podGroup) int64 {
 }
 
 // mostDemanding is the requirements of the group whose pod requests the
-// most CPU, then the most memory; the first such group on a tie. It
-// carries that pod's node selector, affinity and tolerations, so that the
-// estimate counts the nodes that group's pods can use.
+// most CPU, then the most memory (see MostDemanding), with that pod's node
+// selector, affinity and tolerations, so that the estimate counts the
+// nodes that group's pods can use.
 func mostDemanding(groups []podGroup) estimator.Requirements {
-	var best estimator.Requirements
-	var bestSpec *corev1.PodSpec
-	for _, g := range groups {
-		requests := podresources.Requests(g.spec)
-		if bestSpec != nil && !demandsMore(requests, best.Requests) {
-			continue
-		}
-		bestSpec, best = g.spec, estimator.Requirements{Requests: requests}
+	reqs := make([]estimator.Requirements, len(groups))
+	for i, g := range groups {
+		reqs[i] = PodRequirements(g.spec)
 	}
-	if bestSpec != nil {
-		best.NodeSelector, best.Affinity, best.Tolerations = bestSpec.NodeSelector, bestSpec.Affinity, bestSpec.Tolerations
+	return MostDemanding(reqs)
+}
+
+// MostDemanding is the requirements that request the most CPU, then the
+// most memory; the first of them on a tie.
+func MostDemanding(reqs []estimator.Requirements) estimator.Requirements {
+	var best estimator.Requirements
+	for i, r := range reqs {
+		if i == 0 || demandsMore(r.Requests, best.Requests) {
+			best = r
+		}
 	}
 	return best
 }
