@@ -45,6 +45,10 @@ import (
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	clustercontroller "kurator.dev/kurator/internal/controller/cluster"
 	"kurator.dev/kurator/internal/controller/execution"
+	"kurator.dev/kurator/internal/controller/interpretercustomization"
+	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/interpreter/customization"
+	"kurator.dev/kurator/internal/interpreter/luavm"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/scheme"
 )
@@ -147,6 +151,15 @@ func serve(ctx context.Context, o Options, creds *credentials, member *memberclu
 		Logger:                 log,
 	})
 	if err != nil {
+		return err
+	}
+	// The copies here are judged and reported by the fleet's
+	// customisations, loaded before the executor runs.
+	loader := &interpretercustomization.Loader{Registry: interpreter.Default, Scripts: customization.NewLuaScripts(luavm.Limits{})}
+	if err := loader.Load(ctx, mgr.GetAPIReader()); err != nil {
+		log.Info("ResourceInterpreterCustomizations not loaded before start", "error", err.Error())
+	}
+	if err := interpretercustomization.SetupLoader(mgr, loader); err != nil {
 		return err
 	}
 	exec := &execution.Reconciler{Client: mgr.GetClient(), Members: localMember{member: member}, Agent: o.ClusterName,

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
@@ -49,12 +50,16 @@ import (
 	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/federatedhpa"
 	"kurator.dev/kurator/internal/controller/fleet"
+	"kurator.dev/kurator/internal/controller/interpretercustomization"
 	"kurator.dev/kurator/internal/controller/retainreplicas"
 	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/rollout"
 	"kurator.dev/kurator/internal/controller/scheduling"
 	"kurator.dev/kurator/internal/controller/traffic"
 	"kurator.dev/kurator/internal/controlplaneapis"
+	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/interpreter/customization"
+	"kurator.dev/kurator/internal/interpreter/luavm"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/metricsprovider"
 	"kurator.dev/kurator/internal/resourcetemplate"
@@ -76,6 +81,10 @@ type Options struct {
 	PrometheusURL string
 	// Autoscaling tunes FederatedHPAs and the control plane's HPAs.
 	Autoscaling AutoscalingOptions
+	// ScriptLimits bound each run of a ResourceInterpreterCustomization's
+	// Lua script; ScriptMemory is their memory as a quantity (64Mi).
+	ScriptLimits luavm.Limits
+	ScriptMemory string
 	// InstallAPIs applies Kurator's CRDs and admission policies to the
 	// control plane before the controllers start (an installed control
 	// plane; the local fleet applies them itself).
@@ -103,6 +112,8 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Autoscaling.SyncPeriod, "horizontal-pod-autoscaler-sync-period", federatedhpa.DefaultSyncPeriod, "how often each FederatedHPA (and control-plane HPA) reads its workload's metrics and recomputes its replicas")
 	fs.Float64Var(&o.Autoscaling.Tolerance, "horizontal-pod-autoscaler-tolerance", autoscaling.DefaultTolerance, "the ratio of current to target metric within which an autoscaler changes nothing")
 	fs.DurationVar(&o.Autoscaling.MemberTimeout, "federatedhpa-member-timeout", collect.DefaultTimeout, "how long one member may take to report its pods' metrics before it is marked stale for that round")
+	fs.DurationVar(&o.ScriptLimits.Timeout, "interpreter-script-timeout", luavm.DefaultTimeout, "how long one run of a ResourceInterpreterCustomization's Lua script may take")
+	fs.StringVar(&o.ScriptMemory, "interpreter-script-memory", "64Mi", "how much memory one run of a ResourceInterpreterCustomization's Lua script may allocate")
 	fs.BoolVar(&o.InstallAPIs, "install-apis", false, "apply Kurator's CRDs, Istio's networking CRDs and the admission policies to the control plane before starting")
 	fs.StringVar(&o.PrometheusURL, "prometheus-url", "", "Prometheus HTTP API (http[s]://host:port) to read workload metrics from; empty: features that need metrics say so in a condition")
 }
@@ -123,6 +134,16 @@ func (o *Options) Validate() error {
 	}
 	if a := o.Autoscaling; a.SyncPeriod <= 0 || a.MemberTimeout <= 0 || a.Tolerance < 0 || a.Tolerance >= 1 {
 		return fmt.Errorf("--horizontal-pod-autoscaler-sync-period and --federatedhpa-member-timeout must be positive and --horizontal-pod-autoscaler-tolerance in [0, 1)")
+	}
+	if o.ScriptMemory != "" {
+		q, err := resource.ParseQuantity(o.ScriptMemory)
+		if err != nil || q.Value() <= 0 {
+			return fmt.Errorf("--interpreter-script-memory %q is not a positive quantity such as 64Mi", o.ScriptMemory)
+		}
+		o.ScriptLimits.Memory = q.Value()
+	}
+	if o.ScriptLimits.Timeout < 0 {
+		return fmt.Errorf("--interpreter-script-timeout must not be negative")
 	}
 	return o.LeaderElection.Validate()
 }
@@ -182,6 +203,9 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := (&rollout.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("stagedupdaterun")}).SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	if err := addInterpreter(mgr, o.ScriptLimits); err != nil {
 		return nil, err
 	}
 	if err := addAutoscaling(mgr, members, provider, o.Autoscaling); err != nil {
@@ -314,4 +338,25 @@ func (o *Options) metricsProvider() (metricsprovider.Provider, error) {
 		return metricsprovider.None{}, nil
 	}
 	return metricsprovider.NewPrometheus(o.PrometheusURL)
+}
+
+// addInterpreter loads the ResourceInterpreterCustomizations before any
+// controller interprets a kind, then keeps them loaded (on every replica)
+// and their status written (on the leader).
+func addInterpreter(mgr ctrl.Manager, limits luavm.Limits) error {
+	changed, events := interpretercustomization.FailureEvents()
+	failures := &customization.Failures{Changed: changed}
+	loader := &interpretercustomization.Loader{Registry: interpreter.Default, Scripts: customization.NewLuaScripts(limits), Failures: failures}
+	reader, err := client.New(mgr.GetConfig(), client.Options{Scheme: scheme.Scheme, Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := loader.Load(ctx, reader); err != nil {
+		// Without the API yet (installed later), the loader's controller
+		// loads them once it is served.
+		mgr.GetLogger().Info("ResourceInterpreterCustomizations not loaded before start", "error", err.Error())
+	}
+	return interpretercustomization.Setup(mgr, loader, failures, events)
 }

@@ -131,14 +131,7 @@ func joinErrors(errs []error) string {
 // the StatusWriter (on the leader) to mgr. failureEvents carries the names
 // Failures.Changed is told.
 func Setup(mgr ctrl.Manager, loader *Loader, failures *customization.Failures, failureEvents <-chan event.TypedGenericEvent[client.Object]) error {
-	if loader.Reader == nil {
-		loader.Reader = mgr.GetClient()
-	}
-	notLeaderElected := false
-	if err := ctrl.NewControllerManagedBy(mgr).Named("interpretercustomization-loader").
-		For(&configv1alpha1.ResourceInterpreterCustomization{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		WithOptions(controller.Options{MaxConcurrentReconciles: 1, NeedLeaderElection: &notLeaderElected}).
-		Complete(loader); err != nil {
+	if err := SetupLoader(mgr, loader); err != nil {
 		return err
 	}
 	writer := &StatusWriter{Client: mgr.GetClient(), Loader: loader, Failures: failures}
@@ -146,6 +139,19 @@ func Setup(mgr ctrl.Manager, loader *Loader, failures *customization.Failures, f
 		For(&configv1alpha1.ResourceInterpreterCustomization{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WatchesRawSource(source.Channel(failureEvents, &handler.EnqueueRequestForObject{})).
 		Complete(writer)
+}
+
+// SetupLoader adds the Loader alone to mgr, on every replica: a pull
+// agent interprets its copies without writing customisations' status.
+func SetupLoader(mgr ctrl.Manager, loader *Loader) error {
+	if loader.Reader == nil {
+		loader.Reader = mgr.GetClient()
+	}
+	notLeaderElected := false
+	return ctrl.NewControllerManagedBy(mgr).Named("interpretercustomization-loader").
+		For(&configv1alpha1.ResourceInterpreterCustomization{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(controller.Options{MaxConcurrentReconciles: 1, NeedLeaderElection: &notLeaderElected}).
+		Complete(loader)
 }
 
 // FailureEvents returns a Failures.Changed that feeds the returned
