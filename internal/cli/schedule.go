@@ -17,6 +17,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +25,10 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
+	"kurator.dev/kurator/internal/interpreter"
+	"kurator.dev/kurator/internal/interpreter/customization"
+	"kurator.dev/kurator/internal/interpreter/luavm"
 	"kurator.dev/kurator/internal/render"
 	"kurator.dev/kurator/internal/scenario"
 	"kurator.dev/kurator/internal/scheduler"
@@ -53,7 +58,8 @@ spec.clusters order); with -o json it is a stream of JSON objects in the same or
 SCENARIO is multi-document YAML with cluster.karmada.io/v1alpha1 Clusters, exactly one
 workload template, one PropagationPolicy or ClusterPropagationPolicy, any number of
 OverridePolicies and ClusterOverridePolicies (an OverridePolicy without a namespace is
-in the template's namespace), and optionally a work.karmada.io/v1alpha2 ResourceBinding
+in the template's namespace), any number of ResourceInterpreterCustomizations (how the
+template's kind is interpreted: its replicas and requirements), and optionally a work.karmada.io/v1alpha2 ResourceBinding
 whose spec.clusters is the previous decision. Override rules match the scenario's
 Clusters by name, labels and fields. Per-node capacity can be given on a Cluster with
 the annotation ` + scenario.NodesAnnotation + ` (see examples/scenarios/); without it
@@ -64,8 +70,9 @@ policy you are about to apply), the Clusters (labels, spec, status, taints, API
 enablements) are read from the control plane (--context, --kubeconfig; by default
 the "kurator" context if there is one), each ready member's nodes and the requests of
 their pods give the capacity as the scheduling controller sees it, the binding in
-force for the workload is the previous decision, and the fleet's override policies
-apply along with the file's (which replace those of the same name). Nothing is
+force for the workload is the previous decision, and the fleet's override policies and
+ResourceInterpreterCustomizations apply along with the file's (which replace those of
+the same name). Nothing is
 written to any cluster. The output is the same as offline.
 
 Exits 1 when the workload cannot be scheduled (only the ResourceBinding is printed)
@@ -107,6 +114,9 @@ condition names it and the error).`,
 // runSchedule schedules the scenario on the snapshot build returns.
 func runSchedule(ctx context.Context, streams genericiooptions.IOStreams, sc *scenario.Scenario, output string,
 	build func() (*framework.Snapshot, *framework.Workload, error)) error {
+	if err := interpretWith(sc.Customizations); err != nil {
+		return err
+	}
 	snap, w, err := build()
 	if err != nil {
 		return err
@@ -149,6 +159,29 @@ func printStream(w io.Writer, output string, objs []any) error {
 		if err := printObjects(w, output, obj, nil); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// interpretWith makes the scenario's customisations the interpreter's, as
+// the control plane's loader does; a rule that does not compile is an
+// error here rather than a condition.
+func interpretWith(rics []*configv1alpha1.ResourceInterpreterCustomization) error {
+	if len(rics) == 0 {
+		return nil
+	}
+	scripts := customization.NewLuaScripts(luavm.Limits{})
+	built := make([]customization.Built, 0, len(rics))
+	for _, ric := range rics {
+		b := customization.Build(ric, scripts, nil)
+		if len(b.Errors) > 0 {
+			return fmt.Errorf("ResourceInterpreterCustomization %s: %w", ric.Name, errors.Join(b.Errors...))
+		}
+		built = append(built, b)
+	}
+	merged, _ := customization.Merge(built)
+	for gvk, ops := range merged {
+		interpreter.Default.Register(gvk, ops)
 	}
 	return nil
 }
