@@ -168,7 +168,7 @@ func interpretOnce(in interpreter.Interpreter, op interpreter.Operation, obj *un
 		return obj.Object, err
 	case interpreter.OperationRetain:
 		if o.observed == "" {
-			return nil, UsageError{errors.New("Retain needs --observed-file")}
+			return nil, UsageError{errors.New("the Retain operation needs --observed-file")}
 		}
 		observed, err := readObject(o.observed)
 		if err != nil {

@@ -18,6 +18,7 @@ package interpreter
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -187,7 +188,11 @@ func TestDeclarativeRefusesBadPaths(t *testing.T) {
 	}
 	var ops []Operation
 	for _, err := range errs {
-		ops = append(ops, err.(*DeclarativeError).Operation)
+		var decl *DeclarativeError
+		if !errors.As(err, &decl) {
+			t.Fatalf("%v is not a DeclarativeError", err)
+		}
+		ops = append(ops, decl.Operation)
 	}
 	if !reflect.DeepEqual(ops, []Operation{OperationInterpretReplica, OperationReviseReplica, OperationRetain}) {
 		t.Errorf("operations %v", ops)

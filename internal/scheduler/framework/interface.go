@@ -94,7 +94,7 @@ type Workload struct {
 	// MinPerCluster, above one, is a gang's minimum: a divided decision
 	// gives a cluster none of the replicas or at least this many.
 	MinPerCluster int64
-	Placement    *policyv1alpha1.Placement
+	Placement     *policyv1alpha1.Placement
 	// Previous is the decision in force, if any.
 	Previous []TargetCluster
 	// Unready is, by cluster, how many of the replicas the decision in

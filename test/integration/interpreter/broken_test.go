@@ -160,7 +160,7 @@ spec:
 			size, _, _ := unstructured.NestedInt64(obj.Object, "spec", "size")
 			g.Expect(size).To(Equal(int64(3)), m)
 		}
-	}).WithTimeout(2*time.Minute).WithPolling(time.Second).Should(Succeed())
+	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
 	NewWithT(t).Eventually(func(g Gomega) {
 		for _, m := range members {
 			setMemberStatus(g, t, m, gvr, ns, "resnet", map[string]any{"readyWorkers": int64(3), "phase": "Running", "scratch": "not reported"})
