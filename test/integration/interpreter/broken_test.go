@@ -34,6 +34,7 @@ import (
 // condition naming the operation and the error, while a Deployment
 // propagated next to them is unaffected.
 func TestBrokenScriptsAreReportedAndContained(t *testing.T) {
+	t.Parallel()
 	gvr := installCRD(t, "Gadget", "gadgets")
 	const ns = "broken"
 	createNamespace(t, ns)
@@ -119,6 +120,7 @@ spec:
 
 // TestDeclarativeCustomization: field paths and a CEL health rule, no Lua.
 func TestDeclarativeCustomization(t *testing.T) {
+	t.Parallel()
 	gvr := installCRD(t, "Trainer", "trainers")
 	const ns = "declarative"
 	createNamespace(t, ns)

@@ -144,6 +144,7 @@ spec:
 // turns Workload into a divided workload with dependencies, retained
 // member fields, aggregated status, and health that fails it over.
 func TestLuaCustomizationMakesACRDAWorkload(t *testing.T) {
+	t.Parallel()
 	gvr := installCRD(t, "Workload", "workloads")
 	const ns = "lua"
 	createNamespace(t, ns)

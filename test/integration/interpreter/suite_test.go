@@ -38,7 +38,10 @@ var fleet *framework.Fleet
 
 func TestMain(m *testing.M) {
 	var err error
-	fleet, err = framework.StartWith(context.Background(), framework.Options{})
+	// Each test installs its CRD in the members: the Clusters' API
+	// enablements are read again every 5s instead of every minute, so that
+	// the scheduler sees the new kind soon.
+	fleet, err = framework.StartWith(context.Background(), framework.Options{ControllerManagerArgs: []string{"--cluster-api-enablements-refresh=5s"}})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start local fleet: %v\n", err)
 		os.Exit(1)
