@@ -240,8 +240,9 @@ func withReservations(infos []*framework.ClusterInfo, reserved map[string][]esti
 }
 
 // clusterChanged passes the Cluster changes that can change decisions:
-// added or removed clusters, spec (taints, topology) and label changes, and
-// readiness flips. Capacity updates alone do not move running workloads.
+// added or removed clusters, spec (taints, topology) and label changes,
+// readiness flips, and the kinds it serves (a new CRD in a group it already
+// serves too). Capacity updates alone do not move running workloads.
 var clusterChanged = predicate.Funcs{
 	UpdateFunc: func(e event.UpdateEvent) bool {
 		o, ok1 := e.ObjectOld.(*karmadaclusterv1alpha1.Cluster)
@@ -252,7 +253,7 @@ var clusterChanged = predicate.Funcs{
 		return o.Generation != n.Generation || !equality.Semantic.DeepEqual(o.Labels, n.Labels) ||
 			apimeta.IsStatusConditionTrue(o.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) !=
 				apimeta.IsStatusConditionTrue(n.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) ||
-			len(o.Status.APIEnablements) != len(n.Status.APIEnablements)
+			!equality.Semantic.DeepEqual(o.Status.APIEnablements, n.Status.APIEnablements)
 	},
 }
 

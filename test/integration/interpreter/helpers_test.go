@@ -33,21 +33,21 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
+	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/test/framework"
 )
 
 var members = []string{"cluster-hangzhou", "cluster-shanghai", "cluster-frankfurt"}
 
-// crd is a namespaced kind of group workload.example.io with a status
-// subresource and any fields.
-func crd(kind, plural string) string {
+// crd is a namespaced kind with a status subresource and any fields.
+func crd(group, kind, plural string) string {
 	return fmt.Sprintf(`
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: {name: %[2]s.workload.example.io}
+metadata: {name: %[2]s.%[4]s}
 spec:
-  group: workload.example.io
+  group: %[4]s
   scope: Namespaced
   names: {kind: %[1]s, plural: %[2]s, singular: %[3]s, listKind: %[1]sList}
   versions:
@@ -57,14 +57,18 @@ spec:
     subresources: {status: {}}
     schema:
       openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-`, kind, plural, plural[:len(plural)-1])
+`, kind, plural, plural[:len(plural)-1], group)
 }
 
-// installCRD installs the kind in the control plane and every member, and
-// waits until each serves it.
+// installCRD installs the kind of workload.example.io in the control plane
+// and every member, and waits until each serves it.
 func installCRD(t *testing.T, kind, plural string) schema.GroupVersionResource {
+	return installCRDOf(t, "workload.example.io", kind, plural)
+}
+
+func installCRDOf(t *testing.T, group, kind, plural string) schema.GroupVersionResource {
 	t.Helper()
-	gvr := schema.GroupVersionResource{Group: "workload.example.io", Version: "v1alpha1", Resource: plural}
+	gvr := schema.GroupVersionResource{Group: group, Version: "v1alpha1", Resource: plural}
 	kubeconfigs := []string{fleet.Layout().ClusterKubeconfig("kurator")}
 	for _, m := range members {
 		kubeconfigs = append(kubeconfigs, fleet.Layout().ClusterKubeconfig(m))
@@ -74,7 +78,7 @@ func installCRD(t *testing.T, kind, plural string) schema.GroupVersionResource {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := framework.Apply(t.Context(), c, "", "interpreter-test", crd(kind, plural)); err != nil {
+		if err := framework.Apply(t.Context(), c, "", "interpreter-test", crd(group, kind, plural)); err != nil {
 			t.Fatal(err)
 		}
 		dyn := dynamicFor(t, kc)
@@ -83,6 +87,23 @@ func installCRD(t *testing.T, kind, plural string) schema.GroupVersionResource {
 			g.Expect(err).NotTo(HaveOccurred())
 		}).WithTimeout(time.Minute).WithPolling(250 * time.Millisecond).Should(Succeed())
 	}
+	// The scheduler places the kind only on clusters whose API
+	// enablements list it: wait for every member's.
+	NewWithT(t).Eventually(func(g Gomega) {
+		for _, m := range members {
+			c := &karmadaclusterv1alpha1.Cluster{}
+			g.Expect(fleet.ControlPlane.Get(context.Background(), client.ObjectKey{Name: m}, c)).To(Succeed())
+			served := false
+			for _, e := range c.Status.APIEnablements {
+				if e.GroupVersion == gvr.GroupVersion().String() {
+					for _, r := range e.Resources {
+						served = served || r.Name == plural
+					}
+				}
+			}
+			g.Expect(served).To(BeTrue(), "%s does not list %s yet", m, gvr)
+		}
+	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
 	return gvr
 }
 
