@@ -198,3 +198,26 @@ func TestDeclarativeRefusesBadPaths(t *testing.T) {
 		t.Errorf("operations %v", ops)
 	}
 }
+
+// BenchmarkGetReplicasDeclarative is the declarative rule's cost per object,
+// beside luavm's BenchmarkGetReplicas (Lua) and BenchmarkGetReplicasBuiltin.
+func BenchmarkGetReplicasDeclarative(b *testing.B) {
+	ops, errs := Declarative{ReplicasPath: "spec.size", PodTemplatePath: "spec.template"}.Build()
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	raw, err := yaml.YAMLToJSON([]byte(declarativeTrainer))
+	if err != nil {
+		b.Fatal(err)
+	}
+	obj := &unstructured.Unstructured{}
+	if err := obj.UnmarshalJSON(raw); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ops.GetReplicas(obj); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
