@@ -124,7 +124,11 @@ func runInterpret(w io.Writer, o *interpretOptions) error {
 	if objectFile == "" {
 		return UsageError{fmt.Errorf("%s needs --object FILE", op)}
 	}
-	obj, err := readObject(objectFile)
+	var target []string
+	if ric != nil {
+		target = []string{ric.Spec.Target.APIVersion, ric.Spec.Target.Kind}
+	}
+	obj, err := readObject(objectFile, target...)
 	if err != nil {
 		return err
 	}
@@ -170,7 +174,7 @@ func interpretOnce(in interpreter.Interpreter, op interpreter.Operation, obj *un
 		if o.observed == "" {
 			return nil, UsageError{errors.New("the Retain operation needs --observed-file")}
 		}
-		observed, err := readObject(o.observed)
+		observed, err := readObject(o.observed, obj.GetAPIVersion(), obj.GetKind())
 		if err != nil {
 			return nil, err
 		}
@@ -247,20 +251,37 @@ func readCustomization(file string) (*configv1alpha1.ResourceInterpreterCustomiz
 	return ric, nil
 }
 
-func readObject(file string) (*unstructured.Unstructured, error) {
+// readObject reads the object in file: with several documents, the one of
+// kind (apiVersion and kind) when given, else the first.
+func readObject(file string, kind ...string) (*unstructured.Unstructured, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := utilyaml.ToJSON(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	var first *unstructured.Unstructured
+	for {
+		obj := &unstructured.Unstructured{}
+		if err := dec.Decode(&obj.Object); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if len(obj.Object) == 0 {
+			continue
+		}
+		if len(kind) == 2 && obj.GetAPIVersion() == kind[0] && obj.GetKind() == kind[1] {
+			return obj, nil
+		}
+		if first == nil {
+			first = obj
+		}
 	}
-	obj := &unstructured.Unstructured{}
-	if err := obj.UnmarshalJSON(raw); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	if first == nil {
+		return nil, fmt.Errorf("%s has no object", file)
 	}
-	return obj, nil
+	return first, nil
 }
 
 // statusItem is one entry of --status-file, as Karmada's statusItems.

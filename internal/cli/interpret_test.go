@@ -197,3 +197,16 @@ spec:
 		}
 	}
 }
+
+// TestInterpretTheExample: the README's command on the example files, whose
+// workload file also holds a ConfigMap and a policy.
+func TestInterpretTheExample(t *testing.T) {
+	code, out := run(t, "interpret", "-f", "../../examples/interpreter/customization.yaml", "--operation", "InterpretReplica",
+		"--object", "../../examples/interpreter/workload.yaml")
+	if code != 0 || !strings.Contains(out, "replicas: 6") || !strings.Contains(out, "cpu: 100m") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if code, out := run(t, "interpret", "-f", "../../examples/interpreter/customization.yaml", "--check"); code != 0 {
+		t.Fatalf("--check: exit %d:\n%s", code, out)
+	}
+}
