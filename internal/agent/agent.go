@@ -178,7 +178,7 @@ func serve(ctx context.Context, o Options, creds *credentials, member *memberclu
 		&heartbeat{cluster: o.ClusterName, identity: identity, plane: plane, member: member.Client,
 			duration: o.LeaseDuration, interval: o.LeaseRenewInterval, clock: clk, log: log.WithName("heartbeat")},
 		&statusReporter{cluster: o.ClusterName, plane: mgr.GetClient(), member: member,
-			collector: clustercontroller.NewCollector(clk, time.Minute, 10*time.Second), interval: o.StatusInterval, clock: clk, log: log.WithName("status")},
+			collector: clustercontroller.NewCollector(clk, o.APIEnablementsRefresh, 10*time.Second), interval: o.StatusInterval, clock: clk, log: log.WithName("status")},
 		&rotation{creds: creds, clock: clk, log: log.WithName("certificate")},
 		newPodMetricsReporter(o, mgr, member, clk, log.WithName("podmetrics")),
 	}

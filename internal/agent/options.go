@@ -53,8 +53,11 @@ type Options struct {
 	// LeaseRenewInterval how often the agent renews.
 	LeaseDuration      time.Duration
 	LeaseRenewInterval time.Duration
-	// StatusInterval is how often the cluster's status is collected.
-	StatusInterval time.Duration
+	// StatusInterval is how often the cluster's status is collected;
+	// APIEnablementsRefresh how often, among those, the kinds it serves are
+	// discovered again.
+	StatusInterval        time.Duration
+	APIEnablementsRefresh time.Duration
 	// PodMetricsInterval is how often the pods of the workloads that
 	// FederatedHPAs scale are reported; the control plane takes a member
 	// whose report is three intervals old as stale.
@@ -72,14 +75,15 @@ type Options struct {
 // lease), certificates of a week.
 func DefaultOptions() Options {
 	return Options{
-		CertDir:             "/var/run/kurator-agent",
-		LeaseDuration:       40 * time.Second,
-		LeaseRenewInterval:  10 * time.Second,
-		StatusInterval:      10 * time.Second,
-		PodMetricsInterval:  15 * time.Second,
-		CertificateDuration: 7 * 24 * time.Hour,
-		MetricsAddr:         ":8080",
-		HealthProbeAddr:     ":8081",
+		CertDir:               "/var/run/kurator-agent",
+		LeaseDuration:         40 * time.Second,
+		LeaseRenewInterval:    10 * time.Second,
+		StatusInterval:        10 * time.Second,
+		APIEnablementsRefresh: time.Minute,
+		PodMetricsInterval:    15 * time.Second,
+		CertificateDuration:   7 * 24 * time.Hour,
+		MetricsAddr:           ":8080",
+		HealthProbeAddr:       ":8081",
 	}
 }
 
@@ -97,6 +101,7 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.LeaseDuration, "cluster-lease-duration", d.LeaseDuration, "how long the cluster stays Ready after the agent's last heartbeat")
 	fs.DurationVar(&o.LeaseRenewInterval, "cluster-lease-renew-interval", d.LeaseRenewInterval, "how often the agent renews the cluster's heartbeat Lease")
 	fs.DurationVar(&o.StatusInterval, "cluster-status-update-frequency", d.StatusInterval, "how often the cluster's nodes, resources and APIs are reported")
+	fs.DurationVar(&o.APIEnablementsRefresh, "cluster-api-enablements-refresh", d.APIEnablementsRefresh, "how often the kinds the cluster serves are discovered again (a new CRD is schedulable there after that)")
 	fs.DurationVar(&o.PodMetricsInterval, "pod-metrics-report-interval", d.PodMetricsInterval, "how often the pods and usage of the workloads FederatedHPAs scale are reported to the control plane")
 	fs.DurationVar(&o.CertificateDuration, "certificate-duration", d.CertificateDuration, "lifetime asked for each client certificate (at least 10m)")
 	fs.DurationVar(&o.RenewBefore, "certificate-renew-before", 0, "replace the certificate this long before it expires; 0 means at 80% of its life")
@@ -130,6 +135,9 @@ func (o *Options) Validate() error {
 	}
 	if o.PodMetricsInterval <= 0 {
 		errs = append(errs, errors.New("--pod-metrics-report-interval must be positive"))
+	}
+	if o.APIEnablementsRefresh <= 0 {
+		errs = append(errs, errors.New("--cluster-api-enablements-refresh must be positive"))
 	}
 	if o.CertificateDuration < 10*time.Minute {
 		errs = append(errs, errors.New("--certificate-duration must be at least 10m, the shortest certificate Kubernetes issues"))

@@ -149,6 +149,8 @@ type AgentConfig struct {
 	// LeaseDuration and LeaseRenewInterval are Go durations; empty takes
 	// the agent's defaults (40s, 10s).
 	LeaseDuration, LeaseRenewInterval string
+	// APIEnablementsRefresh is a Go duration; empty takes the agent's 1m.
+	APIEnablementsRefresh string
 	// CertificateDuration and RenewBefore are Go durations; empty takes
 	// the agent's defaults.
 	CertificateDuration, RenewBefore string
@@ -183,6 +185,7 @@ func Agent(o AgentConfig) Component {
 		"--credentials-secret": o.CredentialsSecret, "--kubeconfig": o.Kubeconfig,
 		"--cluster-lease-duration": o.LeaseDuration, "--cluster-lease-renew-interval": o.LeaseRenewInterval,
 		"--certificate-duration": o.CertificateDuration, "--certificate-renew-before": o.RenewBefore,
+		"--cluster-api-enablements-refresh": o.APIEnablementsRefresh,
 	} {
 		if value != "" {
 			args = append(args, flag+"="+value)

@@ -84,6 +84,9 @@ type Options struct {
 	// AgentLeaseDuration and AgentLeaseRenewInterval tune the pull agents'
 	// heartbeat (Go durations); empty keeps the agent's 40s and 10s.
 	AgentLeaseDuration, AgentLeaseRenewInterval string
+	// AgentAPIEnablementsRefresh is how often pull agents discover the kinds
+	// their cluster serves (a Go duration; empty: 1m).
+	AgentAPIEnablementsRefresh string
 }
 
 // Fleet is a handle on a local fleet's state directory.

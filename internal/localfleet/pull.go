@@ -87,16 +87,17 @@ func (f *Fleet) agentProcess(s *State, cluster, bin string, metricsPort int) pro
 	dir := f.layout.agentDir(cluster)
 	cp := s.Clusters[0]
 	comp := components.Agent(components.AgentConfig{
-		Cluster:            cluster,
-		ControlPlane:       cp.APIServerURL(),
-		CAFile:             f.layout.pki(ControlPlaneName).Path(pki.CACert),
-		BootstrapTokenFile: filepath.Join(dir, "bootstrap-token"),
-		CertDir:            f.layout.AgentCertDir(cluster),
-		Kubeconfig:         f.layout.ClusterKubeconfig(cluster),
-		Host:               "127.0.0.1",
-		MetricsPort:        metricsPort,
-		LeaseDuration:      f.opts.AgentLeaseDuration,
-		LeaseRenewInterval: f.opts.AgentLeaseRenewInterval,
+		Cluster:               cluster,
+		ControlPlane:          cp.APIServerURL(),
+		CAFile:                f.layout.pki(ControlPlaneName).Path(pki.CACert),
+		BootstrapTokenFile:    filepath.Join(dir, "bootstrap-token"),
+		CertDir:               f.layout.AgentCertDir(cluster),
+		Kubeconfig:            f.layout.ClusterKubeconfig(cluster),
+		Host:                  "127.0.0.1",
+		MetricsPort:           metricsPort,
+		LeaseDuration:         f.opts.AgentLeaseDuration,
+		LeaseRenewInterval:    f.opts.AgentLeaseRenewInterval,
+		APIEnablementsRefresh: f.opts.AgentAPIEnablementsRefresh,
 	})
 	return process{
 		Name:    AgentProcessName(cluster),

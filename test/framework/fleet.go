@@ -56,6 +56,9 @@ type Options struct {
 	// AgentLeaseDuration and AgentLeaseRenewInterval tune pull members'
 	// heartbeats (Go durations; empty: 40s and 10s).
 	AgentLeaseDuration, AgentLeaseRenewInterval string
+	// AgentAPIEnablementsRefresh is how often pull agents discover the kinds
+	// their cluster serves (a Go duration; empty: 1m).
+	AgentAPIEnablementsRefresh string
 	// Pull names members that run in pull mode, each with its agent.
 	Pull []string
 }
@@ -76,7 +79,8 @@ func StartWith(ctx context.Context, o Options) (*Fleet, error) {
 	}
 	opts := localfleet.Options{Dir: dir, DieWithParent: true, Progress: os.Stderr, ReadyTimeout: 3 * time.Minute,
 		ControllerManagerArgs: o.ControllerManagerArgs, Prometheus: o.Prometheus, HA: o.HA,
-		AgentLeaseDuration: o.AgentLeaseDuration, AgentLeaseRenewInterval: o.AgentLeaseRenewInterval, Pull: o.Pull}
+		AgentLeaseDuration: o.AgentLeaseDuration, AgentLeaseRenewInterval: o.AgentLeaseRenewInterval,
+		AgentAPIEnablementsRefresh: o.AgentAPIEnablementsRefresh, Pull: o.Pull}
 	if fleetYAML != "" {
 		path := dir + "-fleet.yaml"
 		if err := os.WriteFile(path, []byte(fleetYAML), 0o600); err != nil {

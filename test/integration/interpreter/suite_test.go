@@ -21,7 +21,9 @@ limitations under the License.
 // application failover; and that a broken or endless script is reported
 // on the customisation while everything else carries on. The members have
 // the CRDs but no operator for them: the tests write the members' status,
-// as an operator would.
+// as an operator would. cluster-shanghai runs in pull mode, so its copies are
+// judged and reported by its agent, with the customisations it loads from
+// the control plane.
 package interpreter_test
 
 import (
@@ -41,7 +43,10 @@ func TestMain(m *testing.M) {
 	// Each test installs its CRD in the members: the Clusters' API
 	// enablements are read again every 5s instead of every minute, so that
 	// the scheduler sees the new kind soon.
-	fleet, err = framework.StartWith(context.Background(), framework.Options{ControllerManagerArgs: []string{"--cluster-api-enablements-refresh=5s"}})
+	fleet, err = framework.StartWith(context.Background(), framework.Options{
+		ControllerManagerArgs: []string{"--cluster-api-enablements-refresh=5s"},
+		Pull:                  []string{"cluster-shanghai"}, AgentAPIEnablementsRefresh: "5s",
+	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start local fleet: %v\n", err)
 		os.Exit(1)
