@@ -38,6 +38,7 @@ import (
 
 	argoprojv1alpha1 "kurator.dev/kurator/api/argoproj/v1alpha1"
 	clusterv1alpha1 "kurator.dev/kurator/api/cluster/v1alpha1"
+	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
@@ -83,6 +84,7 @@ func newScheme(t *testing.T) *runtime.Scheme {
 	for _, add := range []func(*runtime.Scheme) error{
 		fleetv1alpha1.AddToScheme,
 		clusterv1alpha1.AddToScheme,
+		configv1alpha1.AddToScheme,
 		argoprojv1alpha1.AddToScheme,
 		karmadaclusterv1alpha1.AddToScheme,
 		policyv1alpha1.AddToScheme,

@@ -50,7 +50,7 @@ func TestCompile(t *testing.T) {
 		},
 		"an unknown operation": {
 			op: "Scale", script: `function Scale() end`,
-			err: `unknown operation "Scale" (known: AggregateStatus, InterpretDependency, InterpretHealth, InterpretReplica, InterpretStatus, Retain, ReviseReplica)`,
+			err: `unknown operation "Scale" (known: AggregateStatus, InterpretComponent, InterpretDependency, InterpretHealth, InterpretReplica, InterpretStatus, Retain, ReviseReplica)`,
 		},
 	}
 	for name, tc := range cases {
