@@ -106,6 +106,7 @@ func TestExamplesAreAdmitted(t *testing.T) {
 		"07-reviews-canary.yaml":                  {"VirtualService", "PropagationPolicy"},
 		"09-hierarchical-scheduling.yaml":         {"PropagationPolicy"},
 		"11-cost-optimization.yaml":               {"PropagationPolicy"},
+		"13-intelligent-scheduler.yaml":           {"IntelligentScheduler"},
 		"karmada-cluster.yaml":                    {"Cluster"},
 		"karmada-cluster-propagation-policy.yaml": {"ClusterPropagationPolicy"},
 		"karmada-cluster-override-policy.yaml":    {"ClusterOverridePolicy"},

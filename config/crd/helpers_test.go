@@ -42,6 +42,7 @@ import (
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
+	schedulingv1alpha1 "kurator.dev/kurator/api/scheduling/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/config/crd"
@@ -85,6 +86,7 @@ func newScheme(t *testing.T) *runtime.Scheme {
 		fleetv1alpha1.AddToScheme,
 		clusterv1alpha1.AddToScheme,
 		configv1alpha1.AddToScheme,
+		schedulingv1alpha1.AddToScheme,
 		argoprojv1alpha1.AddToScheme,
 		karmadaclusterv1alpha1.AddToScheme,
 		policyv1alpha1.AddToScheme,

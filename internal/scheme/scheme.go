@@ -38,6 +38,7 @@ import (
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
+	schedulingv1alpha1 "kurator.dev/kurator/api/scheduling/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 )
@@ -55,6 +56,7 @@ func init() {
 	utilruntime.Must(argoprojv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(clusterv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(configv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(schedulingv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(karmadaclusterv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(policyv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(workv1alpha1.AddToScheme(Scheme))
