@@ -97,6 +97,17 @@ func decide(w *framework.Workload, byName []*Candidate, expl *Explanation) ([]fr
 			expl.Division += fmt.Sprintf("Not all %d replicas fit in %d clusters, the rest will stay Pending there: %s. ", w.Replicas, short.n, short.String())
 		}
 		out = duplicate(w.Replicas, chosenByName(byName))
+	case objectiveDivides(w, typ):
+		var mv *Move
+		var fits bool
+		if out, mv, fits = divideByObjective(w, selected, expl); fits {
+			expl.Move = mv
+			break
+		}
+		expl.Division += "The objective's clusters have no room for every replica: divided by available replicas. "
+		if out, err = divideDynamic(w, selected, chosenByName(byName), expl); err != nil {
+			return nil, err
+		}
 	case static:
 		out = divideStatic(w, selected, chosenByName(byName), expl)
 	default:

@@ -33,6 +33,7 @@ import (
 	"kurator.dev/kurator/internal/scheduler/plugins/apienablement"
 	"kurator.dev/kurator/internal/scheduler/plugins/clusteraffinity"
 	"kurator.dev/kurator/internal/scheduler/plugins/clusterlocality"
+	"kurator.dev/kurator/internal/scheduler/plugins/objectives"
 	"kurator.dev/kurator/internal/scheduler/plugins/spreadconstraint"
 	"kurator.dev/kurator/internal/scheduler/plugins/tainttoleration"
 )
@@ -40,11 +41,14 @@ import (
 // DefaultRegistry holds every built-in plugin.
 func DefaultRegistry() framework.Registry {
 	return framework.Registry{
-		apienablement.Name:    apienablement.New,
-		tainttoleration.Name:  tainttoleration.New,
-		clusteraffinity.Name:  clusteraffinity.New,
-		spreadconstraint.Name: spreadconstraint.New,
-		clusterlocality.Name:  clusterlocality.New,
+		apienablement.Name:         apienablement.New,
+		tainttoleration.Name:       tainttoleration.New,
+		clusteraffinity.Name:       clusteraffinity.New,
+		spreadconstraint.Name:      spreadconstraint.New,
+		clusterlocality.Name:       clusterlocality.New,
+		objectives.CostName:        objectives.NewCost,
+		objectives.CarbonName:      objectives.NewCarbon,
+		objectives.PerformanceName: objectives.NewPerformance,
 	}
 }
 
@@ -52,7 +56,10 @@ func DefaultRegistry() framework.Registry {
 func DefaultConfig() framework.Config {
 	return framework.Config{
 		Filters: []string{apienablement.Name, tainttoleration.Name, clusteraffinity.Name, spreadconstraint.Name},
-		Scores:  []framework.WeightedPlugin{{Name: clusteraffinity.Name, Weight: 1}, {Name: clusterlocality.Name, Weight: 1}},
+		Scores: []framework.WeightedPlugin{
+			{Name: clusteraffinity.Name, Weight: 1}, {Name: clusterlocality.Name, Weight: 1},
+			{Name: objectives.CostName, Weight: 1}, {Name: objectives.CarbonName, Weight: 1}, {Name: objectives.PerformanceName, Weight: 1},
+		},
 	}
 }
 
@@ -90,6 +97,9 @@ type Explanation struct {
 	// KarmadaDifference says how Karmada would decide otherwise, when a
 	// Kurator extension decided.
 	KarmadaDifference string
+	// Move is what the stability rules decided, for a workload an
+	// IntelligentScheduler governs.
+	Move *Move
 
 	// tierNames name the tiers of a divided decision: the term, then its
 	// overflow affinities (or, in Cascade mode, the later terms).
@@ -118,6 +128,9 @@ type Candidate struct {
 	// reason share one slice: treat it as read-only.
 	Reasons []string
 	Score   int64
+	// Eval measures the cluster against the workload's objective, when an
+	// IntelligentScheduler governs it.
+	Eval *objectives.Evaluation
 	// Available is how many replicas it could run (-1: not estimated).
 	Available int64
 	Assigned  int64
@@ -260,7 +273,21 @@ func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, 
 		return res, fit
 	}
 	need := newDemand(w)
+	var evals objectives.Evaluations
+	if w.Objective != nil {
+		infos := make([]*framework.ClusterInfo, len(feasible))
+		for i, c := range feasible {
+			infos[i] = c.info
+		}
+		if st := s.fw.RunPreScores(ctx, state, infos); !st.IsSuccess() {
+			return res, errors.New(st.Message())
+		}
+		evals, _ = objectives.Of(state)
+	}
 	for _, c := range feasible {
+		if evals != nil {
+			c.Eval = evals[c.Name]
+		}
 		score, st := s.fw.RunScores(ctx, state, c.info)
 		if !st.IsSuccess() {
 			// A failed scoring leaves no candidate half scored.

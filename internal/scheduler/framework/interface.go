@@ -28,6 +28,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"kurator.dev/kurator/internal/clusterproperties"
+
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	"kurator.dev/kurator/internal/scheduler/affinity"
@@ -45,6 +47,9 @@ type ClusterInfo struct {
 
 	freeOnce sync.Once
 	free     map[corev1.ResourceName]int64
+
+	propsOnce sync.Once
+	props     clusterproperties.Properties
 }
 
 // Free is the cluster's unused capacity per resource, in milli-units, from
@@ -105,6 +110,9 @@ type Workload struct {
 	// Fresh asks for a rebalance from scratch instead of a steady change;
 	// with ordered clusterAffinities it also starts from the first term.
 	Fresh bool
+	// Objective, when an IntelligentScheduler governs the workload, adds
+	// its objectives to scoring and division (a Kurator extension).
+	Objective *Objective
 	// ObservedAffinity is the clusterAffinities term the decision in force
 	// was made with (status.schedulerObservingAffinityName): as in Karmada,
 	// scheduling starts from it and earlier terms are not tried again.
