@@ -268,3 +268,20 @@ func At(now Value, points []Point, t time.Time) (float64, bool) {
 	}
 	return v, ok
 }
+
+// names are every property and freshness key.
+var names = []string{
+	VCPUHourUSD, GiBHourUSD, SpotVCPUHourUSD, SpotGiBHourUSD, CapacityType, CarbonIntensity, CarbonForecast,
+	PriceForecast, ObservedAt, MaxAge, KubeFleetPerCPUCoreCost, KubeFleetPerGBMemoryCost,
+}
+
+// Changed reports whether two versions of a cluster's annotations differ
+// in a property.
+func Changed(old, updated map[string]string) bool {
+	for _, n := range names {
+		if old[n] != updated[n] {
+			return true
+		}
+	}
+	return false
+}

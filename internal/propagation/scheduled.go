@@ -17,6 +17,7 @@ package propagation
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -75,6 +76,18 @@ func Explain(e scheduler.Explanation) *workv1alpha2.SchedulingExplanation {
 		ce := workv1alpha2.ClusterExplanation{Name: c.Name, Feasible: c.Feasible, Reasons: c.Reasons, Score: c.Score, AssignedReplicas: int32(c.Assigned)}
 		if c.Available >= 0 {
 			ce.AvailableReplicas = int32(min(c.Available, 1<<31-1))
+		}
+		if e := c.Eval; e != nil {
+			ce.Objective = &workv1alpha2.ObjectiveEvaluation{BelowSLO: e.BelowSLO, Score: e.Score}
+			if e.PriceKnown {
+				ce.Objective.USDPerReplicaHour = strconv.FormatFloat(e.USDPerHour, 'g', 4, 64)
+			}
+			if e.CarbonKnown {
+				ce.Objective.GramsPerReplicaHour = strconv.FormatFloat(e.GramsPerHour, 'g', 4, 64)
+			}
+			if e.SLIKnown {
+				ce.Objective.SuccessRate = strconv.FormatFloat(e.SuccessRate, 'f', 2, 64)
+			}
 		}
 		out.Candidates = append(out.Candidates, ce)
 	}

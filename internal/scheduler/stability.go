@@ -60,22 +60,22 @@ func decideMove(o *framework.Objective, saving float64) *Move {
 	if s.Moving {
 		if wait := s.StepInterval - now.Sub(s.LastStepAt); wait > 0 {
 			mv.Moving, mv.RecheckAfter = true, wait
-			mv.Reason = fmt.Sprintf("moving for a %.1f%% saving: next step in %s", saving, wait.Round(time.Second))
+			mv.Reason = fmt.Sprintf("moving for a %.1f%% saving: a step every %s", saving, s.StepInterval)
 			return mv
 		}
 		return mv.step(now, fmt.Sprintf("moving for a %.1f%% saving: a step of at most %d%% of the replicas", saving, s.MaxMovePercent))
 	}
 	if wait := s.SustainFor - now.Sub(mv.SavingSince); wait > 0 {
 		mv.RecheckAfter = wait
-		mv.Reason = fmt.Sprintf("the optimum would save %.1f%%, seen since %s: it must last %s before a move (%s left)",
-			saving, mv.SavingSince.UTC().Format(time.RFC3339), s.SustainFor, wait.Round(time.Second))
+		mv.Reason = fmt.Sprintf("the optimum would save %.1f%%, seen since %s: it must last %s before a move",
+			saving, mv.SavingSince.UTC().Format(time.RFC3339), s.SustainFor)
 		return mv
 	}
 	if !s.LastStepAt.IsZero() {
 		if wait := s.Cooldown - now.Sub(s.LastStepAt); wait > 0 {
 			mv.RecheckAfter = wait
-			mv.Reason = fmt.Sprintf("the optimum would save %.1f%%, but the last move ended %s ago: cooldown %s (%s left)",
-				saving, now.Sub(s.LastStepAt).Round(time.Second), s.Cooldown, wait.Round(time.Second))
+			mv.Reason = fmt.Sprintf("the optimum would save %.1f%%, but the last move ended at %s: cooldown %s",
+				saving, s.LastStepAt.UTC().Format(time.RFC3339), s.Cooldown)
 			return mv
 		}
 	}

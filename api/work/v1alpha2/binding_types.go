@@ -533,6 +533,41 @@ type ClusterExplanation struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	AssignedReplicas int32 `json:"assignedReplicas,omitempty"`
+
+	// objective measures the cluster against an IntelligentScheduler's
+	// objectives, when one governs the workload (a Kurator extension).
+	// +optional
+	Objective *ObjectiveEvaluation `json:"objective,omitempty"`
+}
+
+// ObjectiveEvaluation is one cluster measured against a workload's
+// objectives at the time of the decision, per replica.
+type ObjectiveEvaluation struct {
+	// usdPerReplicaHour is what one replica's requests cost there; empty
+	// when the cluster's prices are unknown or stale.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	USDPerReplicaHour string `json:"usdPerReplicaHour,omitempty"`
+
+	// gramsPerReplicaHour is one replica's location-based emissions there,
+	// in gCO2eq; empty when the grid intensity is unknown or stale.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	GramsPerReplicaHour string `json:"gramsPerReplicaHour,omitempty"`
+
+	// successRate is the workload's windowed SLI there, in percent; empty
+	// when it served nothing in the window.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	SuccessRate string `json:"successRate,omitempty"`
+
+	// belowSLO says the SLI is below the scheduler's minPerformance.
+	// +optional
+	BelowSLO bool `json:"belowSLO,omitempty"`
+
+	// score is the weighted mean of the objectives' scores (0-100).
+	// +optional
+	Score int64 `json:"score,omitempty"`
 }
 
 // +kubebuilder:object:root=true

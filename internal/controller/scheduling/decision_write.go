@@ -41,7 +41,7 @@ import (
 // the status. On an unschedulable error the previous decision stays and the
 // binding is retried; a binding no cluster fits is withdrawn (as Karmada).
 func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *framework.Workload, placementJSON string, res *scheduler.Result, schedErr error,
-	evicted bool, extraAnnotations map[string]string) (ctrl.Result, error) {
+	evicted bool, extraAnnotations, ownAnnotations map[string]string) (ctrl.Result, error) {
 	spec := b.BindingSpec()
 	previous := map[string]int64{}
 	for _, t := range spec.Clusters {
@@ -58,7 +58,7 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 		if annotations == nil {
 			annotations = map[string]string{}
 		}
-		if evicted || len(extraAnnotations) > 0 || !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
+		if evicted || len(extraAnnotations) > 0 || len(ownAnnotations) > 0 || !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
 			// The decision is the scheduler's alone: a merge patch of it
 			// never conflicts with the detector's or binding controller's
 			// writes. Eviction tasks are shared with the binding controller,
@@ -66,6 +66,7 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 			// read.
 			patchAnnotations := map[string]string{policyv1alpha1.AppliedPlacementAnnotation: placementJSON}
 			maps.Copy(patchAnnotations, extraAnnotations)
+			maps.Copy(patchAnnotations, ownAnnotations)
 			metadata := map[string]any{"annotations": patchAnnotations}
 			specPatch := map[string]any{"clusters": clusters}
 			if evicted || len(extraAnnotations) > 0 {
@@ -78,7 +79,10 @@ func (r *Reconciler) write(ctx context.Context, b workv1alpha2.Binding, w *frame
 				}
 				return ctrl.Result{}, err
 			}
-			r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
+			// A write of the optimisation state alone is not a decision.
+			if len(ownAnnotations) == 0 || !equality.Semantic.DeepEqual(spec.Clusters, clusters) || annotations[policyv1alpha1.AppliedPlacementAnnotation] != placementJSON {
+				r.Recorder.Eventf(b, nil, corev1.EventTypeNormal, "Scheduled", "Schedule", "Scheduled to %s", describe(clusters))
+			}
 			_, handingOver := extraAnnotations[workv1alpha2.FailbackFromAnnotation]
 			switch {
 			case handingOver && extraAnnotations[workv1alpha2.HandoverReasonAnnotation] == workv1alpha2.HandoverRebalance:
@@ -129,11 +133,14 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 	requeue := time.Duration(0)
 	wasOK := apimeta.IsStatusConditionTrue(status.Conditions, workv1alpha2.ConditionScheduled)
 	previousAffinity := status.SchedulerObservedAffinityName
+	// A step of an IntelligentScheduler's move is a new decision for the
+	// same generation.
+	moved := res != nil && res.Explanation.Move != nil && res.Explanation.Move.Step
 	if schedErr == nil {
 		// The time of the decision in force: re-running the scheduler
 		// (duplicated placements re-run on every cluster change) to the
 		// same result for the same generation is not a new decision.
-		if !wasOK || status.LastScheduledTime == nil || status.SchedulerObservedGeneration != b.GetGeneration() {
+		if moved || !wasOK || status.LastScheduledTime == nil || status.SchedulerObservedGeneration != b.GetGeneration() {
 			now := metav1.NewTime(r.Clock.Now())
 			status.LastScheduledTime = &now
 		}
@@ -148,7 +155,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, b workv1alpha2.Binding, re
 	// (duplicated placements re-run on every cluster change) changes
 	// nothing but scores, and the explanation is that of the decision in
 	// force.
-	sameDecision := schedErr == nil && res.AffinityName == previousAffinity && (r.decided.decided(key, b.GetGeneration()) ||
+	sameDecision := schedErr == nil && !moved && res.AffinityName == previousAffinity && (r.decided.decided(key, b.GetGeneration()) ||
 		(wasOK && status.SchedulerObservedGeneration == b.GetGeneration()))
 	if sameDecision {
 		r.decided.recordTerm(key, b.GetGeneration(), res.AffinityName)

@@ -26,6 +26,7 @@ import (
 
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/bindingworks"
+	"kurator.dev/kurator/internal/intelligent"
 	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
@@ -34,7 +35,7 @@ import (
 // decision: its spec (the generation), and the findings other controllers
 // record for the scheduler in annotations they alone write (the
 // application failover's unhealthy timers, the descheduler's
-// unschedulable replicas).
+// unschedulable replicas, an IntelligentScheduler's objective).
 var decisionInputChanged = predicate.Funcs{
 	UpdateFunc: func(e event.UpdateEvent) bool {
 		if e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() {
@@ -42,7 +43,8 @@ var decisionInputChanged = predicate.Funcs{
 		}
 		o, n := e.ObjectOld.GetAnnotations(), e.ObjectNew.GetAnnotations()
 		return o[workv1alpha2.UnhealthySinceAnnotation] != n[workv1alpha2.UnhealthySinceAnnotation] ||
-			o[workv1alpha2.UnschedulableReplicasAnnotation] != n[workv1alpha2.UnschedulableReplicasAnnotation]
+			o[workv1alpha2.UnschedulableReplicasAnnotation] != n[workv1alpha2.UnschedulableReplicasAnnotation] ||
+			o[intelligent.ObjectiveAnnotation] != n[intelligent.ObjectiveAnnotation]
 	},
 }
 

@@ -25,6 +25,7 @@ import (
 	"encoding/json"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -43,6 +44,7 @@ import (
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/clusterproperties"
 	"kurator.dev/kurator/internal/controller/retry"
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/scheduler"
@@ -153,8 +155,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	var extra map[string]string
 	w := r.workload(b)
 	descheduled := withoutUnschedulable(w, b)
+	gov := govern(b, w, r.Clock.Now())
 	decided := r.decided.decided(req.String(), b.GetGeneration())
-	if !evicted && !descheduled && !decisionStale(b, string(placementJSON), infos, decided) {
+	if !evicted && !descheduled && gov == nil && !decisionStale(b, string(placementJSON), infos, decided) {
 		// The decision in force stands: the only move left is a failback
 		// the policy opted into, and re-running the kinds Karmada always
 		// re-runs.
@@ -173,7 +176,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if extra == nil && w.Fresh && !evicted && schedErr == nil {
 		extra = rebalanceHandover(b, res)
 	}
-	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted, extra)
+	var own map[string]string
+	if gov != nil {
+		var recheck time.Duration
+		own, recheck = gov.optimizationAnnotation(res, r.Clock.Now())
+		waitFor = shortest(waitFor, recheck)
+		if gov.blocked > 0 && gov.state.ScaleUpBlockedAt == nil {
+			r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, "BudgetExceeded", "Schedule",
+				"Scale-up of %d replicas blocked: IntelligentScheduler %s is over its budget", gov.blocked, gov.objective.Scheduler)
+		}
+	}
+	result, err := r.write(ctx, b, w, string(placementJSON), res, schedErr, evicted, extra, own)
 	if err == nil {
 		result.RequeueAfter = shortest(result.RequeueAfter, waitFor)
 	}
@@ -241,7 +254,7 @@ func withReservations(infos []*framework.ClusterInfo, reserved map[string][]esti
 
 // clusterChanged passes the Cluster changes that can change decisions:
 // added or removed clusters, spec (taints, topology) and label changes,
-// readiness flips, and the kinds it serves (a new CRD in a group it already
+// readiness flips, its prices and carbon intensity, and the kinds it serves (a new CRD in a group it already
 // serves too). Capacity updates alone do not move running workloads.
 var clusterChanged = predicate.Funcs{
 	UpdateFunc: func(e event.UpdateEvent) bool {
@@ -251,6 +264,7 @@ var clusterChanged = predicate.Funcs{
 			return true
 		}
 		return o.Generation != n.Generation || !equality.Semantic.DeepEqual(o.Labels, n.Labels) ||
+			clusterproperties.Changed(o.Annotations, n.Annotations) ||
 			apimeta.IsStatusConditionTrue(o.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) !=
 				apimeta.IsStatusConditionTrue(n.Status.Conditions, karmadaclusterv1alpha1.ClusterConditionReady) ||
 			!equality.Semantic.DeepEqual(o.Status.APIEnablements, n.Status.APIEnablements)
