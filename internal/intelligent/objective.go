@@ -181,6 +181,9 @@ type OptimizationState struct {
 	// ScaleUpBlockedAt says the budget held replicas back since then.
 	ScaleUpBlockedAt *metav1.Time `json:"scaleUpBlockedAt,omitempty"`
 	Reason           string       `json:"reason,omitempty"`
+	// Agnostic is the placement the policy alone gives the same replicas
+	// (no objective): the counterfactual that savings are reported against.
+	Agnostic map[string]int32 `json:"agnostic,omitempty"`
 }
 
 // ReadOptimization decodes a binding's optimisation state.

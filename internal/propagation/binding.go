@@ -103,6 +103,7 @@ func Workload(b workv1alpha2.Binding) *framework.Workload {
 	}
 	w.Fresh = spec.RescheduleTriggeredAt != nil && (status.LastScheduledTime == nil || spec.RescheduleTriggeredAt.After(status.LastScheduledTime.Time))
 	w.ObservedAffinity = status.SchedulerObservedAffinityName
+	w.CostWeighted = b.GetAnnotations()[policyv1alpha1.CostWeightAnnotation] == "true"
 	return w
 }
 

@@ -18,11 +18,13 @@ package scenario
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/policymatch"
 	"kurator.dev/kurator/internal/propagation"
@@ -62,6 +64,8 @@ func (s *Scenario) Build() (*framework.Snapshot, *framework.Workload, error) {
 		spec.RescheduleTriggeredAt = s.Previous.Spec.RescheduleTriggeredAt
 	}
 	w := propagation.Workload(&workv1alpha2.ResourceBinding{Spec: spec})
+	w.CostWeighted = s.PolicyAnnotations[policyv1alpha1.CostWeightAnnotation] == "true"
+	w.Now = time.Now()
 	return snap, w, nil
 }
 

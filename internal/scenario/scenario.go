@@ -82,7 +82,9 @@ type Scenario struct {
 	PolicyNamespace string
 	// PolicyLabels say, among others, whether the policy targets a Fleet.
 	PolicyLabels map[string]string
-	Policy       *policyv1alpha1.PropagationSpec
+	// PolicyAnnotations carry the policy's opt-ins (failback, cost-weight).
+	PolicyAnnotations map[string]string
+	Policy            *policyv1alpha1.PropagationSpec
 	// Previous, if given, holds the decision in force in spec.clusters.
 	Previous *workv1alpha2.ResourceBinding
 	// Overrides are the OverridePolicies (Namespace set) and
@@ -156,7 +158,7 @@ func (s *Scenario) add(i int, raw []byte) error {
 		if err := strict(p); err != nil {
 			return err
 		}
-		s.PolicyKind, s.PolicyName, s.PolicyNamespace, s.PolicyLabels, s.Policy = tm.Kind, p.Name, p.Namespace, p.Labels, &p.Spec
+		s.PolicyKind, s.PolicyName, s.PolicyNamespace, s.PolicyLabels, s.PolicyAnnotations, s.Policy = tm.Kind, p.Name, p.Namespace, p.Labels, p.Annotations, &p.Spec
 	case tm.APIVersion == policyv1alpha1.SchemeGroupVersion.String() && tm.Kind == "OverridePolicy":
 		p := &policyv1alpha1.OverridePolicy{}
 		if err := strict(p); err != nil {

@@ -90,6 +90,11 @@ func divideStatic(w *framework.Workload, selected, chosen []*Candidate, expl *Ex
 	if wp := w.Placement.ReplicaScheduling.WeightPreference; wp != nil {
 		rules = wp.StaticWeightList
 	}
+	if len(rules) == 0 && w.CostWeighted {
+		rules = costWeights(w, chosen, expl)
+	} else if w.CostWeighted {
+		expl.Division += "cost-weight: the policy's own weights stand. "
+	}
 	wr := newWeightRules(rules)
 	names := make([]string, len(chosen))
 	weights := make([]int64, len(chosen))

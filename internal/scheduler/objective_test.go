@@ -207,3 +207,32 @@ func TestScalingAGovernedWorkloadDoesNotMoveIt(t *testing.T) {
 		t.Fatalf("scale-down: got %s, want the dearest emptied first", got)
 	}
 }
+
+func TestCostWeightDividesByInversePrice(t *testing.T) {
+	fleet := []*framework.ClusterInfo{priced("spot-cluster", "0.008", ""), priced("ondemand-cluster", "0.032", ""), priced("unpriced", "", "")}
+	w := deployment(12, "1", &policyv1alpha1.Placement{ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{
+		ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided, ReplicaDivisionPreference: policyv1alpha1.ReplicaDivisionPreferenceWeighted,
+	}})
+	w.CostWeighted, w.Now = true, objectiveNow
+	// Weights 1000 : 250 : 250 (unpriced weighs as the dearest).
+	res := scheduleOK(t, fleet, w)
+	if got := render(res.Clusters); got != "ondemand-cluster:2, spot-cluster:8, unpriced:2" {
+		t.Fatalf("got %s; %s", got, res.Explanation.Division)
+	}
+	if !strings.Contains(res.Explanation.Division, "cost-weight: weights are inverse") {
+		t.Fatalf("explanation: %s", res.Explanation.Division)
+	}
+	// The seed's example 11: the policy's own weights stand.
+	w = deployment(10, "100m", &policyv1alpha1.Placement{ReplicaScheduling: staticWeight("spot-cluster", 80, "ondemand-cluster", 20)})
+	w.CostWeighted = true
+	res = scheduleOK(t, fleet[:2], w)
+	if got := render(res.Clusters); got != "ondemand-cluster:2, spot-cluster:8" || !strings.Contains(res.Explanation.Division, "own weights stand") {
+		t.Fatalf("example 11: %s; %s", got, res.Explanation.Division)
+	}
+	// No price known: equal weights.
+	w = deployment(4, "1", &policyv1alpha1.Placement{ReplicaScheduling: &policyv1alpha1.ReplicaSchedulingStrategy{ReplicaSchedulingType: policyv1alpha1.ReplicaSchedulingTypeDivided}})
+	w.CostWeighted = true
+	if got := render(scheduleOK(t, []*framework.ClusterInfo{priced("x", "", ""), priced("y", "", "")}, w).Clusters); got != "x:2, y:2" {
+		t.Fatalf("no prices: %s", got)
+	}
+}

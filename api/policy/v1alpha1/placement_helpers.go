@@ -96,3 +96,14 @@ func (p *Placement) CascadesTiers() bool {
 // absent, as in Karmada (which never moves a workload back to an earlier
 // term). The detector copies it onto the policy's bindings.
 const FailbackAnnotation = "policy.kurator.dev/failback-after"
+
+// CostWeightAnnotation on a PropagationPolicy or ClusterPropagationPolicy
+// ("true") divides replicas by relative cost where the policy gives no
+// weights of its own: a Divided placement without a staticWeightList (and
+// without dynamicWeight) weighs each cluster by the inverse of what a
+// replica costs there (cluster properties cost.kurator.dev/*), so a cluster
+// half as dear gets twice the share; a cluster without a known price weighs
+// as the dearest known one. A policy's own static weights are kept, so seed
+// example 11 still splits 80/20. The detector copies it onto the policy's
+// bindings.
+const CostWeightAnnotation = "scheduling.karmada.io/cost-weight"

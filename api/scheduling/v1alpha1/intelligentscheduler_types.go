@@ -277,6 +277,9 @@ type PredictionStatus struct {
 	// projectedPerDay is the forecast spend over the next day.
 	// +optional
 	ProjectedPerDay string `json:"projectedPerDay,omitempty"`
+	// time is when the forecast was made; it is renewed every 5 minutes.
+	// +optional
+	Time *metav1.Time `json:"time,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -323,6 +323,11 @@ func (d *Detector) upsertBindingOnce(ctx context.Context, reader client.Reader, 
 	} else {
 		delete(annotations, policyv1alpha1.FailbackAnnotation)
 	}
+	if v, ok := p.Annotations[policyv1alpha1.CostWeightAnnotation]; ok {
+		annotations[policyv1alpha1.CostWeightAnnotation] = v
+	} else {
+		delete(annotations, policyv1alpha1.CostWeightAnnotation)
+	}
 	obj.SetAnnotations(annotations)
 	obj.SetOwnerReferences([]metav1.OwnerReference{{
 		APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Name: u.GetName(), UID: u.GetUID(),

@@ -130,6 +130,9 @@ func (r *Reconciler) failback(ctx context.Context, b workv1alpha2.Binding, snap 
 // binding's generation when it has one: the status read may predate it.
 func (r *Reconciler) workload(b workv1alpha2.Binding) *framework.Workload {
 	w := propagation.Workload(b)
+	if r.Clock != nil {
+		w.Now = r.Clock.Now()
+	}
 	if r.decided != nil {
 		if term, ok := r.decided.observedTerm(client.ObjectKeyFromObject(b).String(), b.GetGeneration()); ok {
 			w.ObservedAffinity = term

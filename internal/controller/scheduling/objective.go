@@ -16,6 +16,8 @@ limitations under the License.
 package scheduling
 
 import (
+	"context"
+	"maps"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -57,8 +59,16 @@ func govern(b workv1alpha2.Binding, w *framework.Workload, now time.Time) *gover
 
 // optimizationAnnotation renders the state after a decision, or nothing
 // when it did not change.
-func (g *governance) optimizationAnnotation(res *scheduler.Result, now time.Time) (map[string]string, time.Duration) {
+func (g *governance) optimizationAnnotation(res *scheduler.Result, agnostic []framework.TargetCluster, now time.Time) (map[string]string, time.Duration) {
 	next := intelligent.OptimizationState{ScaleUpBlockedAt: g.state.ScaleUpBlockedAt}
+	for _, t := range agnostic {
+		if t.Replicas > 0 {
+			if next.Agnostic == nil {
+				next.Agnostic = map[string]int32{}
+			}
+			next.Agnostic[t.Name] = int32(t.Replicas)
+		}
+	}
 	var recheck time.Duration
 	if res != nil && res.Explanation.Move != nil {
 		mv := res.Explanation.Move
@@ -77,7 +87,7 @@ func (g *governance) optimizationAnnotation(res *scheduler.Result, now time.Time
 		next.Reason = "over budget: " + itoa(int32(g.blocked)) + " more replicas held back. " + next.Reason
 	}
 	if next.SavingSince.Equal(g.state.SavingSince) && next.LastStepAt.Equal(g.state.LastStepAt) && next.Moving == g.state.Moving &&
-		next.ScaleUpBlockedAt.Equal(g.state.ScaleUpBlockedAt) && next.Reason == g.state.Reason {
+		next.ScaleUpBlockedAt.Equal(g.state.ScaleUpBlockedAt) && next.Reason == g.state.Reason && maps.Equal(next.Agnostic, g.state.Agnostic) {
 		return nil, recheck
 	}
 	return map[string]string{intelligent.OptimizationAnnotation: intelligent.Encode(next)}, recheck
@@ -92,3 +102,15 @@ func timeOrNil(t time.Time) *metav1.Time {
 }
 
 func roundPercent(v float64) float64 { return float64(int64(v*10)) / 10 }
+
+// agnostic is the decision the policy alone makes for the same replicas:
+// the carbon-agnostic counterfactual. None when it cannot be made.
+func agnostic(ctx context.Context, s *scheduler.Scheduler, snap *framework.Snapshot, w *framework.Workload) []framework.TargetCluster {
+	plain := *w
+	plain.Objective = nil
+	res, err := s.Schedule(ctx, snap, &plain)
+	if err != nil {
+		return nil
+	}
+	return res.Clusters
+}

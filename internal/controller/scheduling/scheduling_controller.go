@@ -179,7 +179,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	var own map[string]string
 	if gov != nil {
 		var recheck time.Duration
-		own, recheck = gov.optimizationAnnotation(res, r.Clock.Now())
+		own, recheck = gov.optimizationAnnotation(res, agnostic(ctx, r.Scheduler, snap, w), r.Clock.Now())
 		waitFor = shortest(waitFor, recheck)
 		if gov.blocked > 0 && gov.state.ScaleUpBlockedAt == nil {
 			r.Recorder.Eventf(b, nil, corev1.EventTypeWarning, "BudgetExceeded", "Schedule",

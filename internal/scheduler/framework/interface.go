@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -110,6 +111,12 @@ type Workload struct {
 	// Fresh asks for a rebalance from scratch instead of a steady change;
 	// with ordered clusterAffinities it also starts from the first term.
 	Fresh bool
+	// CostWeighted divides by relative cost where the policy gives no
+	// weights (the policy annotation scheduling.karmada.io/cost-weight).
+	CostWeighted bool
+	// Now is when cluster properties are read, for their freshness; zero
+	// takes every timestamped value as fresh.
+	Now time.Time
 	// Objective, when an IntelligentScheduler governs the workload, adds
 	// its objectives to scoring and division (a Kurator extension).
 	Objective *Objective
