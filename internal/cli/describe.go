@@ -117,6 +117,7 @@ func describeBinding(w io.Writer, b *workv1alpha2.ResourceBinding, events []even
 		}
 		_ = tw.Flush()
 	}
+	printObjective(w, b, now)
 	printEvents(w, events, now)
 }
 
