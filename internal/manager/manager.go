@@ -55,6 +55,7 @@ import (
 	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/rollout"
 	"kurator.dev/kurator/internal/controller/scheduling"
+	"kurator.dev/kurator/internal/controller/temporalshift"
 	"kurator.dev/kurator/internal/controller/traffic"
 	"kurator.dev/kurator/internal/controlplaneapis"
 	"kurator.dev/kurator/internal/interpreter"
@@ -212,6 +213,12 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := addPropagation(mgr, members); err != nil {
+		return nil, err
+	}
+	// Deferrable Jobs start at the greenest or cheapest time their
+	// deadline allows, once placed.
+	if err := (&temporalshift.Reconciler{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(),
+		Recorder: mgr.GetEventRecorder("temporalshift")}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
 	if err := mgr.Add(&descheduler.Descheduler{Client: mgr.GetClient(), Members: members,
