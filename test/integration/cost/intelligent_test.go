@@ -13,6 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 package cost_test
 
 import (
@@ -206,7 +207,7 @@ spec:
 	}).WithTimeout(2 * time.Minute).WithPolling(100 * time.Millisecond).Should(Succeed())
 	g.Expect(len(history)).To(BeNumerically(">=", 4), "moved in steps: %v", history)
 	for i := 1; i < len(history); i++ {
-		g.Expect(history[i]["ondemand-cluster"] - history[i-1]["ondemand-cluster"]).To(BeNumerically("<=", 1), "a quarter of 4 per step: %v", history)
+		g.Expect(history[i]["ondemand-cluster"]-history[i-1]["ondemand-cluster"]).To(BeNumerically("<=", 1), "a quarter of 4 per step: %v", history)
 	}
 	g.Expect(firstSeen.IsZero()).To(BeFalse())
 	rb := binding(g, ns, "price-app")
