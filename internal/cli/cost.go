@@ -44,8 +44,8 @@ var carbonMethod = fmt.Sprintf("location-based: requests × Cloud Carbon Footpri
 	cost.WattsPerVCPU, cost.WattsPerGiB, cost.PUE)
 
 // agnosticMethod states what the carbon-agnostic counterfactual is.
-const agnosticMethod = "each governed workload placed afresh by the scheduler with its policy alone (no objectives), " +
-	"on the same Clusters with their resource summaries as capacity"
+const agnosticMethod = "the placement the scheduler gives each governed workload's replicas with its policy alone (no objectives), " +
+	"as the scheduling controller recorded it at its last decision, else decided now on the Clusters' resource summaries"
 
 func newCostCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	var output string
@@ -67,9 +67,12 @@ of the sums, which are then lower bounds (marked +).
 
 For each IntelligentScheduler: the spend of every workload it governs, in any
 namespace, against its maxCost (percent used, OVER when over), and their emissions
-against a carbon-agnostic counterfactual: ` + agnosticMethod + `.
+against a carbon-agnostic counterfactual: the placement the scheduler gives the same
+replicas with the workload's policy alone, no objectives, as the scheduling controller
+recorded it at its last decision, else decided now on the Clusters' resource summaries.
 
-Emissions are ` + carbonMethod + `.`,
+Emissions are location-based: requests × Cloud Carbon Footprint coefficients
+(2.12 W/vCPU, 0.392 W/GiB, PUE 1.135) × the cluster's grid intensity.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch output {
@@ -144,7 +147,9 @@ func keyOf(b workv1alpha2.Binding) string {
 }
 
 // governance is which scheduler governs each binding, and the agnostic
-// counterfactual of every governed one.
+// counterfactual of every governed one: the one the scheduling controller
+// recorded at its last decision, else one decided here on the Clusters'
+// resource summaries.
 type governance struct {
 	by        map[string]string
 	governed  map[string][]workv1alpha2.Binding
@@ -152,7 +157,7 @@ type governance struct {
 	undecided map[string][]string
 }
 
-func govern(ctx context.Context, c client.Reader, s *fleetState) (*governance, error) {
+func govern(ctx context.Context, c client.Reader, s *fleetState, now time.Time) (*governance, error) {
 	g := &governance{by: map[string]string{}, governed: map[string][]workv1alpha2.Binding{}, agnostic: map[string][]workv1alpha2.Binding{}, undecided: map[string][]string{}}
 	if len(s.schedulers) == 0 {
 		return g, nil
@@ -176,13 +181,15 @@ func govern(ctx context.Context, c client.Reader, s *fleetState) (*governance, e
 		}
 		g.by[keyOf(b)] = is.Name
 		g.governed[is.Name] = append(g.governed[is.Name], b)
-		placed, err := agnostic.Placement(ctx, sched, infos, b)
-		if err != nil {
-			// No saving is claimed for a workload whose counterfactual
-			// cannot be decided: it counts at its placement in force.
-			g.undecided[is.Name] = append(g.undecided[is.Name], fmt.Sprintf("%s %s: %v", b.BindingSpec().Resource.Kind, keyOf(b), err))
-			g.agnostic[is.Name] = append(g.agnostic[is.Name], b)
-			continue
+		placed, recorded := agnostic.Recorded(b)
+		if !recorded {
+			if placed, err = agnostic.Placement(ctx, sched, infos, b, now); err != nil {
+				// No saving is claimed for a workload whose counterfactual
+				// cannot be decided: it counts at its placement in force.
+				g.undecided[is.Name] = append(g.undecided[is.Name], fmt.Sprintf("%s %s: %v", b.BindingSpec().Resource.Kind, keyOf(b), err))
+				g.agnostic[is.Name] = append(g.agnostic[is.Name], b)
+				continue
+			}
 		}
 		g.agnostic[is.Name] = append(g.agnostic[is.Name], agnostic.WithClusters(b, placed))
 	}
@@ -214,7 +221,7 @@ func buildCostReport(ctx context.Context, c client.Reader, namespace string, now
 	if err != nil {
 		return nil, err
 	}
-	g, err := govern(ctx, c, s)
+	g, err := govern(ctx, c, s, now)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -37,6 +38,8 @@ import (
 	schedulingv1alpha1 "kurator.dev/kurator/api/scheduling/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/clusterproperties"
+	"kurator.dev/kurator/internal/cost"
+	"kurator.dev/kurator/internal/intelligent"
 	"kurator.dev/kurator/internal/scheme"
 )
 
@@ -103,7 +106,8 @@ func intelligentScheduler(name, maxCost string, selectors ...policyv1alpha1.Reso
 
 // costFleet: web is placed 8/2 on spot/ondemand (as the carbon objective
 // would), its policy alone splits it 5/5; api runs in another namespace on
-// ondemand only; batch runs half on a cluster whose feed went stale.
+// ondemand only, and the scheduling controller recorded its counterfactual
+// on spot; batch runs half on a cluster whose feed went stale.
 // "green" governs web and api by label and has a generous budget; "tight"
 // governs batch by name and is over its budget.
 func costFleet() client.Reader {
@@ -121,7 +125,11 @@ func costFleet() client.Reader {
 	web := map[string]string{"tier": "web"}
 	objs = append(objs, deployment("default", "web", web, cpuMem("2", "4Gi"), []string{"spot", "ondemand"},
 		workv1alpha2.TargetCluster{Name: "spot", Replicas: 8}, workv1alpha2.TargetCluster{Name: "ondemand", Replicas: 2})...)
-	objs = append(objs, deployment("other", "api", web, cpuMem("1", ""), []string{"ondemand"}, workv1alpha2.TargetCluster{Name: "ondemand", Replicas: 2})...)
+	api := deployment("other", "api", web, cpuMem("1", ""), []string{"ondemand"}, workv1alpha2.TargetCluster{Name: "ondemand", Replicas: 2})
+	// The scheduling controller recorded api's counterfactual on spot;
+	// the report must take it rather than decide its own.
+	api[1].SetAnnotations(map[string]string{intelligent.OptimizationAnnotation: intelligent.Encode(intelligent.OptimizationState{Agnostic: map[string]int32{"spot": 2}})})
+	objs = append(objs, api...)
 	objs = append(objs, deployment("default", "batch", nil, cpuMem("1", "1Gi"), []string{"stale", "spot"},
 		workv1alpha2.TargetCluster{Name: "stale", Replicas: 3}, workv1alpha2.TargetCluster{Name: "spot", Replicas: 3})...)
 	return fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(objs...).Build()
@@ -193,15 +201,17 @@ func TestCostReportBudgetsAndAgnosticCarbon(t *testing.T) {
 	if b := tight.Budget; b == nil || !b.Over || !about(*b.UsedPercent, 0.036*24/0.5*100) {
 		t.Fatalf("tight is over its 0.5 USD/day: %+v", b)
 	}
-	// Agnostic web is 5/5: 10 vCPU + 20 GiB on each side, 32.9604 W,
-	// at 100 and 400 g/kWh; api is placed alike either way.
+	// Agnostic web, decided here, is 5/5: 10 vCPU + 20 GiB on each side,
+	// 32.9604 W, at 100 and 400 g/kWh. api's recorded counterfactual puts
+	// its 2 vCPU (4.8124 W) on spot at 100 g/kWh instead of 400.
 	webAgnostic := 32.9604 * (0.1 + 0.4) * 24
-	apiGrams := 2 * 2.12 * 1.135 * 0.4 * 24
+	apiGrams, apiAgnostic := 4.8124*0.4*24, 4.8124*0.1*24
 	c := green.Carbon
-	if !c.Comparable || !about(c.AgnosticGramsPerDay, webAgnostic+apiGrams) || !about(c.GramsPerDay, 10.547328*24+apiGrams) {
+	if !c.Comparable || !about(c.AgnosticGramsPerDay, webAgnostic+apiAgnostic) || !about(c.GramsPerDay, 10.547328*24+apiGrams) {
 		t.Fatalf("green carbon: %+v", c)
 	}
-	if saved := webAgnostic - 10.547328*24; !about(*c.SavedGramsPerDay, saved) || !about(*c.SavedPercent, saved/(webAgnostic+apiGrams)*100) {
+	saved := webAgnostic + apiAgnostic - 10.547328*24 - apiGrams
+	if !about(*c.SavedGramsPerDay, saved) || !about(*c.SavedPercent, saved/(webAgnostic+apiAgnostic)*100) {
 		t.Fatalf("green saved %v g (%v%%)", *c.SavedGramsPerDay, *c.SavedPercent)
 	}
 	if web := r.Workloads[1]; web.AgnosticGramsPerDay == nil || !about(*web.AgnosticGramsPerDay, webAgnostic) {
@@ -217,7 +227,7 @@ func TestCostReportBudgetsAndAgnosticCarbon(t *testing.T) {
 	for _, want := range []string{
 		"Deployment default/web", "ondemand:2,spot:8", "TOTAL", "11.04+",
 		"stale", "price: " + clusterproperties.VCPUHourUSD + " is stale",
-		"OVER", "172.8%", "1000.00", "n/a", "(32.",
+		"OVER", "172.8%", "1000.00", "n/a", "g (",
 		"Carbon: location-based: requests × Cloud Carbon Footprint coefficients (2.12 W/vCPU, 0.392 W/GiB, PUE 1.135) × the cluster's grid intensity.",
 	} {
 		if !strings.Contains(table, want) {
@@ -290,5 +300,13 @@ func TestCostReportWithoutPricesSaysSo(t *testing.T) {
 	}
 	if code, out := run(t, "cost", "-o", "xml"); code != 2 {
 		t.Fatalf("cost -o xml: exit %d, want 2:\n%s", code, out)
+	}
+}
+
+func TestCostHelpStatesTheModelInForce(t *testing.T) {
+	code, out := run(t, "cost", "--help")
+	coefficients := fmt.Sprintf("(%g W/vCPU, %g W/GiB, PUE %g)", cost.WattsPerVCPU, cost.WattsPerGiB, cost.PUE)
+	if code != 0 || !strings.Contains(out, coefficients) || !strings.Contains(carbonMethod, coefficients) {
+		t.Fatalf("the help and the report must state the coefficients %s in force; exit %d:\n%s", coefficients, code, out)
 	}
 }

@@ -14,15 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package intelligent holds the pure parts of the IntelligentScheduler that
-// the controller and the CLI share: which scheduler governs a binding, and
-// what the bindings' placements cost and emit per hour.
-//
-// Estimates price what replicas request, not what they use: a placement
-// reserves its requests, and requests are all the control plane knows.
-// Replicas on clusters whose price or grid intensity is unknown (absent,
-// unparsable or stale) are counted but left out of the sums, so an estimate
-// with such replicas is a lower bound; it never guesses a price.
 package intelligent
 
 import (
@@ -117,6 +108,11 @@ type Report struct {
 // Estimate prices the bindings' placements (spec.clusters, each cluster's
 // replicas of spec.replicaRequirements.resourceRequest) at the clusters'
 // properties as they stand at now.
+//
+// Requests stand in for use: a placement reserves its requests, and they
+// are all the control plane knows. Replicas on clusters whose price or grid
+// intensity is unknown (absent, unparsable or stale) are counted but left
+// out of the sums, which are then lower bounds: a price is never guessed.
 func Estimate(bindings []workv1alpha2.Binding, clusters []karmadaclusterv1alpha1.Cluster, now time.Time) Report {
 	byName := make(map[string]*karmadaclusterv1alpha1.Cluster, len(clusters))
 	for i := range clusters {

@@ -14,14 +14,13 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package agnostic decides the carbon-agnostic counterfactual of a governed
-// workload: where the scheduler would put it with its policy alone, no
-// objective considered. Reports compare the emissions of the placement in
-// force with this one.
+// Package agnostic gives the carbon-agnostic counterfactual of a governed
+// workload: where the scheduler puts the same replicas with the workload's
+// policy alone, no objective considered. Reports compare the emissions of
+// the placement in force with this one.
 //
 // It is a package of its own, apart from intelligent, because it runs the
-// scheduler: the scheduler's plugins may then use intelligent without an
-// import cycle.
+// scheduler, which must stay free to use intelligent.
 package agnostic
 
 import (
@@ -29,10 +28,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/failover"
+	"kurator.dev/kurator/internal/intelligent"
 	"kurator.dev/kurator/internal/propagation"
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/framework"
@@ -54,23 +55,37 @@ func Clusters(clusters []karmadaclusterv1alpha1.Cluster) []*framework.ClusterInf
 
 // Workload is the scheduler's input for the counterfactual: the binding as
 // the detector makes it from the template and policy, with no objective,
-// decided afresh as a requested rebalance is. Afresh, because the
-// placement in force was itself shaped by the objectives and would
-// otherwise carry over; its replicas still count as room where they run,
-// and the clusters running them keep Karmada's locality preference, so the
-// counterfactual leans towards the placement in force, never away from it.
-func Workload(b workv1alpha2.Binding) *framework.Workload {
+// read at now, as the scheduling controller gives it to the scheduler. The
+// decision in force stays its previous decision, as in the controller: a
+// dynamically divided workload whose replicas did not change keeps its
+// placement, so its counterfactual is that placement and saves nothing.
+func Workload(b workv1alpha2.Binding, now time.Time) *framework.Workload {
 	w := propagation.Workload(b)
-	w.Fresh = true
-	w.ObservedAffinity = ""
-	w.Unready = nil
+	w.Now = now
+	w.Objective = nil
 	return w
 }
 
-// Placement decides the counterfactual placement of a binding on the
+// Recorded is the counterfactual the scheduling controller recorded at the
+// binding's last decision (the agnostic placement in its optimisation
+// annotation), in cluster name order; false when it recorded none.
+func Recorded(b workv1alpha2.Binding) ([]workv1alpha2.TargetCluster, bool) {
+	recorded := intelligent.ReadOptimization(b.GetAnnotations()).Agnostic
+	if len(recorded) == 0 {
+		return nil, false
+	}
+	out := make([]workv1alpha2.TargetCluster, 0, len(recorded))
+	for name, replicas := range recorded {
+		out = append(out, workv1alpha2.TargetCluster{Name: name, Replicas: replicas})
+	}
+	slices.SortFunc(out, func(a, b workv1alpha2.TargetCluster) int { return strings.Compare(a.Name, b.Name) })
+	return out, true
+}
+
+// Placement decides the counterfactual placement of a binding at now on the
 // clusters given (see Clusters). A binding whose scheduling is suspended
 // keeps its placement; one without a placement cannot be decided.
-func Placement(ctx context.Context, s *scheduler.Scheduler, clusters []*framework.ClusterInfo, b workv1alpha2.Binding) ([]workv1alpha2.TargetCluster, error) {
+func Placement(ctx context.Context, s *scheduler.Scheduler, clusters []*framework.ClusterInfo, b workv1alpha2.Binding, now time.Time) ([]workv1alpha2.TargetCluster, error) {
 	spec := b.BindingSpec()
 	if spec.Suspension != nil && spec.Suspension.Scheduling != nil && *spec.Suspension.Scheduling {
 		return slices.Clone(spec.Clusters), nil
@@ -78,7 +93,7 @@ func Placement(ctx context.Context, s *scheduler.Scheduler, clusters []*framewor
 	if spec.Placement == nil {
 		return nil, fmt.Errorf("binding %s has no placement", key(b))
 	}
-	res, err := s.Schedule(ctx, &framework.Snapshot{Clusters: withoutEvicted(clusters, spec)}, Workload(b))
+	res, err := s.Schedule(ctx, &framework.Snapshot{Clusters: withoutEvicted(clusters, spec)}, Workload(b, now))
 	if err != nil {
 		return nil, fmt.Errorf("deciding the agnostic placement of %s: %w", key(b), err)
 	}

@@ -29,8 +29,11 @@ import (
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/intelligent"
 	"kurator.dev/kurator/internal/scheduler"
 )
+
+var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func member(name string) karmadaclusterv1alpha1.Cluster {
 	return karmadaclusterv1alpha1.Cluster{
@@ -78,13 +81,13 @@ func TestPlacementIsThePolicysOwnDecision(t *testing.T) {
 	// "dirty" listed first and a third cluster being deleted: the fleet
 	// view sorts by name and leaves the deleted one out.
 	gone := member("gone")
-	gone.DeletionTimestamp = &metav1.Time{Time: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
+	gone.DeletionTimestamp = &metav1.Time{Time: testNow}
 	clusters := Clusters([]karmadaclusterv1alpha1.Cluster{member("dirty"), member("clean"), gone})
 	if len(clusters) != 2 || clusters[0].Name() != "clean" {
 		t.Fatalf("clusters %v", clusters)
 	}
 	b := web()
-	got, err := Placement(context.Background(), s, clusters, b)
+	got, err := Placement(context.Background(), s, clusters, b, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +108,7 @@ func TestPlacementIsThePolicysOwnDecision(t *testing.T) {
 
 	evicting := web()
 	evicting.Spec.GracefulEvictionTasks = []workv1alpha2.GracefulEvictionTask{{FromCluster: "dirty"}}
-	got, err = Placement(context.Background(), s, clusters, evicting)
+	got, err = Placement(context.Background(), s, clusters, evicting, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,16 +126,28 @@ func TestPlacementOfSuspendedAndUnplacedBindings(t *testing.T) {
 	suspended := web()
 	yes := true
 	suspended.Spec.Suspension = &workv1alpha2.Suspension{Scheduling: &yes}
-	got, err := Placement(context.Background(), s, clusters, suspended)
+	got, err := Placement(context.Background(), s, clusters, suspended, testNow)
 	if err != nil || len(got) != 1 || got[0].Replicas != 10 {
 		t.Fatalf("a suspended binding keeps its placement: %v, %v", got, err)
 	}
 	unplaced := web()
 	unplaced.Spec.Placement = nil
-	if _, err := Placement(context.Background(), s, clusters, unplaced); err == nil {
+	if _, err := Placement(context.Background(), s, clusters, unplaced, testNow); err == nil {
 		t.Fatal("a binding without placement has no agnostic placement")
 	}
-	if w := Workload(web()); !w.Fresh || len(w.Previous) != 1 {
-		t.Fatalf("the counterfactual is a fresh decision that credits the replicas where they run: %+v", w)
+	if w := Workload(web(), testNow); w.Objective != nil || !w.Now.Equal(testNow) || len(w.Previous) != 1 {
+		t.Fatalf("the counterfactual is the policy's workload, read at now, with the decision in force as its previous one: %+v", w)
+	}
+}
+
+func TestRecordedIsTheSchedulingControllersCounterfactual(t *testing.T) {
+	b := web()
+	if _, ok := Recorded(b); ok {
+		t.Fatal("a binding without an optimisation annotation has no recorded counterfactual")
+	}
+	b.Annotations = map[string]string{intelligent.OptimizationAnnotation: intelligent.Encode(intelligent.OptimizationState{Agnostic: map[string]int32{"dirty": 6, "clean": 4}})}
+	got, ok := Recorded(b)
+	if d := cmp.Diff([]workv1alpha2.TargetCluster{{Name: "clean", Replicas: 4}, {Name: "dirty", Replicas: 6}}, got); !ok || d != "" {
+		t.Fatalf("recorded (-want +got):\n%s", d)
 	}
 }
