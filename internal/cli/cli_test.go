@@ -123,11 +123,11 @@ func TestClusterTable(t *testing.T) {
 		t.Fatalf("want header and one row, got:\n%s", out.String())
 	}
 	want := []string{"cluster-hangzhou", "False", "asia-east", "hz-a", "alibaba", "v1.37.2", "2/3", "2500m/12", "512Mi/48Gi", "90m",
-		"5/330", "Push", "cluster.karmada.io/unreachable:NoSchedule", "https://127.0.0.1:6443"}
+		"5/330", "Push", "cluster.karmada.io/unreachable:NoSchedule", "https://127.0.0.1:6443", "-", "-", "-", "-"}
 	if d := cmp.Diff(want, strings.Fields(lines[1])); d != "" {
 		t.Fatalf("row (-want +got):\n%s", d)
 	}
-	if got := strings.Fields(lines[0]); got[0] != "NAME" || got[len(got)-1] != "ENDPOINT" {
+	if got := strings.Fields(lines[0]); got[0] != "NAME" || got[len(got)-1] != "PROPS-AGE" {
 		t.Fatalf("unexpected header %q", lines[0])
 	}
 }

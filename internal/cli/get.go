@@ -70,7 +70,7 @@ func newGetClustersCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "clusters [NAME...]",
 		Aliases: []string{"cluster"},
-		Short:   "List member clusters with health, topology and capacity",
+		Short:   "List member clusters with health, topology and capacity (-o wide adds prices, carbon intensity and their age)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(output); err != nil {
 				return err
@@ -102,7 +102,7 @@ func printClusterTable(w io.Writer, clusters []karmadaclusterv1alpha1.Cluster, w
 	tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
 	header := "NAME\tREADY\tREGION\tZONE\tPROVIDER\tVERSION\tNODES\tCPU\tMEMORY\tAGE"
 	if wide {
-		header += "\tPODS\tMODE\tTAINTS\tENDPOINT"
+		header += "\tPODS\tMODE\tTAINTS\tENDPOINT\t$/VCPU-H\t$/GIB-H\tGCO2/KWH\tPROPS-AGE"
 	}
 	fmt.Fprintln(tw, header)
 	for _, c := range clusters {
@@ -123,6 +123,7 @@ func printClusterTable(w io.Writer, clusters []karmadaclusterv1alpha1.Cluster, w
 				taints = append(taints, t.Key+":"+string(t.Effect))
 			}
 			row = append(row, usage(c.Status.ResourceSummary, corev1.ResourcePods), dash(string(c.Spec.SyncMode)), dash(strings.Join(taints, ",")), dash(c.Spec.APIEndpoint))
+			row = append(row, propertyColumns(&c, now)...)
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}

@@ -77,7 +77,7 @@ func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Comm
 		newJoinCommand(streams), newUnjoinCommand(streams), newGetCommand(streams), newScheduleCommand(streams), newDescribeCommand(streams), newVersionCommand(streams),
 		newInstallCommand(streams), newUninstallCommand(streams),
 		newCordonCommand(streams), newUncordonCommand(streams), newDrainCommand(streams), newRebalanceCommand(streams), newTrafficCommand(streams), newRolloutCommand(streams),
-		newTokenCommand(streams), newInterpretCommand(streams),
+		newTokenCommand(streams), newInterpretCommand(streams), newCostCommand(streams),
 	)
 	return root
 }
