@@ -50,6 +50,7 @@ import (
 	"kurator.dev/kurator/internal/controller/execution"
 	"kurator.dev/kurator/internal/controller/federatedhpa"
 	"kurator.dev/kurator/internal/controller/fleet"
+	"kurator.dev/kurator/internal/controller/intelligentscheduler"
 	"kurator.dev/kurator/internal/controller/interpretercustomization"
 	"kurator.dev/kurator/internal/controller/retainreplicas"
 	"kurator.dev/kurator/internal/controller/revisions"
@@ -90,6 +91,9 @@ type Options struct {
 	// control plane before the controllers start (an installed control
 	// plane; the local fleet applies them itself).
 	InstallAPIs bool
+	// IntelligentSchedulerResync is how often IntelligentSchedulers
+	// re-measure SLIs and re-estimate spend.
+	IntelligentSchedulerResync time.Duration
 }
 
 // AddFlags registers the options on fs with their defaults.
@@ -116,6 +120,7 @@ func (o *Options) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.ScriptLimits.Timeout, "interpreter-script-timeout", luavm.DefaultTimeout, "how long one run of a ResourceInterpreterCustomization's Lua script may take")
 	fs.StringVar(&o.ScriptMemory, "interpreter-script-memory", "64Mi", "how much memory one run of a ResourceInterpreterCustomization's Lua script may allocate")
 	fs.BoolVar(&o.InstallAPIs, "install-apis", false, "apply Kurator's CRDs, Istio's networking CRDs and the admission policies to the control plane before starting")
+	fs.DurationVar(&o.IntelligentSchedulerResync, "intelligent-scheduler-resync", intelligentscheduler.DefaultResync, "how often each IntelligentScheduler re-measures its workloads' SLIs and re-estimates their spend")
 	fs.StringVar(&o.PrometheusURL, "prometheus-url", "", "Prometheus HTTP API (http[s]://host:port) to read workload metrics from; empty: features that need metrics say so in a condition")
 }
 
@@ -142,6 +147,9 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("--interpreter-script-memory %q is not a positive quantity such as 64Mi", o.ScriptMemory)
 		}
 		o.ScriptLimits.Memory = q.Value()
+	}
+	if o.IntelligentSchedulerResync < 0 {
+		return fmt.Errorf("--intelligent-scheduler-resync must not be negative")
 	}
 	if o.ScriptLimits.Timeout < 0 {
 		return fmt.Errorf("--interpreter-script-timeout must not be negative")
@@ -210,6 +218,9 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	if err := addAutoscaling(mgr, members, provider, o.Autoscaling); err != nil {
+		return nil, err
+	}
+	if err := (&intelligentscheduler.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("intelligentscheduler"), Resync: o.IntelligentSchedulerResync}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
 	if err := addPropagation(mgr, members); err != nil {

@@ -108,6 +108,9 @@ func roundPercent(v float64) float64 { return float64(int64(v*10)) / 10 }
 func agnostic(ctx context.Context, s *scheduler.Scheduler, snap *framework.Snapshot, w *framework.Workload) []framework.TargetCluster {
 	plain := *w
 	plain.Objective = nil
+	// From scratch, as the policy would place these replicas; what the
+	// workload runs still counts as room.
+	plain.Fresh = true
 	res, err := s.Schedule(ctx, snap, &plain)
 	if err != nil {
 		return nil

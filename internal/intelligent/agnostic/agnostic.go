@@ -55,14 +55,16 @@ func Clusters(clusters []karmadaclusterv1alpha1.Cluster) []*framework.ClusterInf
 
 // Workload is the scheduler's input for the counterfactual: the binding as
 // the detector makes it from the template and policy, with no objective,
-// read at now, as the scheduling controller gives it to the scheduler. The
-// decision in force stays its previous decision, as in the controller: a
-// dynamically divided workload whose replicas did not change keeps its
-// placement, so its counterfactual is that placement and saves nothing.
+// read at now, decided from scratch as the scheduling controller decides
+// the counterfactual it records: the decision in force counts as room only.
 func Workload(b workv1alpha2.Binding, now time.Time) *framework.Workload {
 	w := propagation.Workload(b)
 	w.Now = now
 	w.Objective = nil
+	// From scratch: the policy's own placement for these replicas, not the
+	// placement in force kept (a running workload would otherwise show no
+	// difference at all). What it runs still counts as room.
+	w.Fresh = true
 	return w
 }
 
