@@ -22,6 +22,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	schedulingv1alpha1 "kurator.dev/kurator/api/scheduling/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/intelligent"
 	"kurator.dev/kurator/internal/scheduler"
@@ -116,4 +117,25 @@ func agnostic(ctx context.Context, s *scheduler.Scheduler, snap *framework.Snaps
 		return nil
 	}
 	return res.Clusters
+}
+
+// objectiveGrace is how long a new binding an IntelligentScheduler selects
+// waits for its objective before it is placed without one: the
+// IntelligentScheduler controller hands it over within moments.
+const objectiveGrace = 10 * time.Second
+
+// awaitsObjective says whether a binding not yet placed should wait for the
+// objective an IntelligentScheduler will hand it, so that a new workload is
+// placed with its objective from the start rather than moved later under
+// the stability rules. Only selectors the binding itself can be matched
+// against count (a label selector needs the template's labels).
+func (r *Reconciler) awaitsObjective(ctx context.Context, b workv1alpha2.Binding) bool {
+	if r.Clock == nil || len(b.BindingSpec().Clusters) > 0 || r.Clock.Since(b.GetCreationTimestamp().Time) > objectiveGrace {
+		return false
+	}
+	var list schedulingv1alpha1.IntelligentSchedulerList
+	if err := r.Client.List(ctx, &list); err != nil || len(list.Items) == 0 {
+		return false
+	}
+	return intelligent.Select(list.Items, b, nil) != nil
 }

@@ -156,6 +156,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	w := r.workload(b)
 	descheduled := withoutUnschedulable(w, b)
 	gov := govern(b, w, r.Clock.Now())
+	if gov == nil && r.awaitsObjective(ctx, b) {
+		return ctrl.Result{RequeueAfter: 250 * time.Millisecond}, nil
+	}
 	decided := r.decided.decided(req.String(), b.GetGeneration())
 	if !evicted && !descheduled && gov == nil && !decisionStale(b, string(placementJSON), infos, decided) {
 		// The decision in force stands: the only move left is a failback

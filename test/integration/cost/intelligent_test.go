@@ -28,11 +28,15 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	schedulingv1alpha1 "kurator.dev/kurator/api/scheduling/v1alpha1"
+	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
 	"kurator.dev/kurator/internal/intelligent"
 	"kurator.dev/kurator/test/framework"
 )
@@ -81,7 +85,7 @@ spec:
 		g.Expect(expl.Division).To(ContainSubstring("own weights stand"))
 		// 0.032 is four times 0.008: weights 1000 and 250.
 		g.Expect(split(g, ns, "inverse-app")).To(Equal(map[string]int32{"spot-cluster": 8, "ondemand-cluster": 2}))
-		g.Expect(binding(g, ns, "inverse-app").Status.SchedulingExplanation.Division).To(ContainSubstring("inverse to each cluster's price"))
+		g.Expect(explanation(g, ns, "inverse-app").Division).To(ContainSubstring("inverse to each cluster's price"))
 	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
 
 	g.Expect(framework.ApplySeed(t.Context(), fleet.ControlPlane, "13-intelligent-scheduler.yaml", "")).To(Succeed())
@@ -93,7 +97,7 @@ spec:
 		g.Expect(o.Scheduler).To(Equal("ai-powered-scheduling"))
 		g.Expect(o.MinSuccessRate).To(Equal(99.9))
 		var spot *float64
-		for _, c := range binding(g, ns, "governed-app").Status.SchedulingExplanation.Candidates {
+		for _, c := range explanation(g, ns, "governed-app").Candidates {
 			if c.Name == "spot-cluster" && c.Objective != nil {
 				v := 0.0
 				_, err := fmt.Sscan(c.Objective.USDPerReplicaHour, &v)
@@ -263,7 +267,7 @@ spec:
 		g.Expect(s.Status.Spend.PerHour).To(Equal("0.01"))
 		g.Expect(*s.Status.Spend.BudgetUsedPercent).To(Equal(int32(133)))
 	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
-	g.Expect(framework.Apply(t.Context(), fleet.ControlPlane, ns, "cost-test", `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"budget-app"},"spec":{"replicas":9}}`)).To(Succeed())
+	scale(t, ns, "budget-app", 9)
 	g.Eventually(func(g Gomega) {
 		rb := binding(g, ns, "budget-app")
 		g.Expect(rb.Spec.Replicas).To(Equal(int32(9)))
@@ -339,14 +343,14 @@ spec:
 		g.Expect(o.SuccessRate["spot-cluster"]).To(BeNumerically("<", 99.9))
 	}).WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
 
-	g.Expect(framework.Apply(t.Context(), fleet.ControlPlane, ns, "cost-test", `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"slo-app"},"spec":{"replicas":6}}`)).To(Succeed())
+	scale(t, ns, "slo-app", 6)
 	setPrices(t, map[string]string{"spot-cluster": "0.001"})
 	maxSpot := int32(0)
 	g.Eventually(func(g Gomega) {
 		s := split(g, ns, "slo-app")
 		maxSpot = max(maxSpot, s["spot-cluster"])
 		g.Expect(s).To(Equal(map[string]int32{"spot-cluster": 2, "ondemand-cluster": 4}))
-		for _, c := range binding(g, ns, "slo-app").Status.SchedulingExplanation.Candidates {
+		for _, c := range explanation(g, ns, "slo-app").Candidates {
 			if c.Name == "spot-cluster" {
 				g.Expect(c.Objective).NotTo(BeNil())
 				g.Expect(c.Objective.BelowSLO).To(BeTrue())
@@ -367,4 +371,20 @@ func eventNotes(g Gomega, ns, name string) []string {
 		}
 	}
 	return out
+}
+
+// scale sets a Deployment template's replicas.
+func scale(t *testing.T, ns, name string, replicas int) {
+	t.Helper()
+	d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+	body := fmt.Sprintf(`{"spec":{"replicas":%d}}`, replicas)
+	if err := fleet.ControlPlane.Patch(t.Context(), d, client.RawPatch(types.MergePatchType, []byte(body))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func explanation(g Gomega, ns, name string) *workv1alpha2.SchedulingExplanation {
+	e := binding(g, ns, name).Status.SchedulingExplanation
+	g.Expect(e).NotTo(BeNil(), "%s has no explanation yet", name)
+	return e
 }
