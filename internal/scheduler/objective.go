@@ -16,7 +16,6 @@ limitations under the License.
 package scheduler
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -35,29 +34,6 @@ func objectiveDivides(w *framework.Workload, typ policyv1alpha1.ReplicaSchedulin
 	rs := w.Placement.ReplicaScheduling
 	return rs == nil || rs.ReplicaDivisionPreference == policyv1alpha1.ReplicaDivisionPreferenceAggregated ||
 		rs.WeightPreference == nil || rs.WeightPreference.DynamicWeight != "" || len(rs.WeightPreference.StaticWeightList) == 0
-}
-
-// objectiveOrder ranks clusters for an objective: overflow tiers in order,
-// clusters below the SLO last, then the objective's score, the price, what
-// they run already and the name.
-func objectiveOrder(cands []*Candidate) []*Candidate {
-	out := slices.Clone(cands)
-	slices.SortStableFunc(out, func(a, b *Candidate) int {
-		return cmp.Or(cmp.Compare(a.tier, b.tier), cmpBool(a.Eval.BelowSLO, b.Eval.BelowSLO),
-			cmp.Compare(b.Eval.Score, a.Eval.Score), cmp.Compare(a.Eval.USDPerHour, b.Eval.USDPerHour),
-			cmp.Compare(b.previous, a.previous), strings.Compare(a.Name, b.Name))
-	})
-	return out
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // room is what a cluster can run of the workload: its free capacity plus

@@ -65,21 +65,27 @@ func Evaluate(w *framework.Workload, clusters []*framework.ClusterInfo) Evaluati
 		usage = cost.UsageOf(w.Requirements.Requests)
 	}
 	out := make(Evaluations, len(clusters))
+	// One allocation for all: at thousands of clusters, one each is much
+	// of a decision's garbage.
+	all := make([]Evaluation, len(clusters))
 	var price, carbon, sli span
-	for _, c := range clusters {
-		e := &Evaluation{}
+	for i, c := range clusters {
+		e := &all[i]
 		p := c.Properties(o.Now)
 		e.USDPerHour, e.PriceKnown = cost.PerHour(p, usage)
 		e.GramsPerHour, e.CarbonKnown = cost.GramsPerHour(p, usage)
-		e.SuccessRate, e.SLIKnown = o.SuccessRate[c.Name()]
-		_, e.BelowSLO = o.BelowSLO(c.Name())
+		name := c.Name()
+		e.SuccessRate, e.SLIKnown = o.SuccessRate[name]
+		// o.BelowSLO, without looking the rate up again.
+		e.BelowSLO = o.MinSuccessRate > 0 && e.SLIKnown && e.SuccessRate < o.MinSuccessRate
 		price.add(e.USDPerHour, e.PriceKnown)
 		carbon.add(e.GramsPerHour, e.CarbonKnown)
 		sli.add(e.SuccessRate, e.SLIKnown)
-		out[c.Name()] = e
+		out[name] = e
 	}
 	total := o.TotalWeight()
-	for _, e := range out {
+	for i := range all {
+		e := &all[i]
 		e.Cost = price.lowerIsBetter(e.USDPerHour, e.PriceKnown)
 		e.Carbon = carbon.lowerIsBetter(e.GramsPerHour, e.CarbonKnown)
 		e.Performance = framework.MaxScore / 2
