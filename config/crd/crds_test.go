@@ -63,6 +63,7 @@ func TestCRDs(t *testing.T) {
 		{"autoscaling.karmada.io", "v1alpha1", "FederatedHPA", "federatedhpas", ns, []string{"fhpa"}, []string{"Reference-Kind", "Reference-Name", "MinPods", "MaxPods", "Replicas", "Age"}, true},
 		{"autoscaling.karmada.io", "v1alpha1", "CronFederatedHPA", "cronfederatedhpas", ns, []string{"cronfhpa"}, []string{"Reference-Kind", "Reference-Name", "Age"}, true},
 		{"config.karmada.io", "v1alpha1", "ResourceInterpreterCustomization", "resourceinterpretercustomizations", cluster, []string{"ric"}, []string{"Target-API-Version", "Target-Kind", "Ready", "Age"}, true},
+		{"karmada.io", "v1alpha1", "KarmadaConfig", "karmadaconfigs", cluster, []string{"kc"}, []string{"Parallelism", "PercentOfNodesToScore", "Applied", "Age"}, true},
 	}
 
 	crds := loadCRDs(t)
