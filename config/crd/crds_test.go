@@ -64,6 +64,7 @@ func TestCRDs(t *testing.T) {
 		{"autoscaling.karmada.io", "v1alpha1", "CronFederatedHPA", "cronfederatedhpas", ns, []string{"cronfhpa"}, []string{"Reference-Kind", "Reference-Name", "Age"}, true},
 		{"config.karmada.io", "v1alpha1", "ResourceInterpreterCustomization", "resourceinterpretercustomizations", cluster, []string{"ric"}, []string{"Target-API-Version", "Target-Kind", "Ready", "Age"}, true},
 		{"scheduling.kurator.dev", "v1alpha1", "IntelligentScheduler", "intelligentschedulers", cluster, []string{"isched"}, []string{"Objectives", "Budget", "Spend/day", "Workloads", "Over-Budget", "Age"}, true},
+		{"karmada.io", "v1alpha1", "KarmadaConfig", "karmadaconfigs", cluster, []string{"kc"}, []string{"Parallelism", "PercentOfNodesToScore", "Applied", "Age"}, true},
 	}
 
 	crds := loadCRDs(t)

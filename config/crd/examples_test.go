@@ -105,6 +105,7 @@ func TestExamplesAreAdmitted(t *testing.T) {
 		"06-nginx-weighted.yaml":                  {"PropagationPolicy"},
 		"07-reviews-canary.yaml":                  {"VirtualService", "PropagationPolicy"},
 		"09-hierarchical-scheduling.yaml":         {"PropagationPolicy"},
+		"10-scheduler-tuning.yaml":                {"KarmadaConfig"},
 		"11-cost-optimization.yaml":               {"PropagationPolicy"},
 		"13-intelligent-scheduler.yaml":           {"IntelligentScheduler"},
 		"karmada-cluster.yaml":                    {"Cluster"},

@@ -41,6 +41,7 @@ import (
 	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	karmadaconfigv1alpha1 "kurator.dev/kurator/api/karmadaconfig/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	schedulingv1alpha1 "kurator.dev/kurator/api/scheduling/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
@@ -89,6 +90,7 @@ func newScheme(t *testing.T) *runtime.Scheme {
 		schedulingv1alpha1.AddToScheme,
 		argoprojv1alpha1.AddToScheme,
 		karmadaclusterv1alpha1.AddToScheme,
+		karmadaconfigv1alpha1.AddToScheme,
 		policyv1alpha1.AddToScheme,
 		workv1alpha1.AddToScheme,
 		workv1alpha2.AddToScheme,

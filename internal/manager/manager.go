@@ -52,6 +52,7 @@ import (
 	"kurator.dev/kurator/internal/controller/fleet"
 	"kurator.dev/kurator/internal/controller/intelligentscheduler"
 	"kurator.dev/kurator/internal/controller/interpretercustomization"
+	"kurator.dev/kurator/internal/controller/karmadaconfig"
 	"kurator.dev/kurator/internal/controller/retainreplicas"
 	"kurator.dev/kurator/internal/controller/revisions"
 	"kurator.dev/kurator/internal/controller/rollout"
@@ -65,6 +66,7 @@ import (
 	"kurator.dev/kurator/internal/membercluster"
 	"kurator.dev/kurator/internal/metricsprovider"
 	"kurator.dev/kurator/internal/resourcetemplate"
+	"kurator.dev/kurator/internal/scheduler/tuning"
 	"kurator.dev/kurator/internal/scheme"
 )
 
@@ -189,7 +191,14 @@ func New(o Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	members := membercluster.NewRegistry(mgr.GetClient(), o.Cluster.ProbeTimeout+2*time.Second)
-	if err := (&cluster.Reconciler{Client: mgr.GetClient(), Members: members, Recorder: mgr.GetEventRecorder("cluster-status"), Options: o.Cluster}).SetupWithManager(mgr); err != nil {
+	// The scheduler's settings a KarmadaConfig changes while it runs.
+	// Without one: every worker decides, every feasible cluster is scored
+	// (as in Karmada), member syncs get the probe timeout, and members'
+	// node data is waited for as long as Karmada waits for its estimator.
+	tune := tuning.New(tuning.Values{Parallelism: scheduling.MaxParallelism, PercentOfClustersToScore: 100,
+		CacheSyncTimeout: o.Cluster.ProbeTimeout, EstimatorTimeout: tuning.DefaultEstimatorTimeout})
+	if err := (&cluster.Reconciler{Client: mgr.GetClient(), Members: members, Recorder: mgr.GetEventRecorder("cluster-status"), Options: o.Cluster,
+		SyncTimeout: tune.CacheSyncTimeout}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
 	if err := (&attachedcluster.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("attachedcluster")}).SetupWithManager(mgr); err != nil {
@@ -223,7 +232,7 @@ func New(o Options) (ctrl.Manager, error) {
 	if err := (&intelligentscheduler.Reconciler{Client: mgr.GetClient(), Metrics: provider, Recorder: mgr.GetEventRecorder("intelligentscheduler"), Resync: o.IntelligentSchedulerResync}).SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
-	if err := addPropagation(mgr, members); err != nil {
+	if err := addPropagation(mgr, members, tune); err != nil {
 		return nil, err
 	}
 	// Deferrable Jobs start at the greenest or cheapest time their
@@ -297,11 +306,11 @@ func installAPIs(cfg *rest.Config) error {
 }
 
 // addPropagation registers the propagation pipeline: detector (template →
-// binding), scheduling (binding → decision), dependencies (a decision with
-// propagateDeps → the bindings of the ConfigMaps, Secrets, ... it needs),
-// binding (decision → Works) and execution (Works → members, with their
-// status back).
-func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
+// binding), scheduling (binding → decision, tuned by KarmadaConfigs),
+// dependencies (a decision with propagateDeps → the bindings of the
+// ConfigMaps, Secrets, ... it needs), binding (decision → Works) and
+// execution (Works → members, with their status back).
+func addPropagation(mgr ctrl.Manager, members *membercluster.Registry, tune *tuning.Tuning) error {
 	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
 	if err != nil {
 		return err
@@ -313,7 +322,10 @@ func addPropagation(mgr ctrl.Manager, members *membercluster.Registry) error {
 	if err := mgr.Add(det); err != nil {
 		return err
 	}
-	if err := scheduling.SetupWithManager(mgr, members, mgr.GetEventRecorder("scheduler")); err != nil {
+	if err := addTuning(mgr, tune); err != nil {
+		return err
+	}
+	if err := scheduling.SetupWithManager(mgr, members, mgr.GetEventRecorder("scheduler"), tune); err != nil {
 		return err
 	}
 	if err := (&execution.Reconciler{Client: mgr.GetClient(), Members: members, Recorder: mgr.GetEventRecorder("execution")}).SetupWithManager(mgr); err != nil {
@@ -377,4 +389,23 @@ func addInterpreter(mgr ctrl.Manager, limits luavm.Limits) error {
 		mgr.GetLogger().Info("ResourceInterpreterCustomizations not loaded before start", "error", err.Error())
 	}
 	return interpretercustomization.Setup(mgr, loader, failures, events)
+}
+
+// addTuning puts the KarmadaConfig in force before the scheduler starts,
+// then keeps it in force (on every replica) and its status written (on the
+// leader).
+func addTuning(mgr ctrl.Manager, tune *tuning.Tuning) error {
+	applier := &karmadaconfig.Applier{Tuning: tune}
+	reader, err := client.New(mgr.GetConfig(), client.Options{Scheme: scheme.Scheme, Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := applier.Load(ctx, reader); err != nil {
+		// Without the API yet (installed later), the applier's controller
+		// loads them once it is served.
+		mgr.GetLogger().Info("KarmadaConfigs not loaded before start", "error", err.Error())
+	}
+	return karmadaconfig.Setup(mgr, applier, mgr.GetEventRecorder("karmadaconfig"))
 }

@@ -251,6 +251,32 @@ func (m *Member) StopInformers() {
 	go factory.Shutdown()
 }
 
+// Synced reports whether the node and pod informers run and have listed.
+func (m *Member) Synced() bool {
+	m.mu.Lock()
+	synced := m.synced
+	m.mu.Unlock()
+	for _, done := range synced {
+		if !done() {
+			return false
+		}
+	}
+	return synced != nil
+}
+
+// WaitForSync waits, bounded by ctx, until the node and pod informers have
+// listed; false if they are not running or ctx ends first. It starts
+// nothing: StartInformers does.
+func (m *Member) WaitForSync(ctx context.Context) bool {
+	m.mu.Lock()
+	synced := m.synced
+	m.mu.Unlock()
+	if synced == nil {
+		return false
+	}
+	return cache.WaitForCacheSync(ctx.Done(), synced...)
+}
+
 // Listers returns the node and pod listers, or false if informers are stopped.
 func (m *Member) Listers() (corelisters.NodeLister, corelisters.PodLister, bool) {
 	m.mu.Lock()

@@ -66,15 +66,21 @@ func DefaultConfig() framework.Config {
 // Scheduler makes decisions with a configured plugin set.
 type Scheduler struct {
 	fw *framework.Framework
+	// scoring limits the feasible clusters scored (nil: all).
+	scoring *scoringShare
 }
 
 // New builds a scheduler from the default registry.
-func New(cfg framework.Config) (*Scheduler, error) {
+func New(cfg framework.Config, opts ...Option) (*Scheduler, error) {
 	fw, err := framework.New(DefaultRegistry(), cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &Scheduler{fw: fw}, nil
+	s := &Scheduler{fw: fw}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // Result is a decision and why it was made.
@@ -284,11 +290,12 @@ func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, 
 		}
 		evals, _ = objectives.Of(state)
 	}
-	for _, c := range feasible {
+	scoring := s.scoring.plan(len(feasible))
+	for i, c := range feasible {
 		if evals != nil {
 			c.Eval = evals[c.Name]
 		}
-		score, st := s.fw.RunScores(ctx, state, c.info)
+		score, st := scoring.score(ctx, s.fw, state, i, c.info)
 		if !st.IsSuccess() {
 			// A failed scoring leaves no candidate half scored.
 			for _, f := range feasible {
@@ -312,6 +319,7 @@ func (s *Scheduler) scheduleTerm(ctx context.Context, snap *framework.Snapshot, 
 		}
 	}
 	decision, err := decide(w, feasible, &res.Explanation)
+	scoring.explain(&res.Explanation)
 	sortCandidates(all)
 	if err != nil {
 		return res, err

@@ -35,6 +35,7 @@ import (
 	configv1alpha1 "kurator.dev/kurator/api/config/v1alpha1"
 	fleetv1alpha1 "kurator.dev/kurator/api/fleet/v1alpha1"
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	karmadaconfigv1alpha1 "kurator.dev/kurator/api/karmadaconfig/v1alpha1"
 	networkingv1alpha1 "kurator.dev/kurator/api/networking/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	rolloutv1alpha1 "kurator.dev/kurator/api/rollout/v1alpha1"
@@ -58,6 +59,7 @@ func init() {
 	utilruntime.Must(configv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(schedulingv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(karmadaclusterv1alpha1.AddToScheme(Scheme))
+	utilruntime.Must(karmadaconfigv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(policyv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(workv1alpha1.AddToScheme(Scheme))
 	utilruntime.Must(workv1alpha2.AddToScheme(Scheme))

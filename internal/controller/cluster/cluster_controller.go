@@ -77,6 +77,10 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	Clock    clock.Clock
 	Options  Options
+	// SyncTimeout, when set, bounds the first list of a member's nodes and
+	// pods instead of Options.ProbeTimeout, read at every collection (a
+	// KarmadaConfig's cacheSyncTimeout).
+	SyncTimeout func() time.Duration
 
 	health    *healthTracker
 	collector *Collector
@@ -89,6 +93,9 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	r.health = newHealthTracker(r.Clock, r.Options.Thresholds)
 	r.collector = NewCollector(r.Clock, r.Options.APIEnablementsRefresh, r.Options.ProbeTimeout)
+	if r.SyncTimeout != nil {
+		r.collector.SetSyncTimeout(r.SyncTimeout)
+	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("cluster-status").
 		// Status writes of our own must not retrigger a probe; the periodic

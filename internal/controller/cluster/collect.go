@@ -36,6 +36,9 @@ import (
 type Collector struct {
 	discovery *discoveryCache
 	timeout   time.Duration
+	// syncTimeout, when set, replaces timeout and is read at every
+	// collection: a KarmadaConfig's cacheSyncTimeout.
+	syncTimeout func() time.Duration
 }
 
 // NewCollector re-reads API discovery every refresh; timeout bounds the
@@ -43,6 +46,10 @@ type Collector struct {
 func NewCollector(c clock.PassiveClock, refresh, timeout time.Duration) *Collector {
 	return &Collector{discovery: newDiscoveryCache(c, refresh), timeout: timeout}
 }
+
+// SetSyncTimeout makes the bound of the first list of nodes and pods
+// follow f, read when each collection starts waiting.
+func (c *Collector) SetSyncTimeout(f func() time.Duration) { c.syncTimeout = f }
 
 // Collect fills version, API enablements (with the CompleteAPIEnablements
 // condition), node and resource summaries into cluster's status.
@@ -60,7 +67,11 @@ func (c *Collector) Collect(ctx context.Context, cluster *karmadaclusterv1alpha1
 	}
 	apimeta.SetStatusCondition(&cluster.Status.Conditions, enablements)
 
-	syncCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if c.syncTimeout != nil {
+		timeout = c.syncTimeout()
+	}
+	syncCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := m.StartInformers(syncCtx); err != nil {
 		return err

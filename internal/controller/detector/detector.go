@@ -371,7 +371,7 @@ func (d *Detector) template(k key) (*unstructured.Unstructured, error) {
 // skippedGroup: Kurator's and Karmada's own APIs are never propagated.
 func skippedGroup(group string) bool {
 	switch group {
-	case "cluster.karmada.io", "policy.karmada.io", "work.karmada.io", "config.karmada.io", "fleet.kurator.dev", "cluster.kurator.dev", "scheduling.kurator.dev":
+	case "cluster.karmada.io", "policy.karmada.io", "work.karmada.io", "config.karmada.io", "karmada.io", "fleet.kurator.dev", "cluster.kurator.dev", "scheduling.kurator.dev":
 		return true
 	}
 	return false

@@ -41,6 +41,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
+	karmadaconfigv1alpha1 "kurator.dev/kurator/api/karmadaconfig/v1alpha1"
 	policyv1alpha1 "kurator.dev/kurator/api/policy/v1alpha1"
 	workv1alpha1 "kurator.dev/kurator/api/work/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
@@ -50,6 +51,7 @@ import (
 	"kurator.dev/kurator/internal/scheduler"
 	"kurator.dev/kurator/internal/scheduler/estimator"
 	"kurator.dev/kurator/internal/scheduler/framework"
+	"kurator.dev/kurator/internal/scheduler/tuning"
 )
 
 // Reconciler schedules one kind of binding.
@@ -67,6 +69,8 @@ type Reconciler struct {
 	snap     *snapshots
 	reserved *reservations
 	decided  *decisions
+	// slots bounds the decisions of both kinds running at once.
+	slots *tuning.Limiter
 }
 
 // Shared state between the two binding kinds' reconcilers.
@@ -76,16 +80,28 @@ type shared struct {
 	decided  *decisions
 }
 
+// WorkersPerKind is how many bindings of one kind may be decided at once:
+// the ceiling of a KarmadaConfig's parallelism.
+const WorkersPerKind = karmadaconfigv1alpha1.MaxParallelism
+
+// MaxParallelism is how many decisions run at once without a
+// KarmadaConfig: every worker of both binding kinds.
+const MaxParallelism = 2 * WorkersPerKind
+
 // SetupWithManager registers reconcilers for ResourceBinding and
-// ClusterResourceBinding sharing one snapshot cache and reservation book.
-func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorder events.EventRecorder) error {
-	s, err := scheduler.New(scheduler.DefaultConfig())
+// ClusterResourceBinding sharing one snapshot cache, reservation book and
+// the settings in force (tune; its defaults' Parallelism should be
+// MaxParallelism).
+func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorder events.EventRecorder, tune *tuning.Tuning) error {
+	s, err := scheduler.New(scheduler.DefaultConfig(), scheduler.WithPercentOfClustersToScore(tune.PercentOfClustersToScore))
 	if err != nil {
 		return err
 	}
+	tune.Limiter().Export(parallelismGauge, inFlightGauge)
 	c := clock.RealClock{}
 	sh := shared{
-		snap:     &snapshots{client: mgr.GetClient(), members: members, clock: c, maxAge: time.Second},
+		snap: &snapshots{client: mgr.GetClient(), members: members, clock: c, maxAge: time.Second,
+			estimatorTimeout: tune.EstimatorTimeout},
 		reserved: &reservations{clock: c, ttl: 20 * time.Second, byWork: map[string]reservation{}},
 		decided:  &decisions{},
 	}
@@ -94,19 +110,20 @@ func SetupWithManager(mgr ctrl.Manager, members *membercluster.Registry, recorde
 		{NewBinding: func() workv1alpha2.Binding { return &workv1alpha2.ClusterResourceBinding{} }, NewList: func() client.ObjectList { return &workv1alpha2.ClusterResourceBindingList{} }},
 	} {
 		r.Client, r.Members, r.Recorder, r.Clock, r.Scheduler = mgr.GetClient(), members, recorder, c, s
-		r.snap, r.reserved, r.decided = sh.snap, sh.reserved, sh.decided
+		r.snap, r.reserved, r.decided, r.slots = sh.snap, sh.reserved, sh.decided, tune.Limiter()
 		name := "scheduling-rb"
 		if _, ok := r.NewBinding().(*workv1alpha2.ClusterResourceBinding); ok {
 			name = "scheduling-crb"
 		}
 		// Decisions are independent (reservations are locked), so several
-		// run at once; Karmada has a single scheduling worker.
+		// run at once, as many as the KarmadaConfig's parallelism lets;
+		// Karmada has a single scheduling worker.
 		// Only spec changes (the generation) and the findings of the
 		// application failover and the descheduler need a decision: status
 		// writes must not re-run the scheduler. Works report to a binding
 		// that waits for a healthy replacement (evictions, failback).
 		if err := ctrl.NewControllerManagedBy(mgr).Named(name).For(r.NewBinding(), builder.WithPredicates(decisionInputChanged)).
-			WithOptions(controller.Options{MaxConcurrentReconciles: 96}).
+			WithOptions(controller.Options{MaxConcurrentReconciles: WorkersPerKind}).
 			Watches(&karmadaclusterv1alpha1.Cluster{}, handler.EnqueueRequestsFromMapFunc(r.allBindings), builder.WithPredicates(clusterChanged)).
 			Watches(&workv1alpha1.Work{}, handler.EnqueueRequestsFromMapFunc(r.evictingBindingOfWork)).
 			Complete(retry.OnConflict(r)); err != nil {
@@ -142,6 +159,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	placementJSON, err := json.Marshal(spec.Placement)
 	if err != nil {
 		return ctrl.Result{}, err
+	}
+	if r.slots != nil {
+		release, err := r.slots.Acquire(ctx)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		defer release()
 	}
 	infos, err := r.snap.get(ctx)
 	if err != nil {

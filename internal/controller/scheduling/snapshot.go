@@ -22,13 +22,11 @@ import (
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	karmadaclusterv1alpha1 "kurator.dev/kurator/api/karmada/cluster/v1alpha1"
 	"kurator.dev/kurator/internal/membercluster"
-	"kurator.dev/kurator/internal/scheduler/estimator"
 	"kurator.dev/kurator/internal/scheduler/framework"
 )
 
@@ -40,10 +38,18 @@ type snapshots struct {
 	members *membercluster.Registry
 	clock   clock.PassiveClock
 	maxAge  time.Duration
+	// estimatorTimeout bounds the wait for members' node data (nil:
+	// tuning.DefaultEstimatorTimeout).
+	estimatorTimeout func() time.Duration
+	// sourceOf is where a cluster's node data comes from (nil: members).
+	sourceOf func(ctx context.Context, c *karmadaclusterv1alpha1.Cluster) nodeSource
 
 	mu    sync.Mutex
 	at    time.Time
 	cache []*framework.ClusterInfo
+	// late are the members whose node data missed the estimator timeout
+	// and have not listed since: they are not waited for again.
+	late map[string]bool
 }
 
 func (s *snapshots) get(ctx context.Context) ([]*framework.ClusterInfo, error) {
@@ -59,10 +65,10 @@ func (s *snapshots) get(ctx context.Context) ([]*framework.ClusterInfo, error) {
 	// The cache lists in no particular order; the scheduler explains its
 	// decisions in name order and is fastest when given it.
 	slices.SortFunc(list.Items, func(a, b karmadaclusterv1alpha1.Cluster) int { return strings.Compare(a.Name, b.Name) })
+	nodes := s.allNodes(ctx, list.Items)
 	infos := make([]*framework.ClusterInfo, 0, len(list.Items))
 	for i := range list.Items {
-		c := &list.Items[i]
-		infos = append(infos, &framework.ClusterInfo{Cluster: c, Nodes: s.nodes(ctx, c)})
+		infos = append(infos, &framework.ClusterInfo{Cluster: &list.Items[i], Nodes: nodes[i]})
 	}
 	s.cache, s.at = infos, s.clock.Now()
 	return infos, nil
@@ -73,29 +79,4 @@ func (s *snapshots) invalidate() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cache = nil
-}
-
-// nodes returns the member's nodes with what their pods request, when its
-// informers are running; otherwise nil, and its resource summary is used.
-func (s *snapshots) nodes(ctx context.Context, c *karmadaclusterv1alpha1.Cluster) []estimator.Node {
-	if s.members == nil {
-		return nil
-	}
-	m, err := s.members.Get(ctx, c)
-	if err != nil {
-		return nil
-	}
-	nodeLister, podLister, ok := m.Listers()
-	if !ok {
-		return nil
-	}
-	nodes, err := nodeLister.List(labels.Everything())
-	if err != nil || len(nodes) == 0 {
-		return nil
-	}
-	pods, err := podLister.List(labels.Everything())
-	if err != nil {
-		return nil
-	}
-	return estimator.NodesWithPods(nodes, pods)
 }

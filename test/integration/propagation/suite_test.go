@@ -18,6 +18,7 @@ package propagation_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"testing"
 
@@ -27,9 +28,18 @@ import (
 // fleet is shared by every test of the package.
 var fleet *framework.Fleet
 
+// controllerManagerMetrics is where the fleet's controller-manager serves
+// /metrics.
+var controllerManagerMetrics string
+
 func TestMain(m *testing.M) {
 	var err error
-	fleet, err = framework.Start(context.Background(), "")
+	if controllerManagerMetrics, err = freeLoopbackAddress(); err != nil {
+		fmt.Fprintf(os.Stderr, "pick a metrics port: %v\n", err)
+		os.Exit(1)
+	}
+	fleet, err = framework.StartWith(context.Background(), framework.Options{
+		ControllerManagerArgs: []string{"--metrics-bind-address=" + controllerManagerMetrics}})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start local fleet: %v\n", err)
 		os.Exit(1)
@@ -39,4 +49,14 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 	}
 	os.Exit(code)
+}
+
+// freeLoopbackAddress is a loopback address with a port free right now.
+func freeLoopbackAddress() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = l.Close() }()
+	return l.Addr().String(), nil
 }
