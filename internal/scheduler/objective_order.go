@@ -41,7 +41,7 @@ func objectiveOrder(cands []*Candidate) []*Candidate {
 func objectiveOrderByFields(cands []*Candidate) {
 	slices.SortFunc(cands, func(a, b *Candidate) int {
 		return cmp.Or(cmp.Compare(a.tier, b.tier), cmpBool(a.Eval.BelowSLO, b.Eval.BelowSLO),
-			cmp.Compare(b.Eval.Score, a.Eval.Score), cmp.Compare(a.Eval.USDPerHour, b.Eval.USDPerHour),
+			cmp.Compare(b.Eval.Score, a.Eval.Score), cmp.Compare(a.Eval.OrderPrice(), b.Eval.OrderPrice()),
 			cmp.Compare(b.previous, a.previous), strings.Compare(a.Name, b.Name))
 	})
 }
@@ -76,7 +76,7 @@ func objectiveOrderPacked(cands []*Candidate) ([]*Candidate, bool) {
 		scores.add(c.Eval.Score)
 		previous.add(c.previous)
 		orders.add(int64(c.order))
-		prices[i] = c.Eval.USDPerHour
+		prices[i] = c.Eval.OrderPrice()
 	}
 	slices.Sort(prices)
 	prices = slices.Compact(prices)
@@ -92,7 +92,7 @@ func objectiveOrderPacked(cands []*Candidate) ([]*Candidate, bool) {
 	// Orders are unique, so each key leads back to its candidate.
 	atOrder := make([]int32, orders.hi-orders.lo+1)
 	for i, c := range cands {
-		price, _ := slices.BinarySearch(prices, c.Eval.USDPerHour)
+		price, _ := slices.BinarySearch(prices, c.Eval.OrderPrice())
 		var below uint64
 		if c.Eval.BelowSLO {
 			below = 1

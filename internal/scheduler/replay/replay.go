@@ -74,7 +74,9 @@ func Greedy(o *intelligent.Objective) *intelligent.Objective {
 // DefaultPolicies are the counterfactual, Kurator's balanced objective
 // (cost, performance and carbon weighted 1 each, as the seed's example 13
 // lists them) with and without the stability rules, the carbon-only
-// objective with and without them, cost and carbon without performance
+// objective with and without them, the cost-only objective with and
+// without them (the spot price spikes make it move), cost and carbon
+// without performance
 // (the SLO still a constraint), and the balanced objective applied to the
 // first placement only.
 func DefaultPolicies() []Policy {
@@ -86,6 +88,8 @@ func DefaultPolicies() []Policy {
 		{Name: "kurator carbon-only", Objective: carbon},
 		{Name: "greedy carbon-only", Objective: Greedy(carbon)},
 		{Name: "kurator cost+carbon", Objective: Governed(1, 0, 1)},
+		{Name: "kurator cost-only", Objective: Governed(1, 0, 0)},
+		{Name: "greedy cost-only", Objective: Greedy(Governed(1, 0, 0))},
 		{Name: "placed once", Objective: balanced, FirstDecisionOnly: true},
 	}
 }

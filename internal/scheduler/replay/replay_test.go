@@ -48,7 +48,7 @@ func TestCostCarbonReplay(t *testing.T) {
 			tr := SyntheticTrace(traceStart, traceDays, traceStep, seed)
 			carried := 0
 			cfg := Config{observe: func(policy, _ string, now time.Time, res *scheduler.Result) {
-				if mv := res.Explanation.Move; policy == "kurator" && mv != nil && !mv.SavingSince.IsZero() && mv.SavingSince.Before(now) {
+				if mv := res.Explanation.Move; policy == "kurator cost-only" && mv != nil && !mv.SavingSince.IsZero() && mv.SavingSince.Before(now) {
 					carried++
 				}
 			}}
@@ -101,11 +101,11 @@ func checkAccounts(t *testing.T, tr Trace, r Result) {
 // within greedyBound points of greedy on each, with fewer replicas moved.
 func checkSavings(t *testing.T, r Result) {
 	t.Helper()
-	for _, pair := range [][2]string{{"kurator", "greedy"}, {"kurator carbon-only", "greedy carbon-only"}} {
+	for _, pair := range [][2]string{{"kurator", "greedy"}, {"kurator carbon-only", "greedy carbon-only"}, {"kurator cost-only", "greedy cost-only"}} {
 		k, g := policy(t, r, pair[0]), policy(t, r, pair[1])
 		kUSD, kCarbon := r.Savings(k)
 		gUSD, gCarbon := r.Savings(g)
-		if kCarbon <= 0 || (pair[0] == "kurator" && kUSD <= 0) {
+		if (pair[0] != "kurator cost-only" && kCarbon <= 0) || (pair[0] != "kurator carbon-only" && kUSD <= 0) {
 			t.Errorf("%s saves %.1f%% USD and %.1f%% carbon; want both positive", k.Name, kUSD, kCarbon)
 		}
 		if kUSD < gUSD-greedyBound || kCarbon < gCarbon-greedyBound {
@@ -116,8 +116,10 @@ func checkSavings(t *testing.T, r Result) {
 			t.Errorf("%s moved %d replicas, more than %s's %d", k.Name, k.ReplicasMoved, g.Name, g.ReplicasMoved)
 		}
 	}
-	if k, g := policy(t, r, "kurator"), policy(t, r, "greedy"); k.ReplicasMoved >= g.ReplicasMoved {
-		t.Errorf("kurator moved %d replicas, greedy %d: the stability rules should move fewer", k.ReplicasMoved, g.ReplicasMoved)
+	// The spot price spikes make moving pay for the cost objective: greedy
+	// chases every spike at once, Kurator only those that last, in steps.
+	if k, g := policy(t, r, "kurator cost-only"), policy(t, r, "greedy cost-only"); k.ReplicasMoved == 0 || k.ReplicasMoved >= g.ReplicasMoved {
+		t.Errorf("kurator cost-only moved %d replicas, greedy %d: the spikes should move both, Kurator fewer", k.ReplicasMoved, g.ReplicasMoved)
 	}
 }
 

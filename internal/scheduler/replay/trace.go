@@ -72,6 +72,11 @@ func Regions() []Region {
 var (
 	intensityBounds = [][2]float64{{80, 300}, {40, 80}, {300, 600}, {600, 800}}
 	spotPriceBounds = [2]float64{0.008, 0.020}
+	// spikeDays is how many days the spot price spikes to
+	// spikePriceBounds, above the on-demand prices, for 3-5 hours.
+	spikeDays        = 2
+	blipDays         = 3
+	spikePriceBounds = [2]float64{0.045, 0.060}
 	// successBaseline is each region's usual SLI, within successBounds.
 	successBaseline = []float64{99.965, 99.98, 99.975, 99.97}
 	successBounds   = [2]float64{99.95, 99.99}
@@ -93,7 +98,9 @@ var (
 //   - "pl", coal: 600-800, higher in the day;
 //   - on-demand prices per vCPU-hour are constants (0.030-0.040 USD); "es"
 //     is spot capacity whose price moves every hour between 0.008 and
-//     0.020, dearer in business hours, with random swings;
+//     0.020, dearer in business hours, with random swings, except that on
+//     two of the days it spikes to 0.045-0.060 for 3-5 hours, above every
+//     on-demand price, and on three others for 20-45 minutes only;
 //   - the SLI is 99.95-99.99% with slow noise, except that on three of the
 //     days the spot region dips to 99.6-99.85% for 2-4 hours.
 func SyntheticTrace(start time.Time, days int, step time.Duration, seed int64) Trace {
@@ -220,6 +227,25 @@ func (g *generator) spotPrice() []float64 {
 			continue
 		}
 		out[i] = clamp(0.0125+0.004*bump(math.Floor(h), 11, 4)+swings[i], spotPriceBounds)
+	}
+	// On spikeDays days the spot market runs short: for 3-5 hours from
+	// some time between 10:00 and 16:00 its price is above every
+	// on-demand price, and leaving it pays.
+	// On blipDays other days it spikes for 20-45 minutes only: chasing
+	// those costs moves and saves little.
+	days := g.days[len(g.days)-1] + 1
+	for n, d := range g.random.Perm(days)[:min(spikeDays+blipDays, days)] {
+		from := float64(10 + g.random.IntN(7))
+		length := float64(3 + g.random.IntN(3))
+		if n >= spikeDays {
+			length = float64(20+g.random.IntN(26)) / 60
+		}
+		level := spikePriceBounds[0] + (spikePriceBounds[1]-spikePriceBounds[0])*g.random.Float64()
+		for i, h := range g.hours {
+			if g.days[i] == d && h >= from && h < from+length {
+				out[i] = level
+			}
+		}
 	}
 	return out
 }

@@ -20,12 +20,14 @@ limitations under the License.
 // the best and the worst of the feasible ones, as KubeFleet's property
 // sorter does; a cluster whose value is unknown (missing or stale) scores
 // 0 on cost and carbon, like the worst, never like the best, and midway on
-// performance (no traffic measured is neither good nor bad). The plugins
+// performance (no traffic measured is neither good nor bad). Performance is
+// scored on the SLO's error budget rather than between the clusters. The plugins
 // do nothing for workloads without an objective.
 package objectives
 
 import (
 	"context"
+	"math"
 
 	"kurator.dev/kurator/internal/cost"
 	"kurator.dev/kurator/internal/scheduler/framework"
@@ -68,7 +70,7 @@ func Evaluate(w *framework.Workload, clusters []*framework.ClusterInfo) Evaluati
 	// One allocation for all: at thousands of clusters, one each is much
 	// of a decision's garbage.
 	all := make([]Evaluation, len(clusters))
-	var price, carbon, sli span
+	var price, carbon span
 	for i, c := range clusters {
 		e := &all[i]
 		p := c.Properties(o.Now)
@@ -80,7 +82,6 @@ func Evaluate(w *framework.Workload, clusters []*framework.ClusterInfo) Evaluati
 		e.BelowSLO = o.MinSuccessRate > 0 && e.SLIKnown && e.SuccessRate < o.MinSuccessRate
 		price.add(e.USDPerHour, e.PriceKnown)
 		carbon.add(e.GramsPerHour, e.CarbonKnown)
-		sli.add(e.SuccessRate, e.SLIKnown)
 		out[name] = e
 	}
 	total := o.TotalWeight()
@@ -90,7 +91,7 @@ func Evaluate(w *framework.Workload, clusters []*framework.ClusterInfo) Evaluati
 		e.Carbon = carbon.lowerIsBetter(e.GramsPerHour, e.CarbonKnown)
 		e.Performance = framework.MaxScore / 2
 		if e.SLIKnown {
-			e.Performance = sli.higherIsBetter(e.SuccessRate)
+			e.Performance = performanceScore(e.SuccessRate, o.MinSuccessRate)
 		}
 		if total > 0 {
 			e.Score = (o.Cost*e.Cost + o.Carbon*e.Carbon + o.Performance*e.Performance) / total
@@ -131,11 +132,31 @@ func (s span) lowerIsBetter(v float64, known bool) int64 {
 	return 1 + int64(float64(framework.MaxScore-1)*(s.hi-v)/(s.hi-s.lo)+0.5)
 }
 
-func (s span) higherIsBetter(v float64) int64 {
-	if s.hi == s.lo {
-		return framework.MaxScore
+// DefaultSLO is the success rate the performance score is centred on when
+// the scheduler sets no SLO.
+const DefaultSLO = 99.0
+
+// performanceScore places a success rate on the SLO's error budget: at the
+// SLO it scores half, with no errors full, at twice the budget spent
+// nothing. An absolute scale, unlike cost's and carbon's: SLIs of healthy
+// clusters differ by noise (99.96 against 99.97), which must not swing the
+// score from worst to best.
+func performanceScore(rate, slo float64) int64 {
+	if slo <= 0 || slo >= 100 {
+		slo = DefaultSLO
 	}
-	return int64(float64(framework.MaxScore)*(v-s.lo)/(s.hi-s.lo) + 0.5)
+	budget := 100 - slo
+	score := float64(framework.MaxScore) / 2 * (1 + (rate-slo)/budget)
+	return int64(min(max(score, 0), framework.MaxScore) + 0.5)
+}
+
+// OrderPrice is the price to order clusters by: unknown sorts last, never
+// as the cheapest.
+func (e *Evaluation) OrderPrice() float64 {
+	if !e.PriceKnown {
+		return math.Inf(1)
+	}
+	return e.USDPerHour
 }
 
 // Of returns the evaluations the cycle made, if any.
