@@ -92,17 +92,34 @@ func checkSolarDip(t *testing.T, tr Trace, seed int64) {
 func checkSpot(t *testing.T, tr Trace, seed int64) {
 	t.Helper()
 	below := map[int]time.Duration{}
+	spiked := map[int]time.Duration{}
 	for i, step := range tr.Steps {
 		c := step[0]
-		if c.VCPUHour < spotPriceBounds[0] || c.VCPUHour > spotPriceBounds[1] {
+		switch {
+		case c.VCPUHour >= spikePriceBounds[0] && c.VCPUHour <= spikePriceBounds[1]:
+			spiked[i/288] += tr.Step
+		case c.VCPUHour < spotPriceBounds[0] || c.VCPUHour > spotPriceBounds[1]:
 			t.Fatalf("seed %d: spot price %.4f at %s", seed, c.VCPUHour, tr.At(i))
-		}
-		if i > 0 && tr.At(i).Minute() != 0 && c.VCPUHour != tr.Steps[i-1][0].VCPUHour {
+		case i > 0 && tr.At(i).Minute() != 0 && c.VCPUHour != tr.Steps[i-1][0].VCPUHour && tr.Steps[i-1][0].VCPUHour < spikePriceBounds[0]:
 			t.Fatalf("seed %d: the spot price changed at %s, not on the hour", seed, tr.At(i))
 		}
 		if c.SuccessRate < SLO {
 			below[i/288] += tr.Step
 		}
+	}
+	var long, short int
+	for _, span := range spiked {
+		switch {
+		case span >= 3*time.Hour && span <= 5*time.Hour:
+			long++
+		case span >= 20*time.Minute && span <= 45*time.Minute:
+			short++
+		default:
+			t.Errorf("seed %d: a spot price spike lasted %s; want 3-5h or 20-45min", seed, span)
+		}
+	}
+	if long != spikeDays || short != blipDays {
+		t.Errorf("seed %d: %d long spikes and %d blips; want %d and %d", seed, long, short, spikeDays, blipDays)
 	}
 	if len(below) != degradedDays {
 		t.Errorf("seed %d: the spot region was below the SLO on %d days; want %d", seed, len(below), degradedDays)
