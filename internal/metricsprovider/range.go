@@ -93,3 +93,30 @@ func (p *Prometheus) queryRange(ctx context.Context, query string, start, end ti
 	}
 	return out, nil
 }
+
+// historyPoints bounds how many points a history read asks for: 30 days
+// at 5-minute steps.
+const historyPoints = 8640
+
+// ErrNoHistory means the series has no points in the span read.
+var ErrNoHistory = errors.New("no history")
+
+// History reads a series over the span before now, for a forecast, at the
+// step that gives at most 8,640 points (and at least 15 s); it returns the
+// points and the step. ErrNoRangeQueries when the provider cannot read
+// over time; an error wrapping ErrNoHistory when the series is empty.
+func History(ctx context.Context, p Provider, query string, span time.Duration, now time.Time) ([]Point, time.Duration, error) {
+	querier, ok := p.(RangeQuerier)
+	if !ok {
+		return nil, 0, ErrNoRangeQueries
+	}
+	step := max(span/historyPoints, 15*time.Second).Truncate(time.Second)
+	points, err := querier.QueryRange(ctx, query, now.Add(-span), now, step)
+	if err != nil {
+		return nil, step, err
+	}
+	if len(points) == 0 {
+		return nil, step, fmt.Errorf("%s has %w in %s", query, ErrNoHistory, p)
+	}
+	return points, step, nil
+}

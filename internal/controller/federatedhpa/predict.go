@@ -18,7 +18,6 @@ package federatedhpa
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -36,7 +35,6 @@ const predictionRefresh = 5 * time.Minute
 
 // historyPoints is about how many points of history a forecast reads: 30
 // days every 5 minutes.
-const historyPoints = 8640
 
 // predict makes or reuses the forecast and returns the replicas to
 // propose: the reactive ones, or in Auto mode the larger of them and what
@@ -63,27 +61,17 @@ func (r *Reconciler) predict(ctx context.Context, fhpa *autoscalingv1alpha1.Fede
 // the peak over the current load.
 func (r *Reconciler) forecast(ctx context.Context, p *autoscalingv1alpha1.Prediction, reactive int32, now time.Time) *autoscalingv1alpha1.PredictionStatus {
 	out := &autoscalingv1alpha1.PredictionStatus{Time: metav1.NewTime(now), ReactiveReplicas: reactive}
-	querier, ok := r.Metrics.(metricsprovider.RangeQuerier)
-	if !ok {
-		out.Message = metricsprovider.ErrNoRangeQueries.Error()
-		return out
-	}
 	history := forecast.DefaultHistory
 	if p.HistoryLength != nil && p.HistoryLength.Duration > 0 {
 		history = p.HistoryLength.Duration
 	}
-	step := max(history/historyPoints, 15*time.Second).Truncate(time.Second)
 	window := time.Hour
 	if p.PredictionWindowSeconds != nil {
 		window = time.Duration(*p.PredictionWindowSeconds) * time.Second
 	}
-	points, err := querier.QueryRange(ctx, p.Query, now.Add(-history), now, step)
+	points, step, err := metricsprovider.History(ctx, r.Metrics, p.Query, history, now)
 	if err != nil {
 		out.Message = err.Error()
-		return out
-	}
-	if len(points) == 0 {
-		out.Message = fmt.Sprintf("%s has no history in %s", p.Query, r.Metrics)
 		return out
 	}
 	samples := make([]forecast.Sample, len(points))

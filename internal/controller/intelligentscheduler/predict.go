@@ -18,6 +18,7 @@ package intelligentscheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +36,6 @@ const (
 	defaultLookback = 7 * 24 * time.Hour
 	minLookback     = forecast.MinHistory
 	maxLookback     = forecast.DefaultHistory
-	historyPoints   = 8640
 	// predictionRefresh is how often the forecast is made again: the
 	// history moves slowly against a day ahead.
 	predictionRefresh = 5 * time.Minute
@@ -83,18 +83,13 @@ func (r *Reconciler) predict(ctx context.Context, s *schedulingv1alpha1.Intellig
 	if p.LookbackWindow != nil && p.LookbackWindow.Duration > 0 {
 		lookback = min(max(p.LookbackWindow.Duration, minLookback), maxLookback)
 	}
-	querier, ok := r.Metrics.(metricsprovider.RangeQuerier)
-	if !ok {
-		return say(metricsprovider.ErrNoRangeQueries.Error())
-	}
-	step := max(lookback/historyPoints, 15*time.Second).Truncate(time.Second)
 	series := SpendSeries(s.Name)
-	points, err := querier.QueryRange(ctx, series, now.Add(-lookback), now, step)
+	points, step, err := metricsprovider.History(ctx, r.Metrics, series, lookback, now)
+	if errors.Is(err, metricsprovider.ErrNoHistory) {
+		return say(err.Error() + " yet: Prometheus must scrape the controller-manager's metrics")
+	}
 	if err != nil {
 		return say(err.Error())
-	}
-	if len(points) == 0 {
-		return say(fmt.Sprintf("%s has no history in %s yet: Prometheus must scrape the controller-manager's metrics", series, r.Metrics))
 	}
 	samples := make([]forecast.Sample, len(points))
 	for i, pt := range points {
