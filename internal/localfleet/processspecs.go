@@ -71,7 +71,7 @@ func localEnv(c components.Component) []string {
 // controllerManagerConfig is the local runtime's controller-manager i of n
 // (n > 1 in an HA fleet), reaching the control plane through its recorded
 // address (the balancer, in an HA fleet).
-func (f *Fleet) controllerManagerConfig(s *State, healthPort int, identity string) components.ControllerManagerConfig {
+func (f *Fleet) controllerManagerConfig(s *State, i, healthPort int, identity string) components.ControllerManagerConfig {
 	o := components.ControllerManagerConfig{
 		Kubeconfig: f.layout.ClusterKubeconfig(ControlPlaneName),
 		Host:       "127.0.0.1",
@@ -83,6 +83,9 @@ func (f *Fleet) controllerManagerConfig(s *State, healthPort int, identity strin
 	}
 	if s.Prometheus != nil {
 		o.PrometheusURL = s.Prometheus.URL()
+		if ports := s.Prometheus.ControllerManagerMetrics; i < len(ports) {
+			o.MetricsPort = ports[i]
+		}
 	}
 	return o
 }
@@ -92,7 +95,7 @@ func (f *Fleet) controllerManagerConfig(s *State, healthPort int, identity strin
 func (f *Fleet) controllerManagerProcesses(s *State, bin string) []process {
 	dir := f.layout.controllerManagerDir()
 	if s.HA == nil {
-		comp := components.ControllerManager(f.controllerManagerConfig(s, s.ControllerManagerHealth, ""))
+		comp := components.ControllerManager(f.controllerManagerConfig(s, 0, s.ControllerManagerHealth, ""))
 		return []process{{
 			Name:    components.ControllerManagerName,
 			Binary:  bin,
@@ -105,7 +108,7 @@ func (f *Fleet) controllerManagerProcesses(s *State, bin string) []process {
 	procs := make([]process, 0, len(s.HA.ControllerManagerHealth))
 	for i, port := range s.HA.ControllerManagerHealth {
 		name := controllerManagerName(i)
-		comp := components.ControllerManager(f.controllerManagerConfig(s, port, name))
+		comp := components.ControllerManager(f.controllerManagerConfig(s, i, port, name))
 		procs = append(procs, process{
 			Name:    name,
 			Binary:  bin,

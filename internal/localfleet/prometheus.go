@@ -37,6 +37,10 @@ const PrometheusBinary = "prometheus"
 // stays enabled for later 'kurator up' runs.
 type PrometheusState struct {
 	Port int `json:"port"`
+	// ControllerManagerMetrics are the controller-managers' metrics ports,
+	// in controllerManagerProcesses' order, scraped for the control
+	// plane's own series (an IntelligentScheduler's spend history).
+	ControllerManagerMetrics []int `json:"controllerManagerMetricsPorts,omitempty"`
 }
 
 // URL is where the Prometheus HTTP API answers.
@@ -52,7 +56,8 @@ func (l Layout) prometheusDir() string { return filepath.Join(l.Dir, "prometheus
 // there with promtool are loaded when it starts).
 func (l Layout) PrometheusDataDir() string { return filepath.Join(l.prometheusDir(), "data") }
 
-// prometheusConfig scrapes every member's workload metrics.
+// prometheusConfig scrapes every member's workload metrics and the
+// controller-managers' own.
 func prometheusConfig(s *State) ([]byte, error) {
 	var targets []map[string]any
 	for _, c := range s.Clusters {
@@ -64,13 +69,24 @@ func prometheusConfig(s *State) ([]byte, error) {
 			"labels":  map[string]string{"member": c.Name},
 		})
 	}
+	jobs := []any{map[string]any{
+		"job_name":       "kurator-members",
+		"honor_labels":   true,
+		"static_configs": targets,
+	}}
+	if ports := s.Prometheus.ControllerManagerMetrics; len(ports) > 0 {
+		var cms []string
+		for _, p := range ports {
+			cms = append(cms, "127.0.0.1:"+strconv.Itoa(p))
+		}
+		jobs = append(jobs, map[string]any{
+			"job_name":       "kurator-controller-manager",
+			"static_configs": []any{map[string]any{"targets": cms}},
+		})
+	}
 	return yaml.Marshal(map[string]any{
-		"global": map[string]any{"scrape_interval": scrapeInterval, "evaluation_interval": scrapeInterval},
-		"scrape_configs": []any{map[string]any{
-			"job_name":       "kurator-members",
-			"honor_labels":   true,
-			"static_configs": targets,
-		}},
+		"global":         map[string]any{"scrape_interval": scrapeInterval, "evaluation_interval": scrapeInterval},
+		"scrape_configs": jobs,
 	})
 }
 
@@ -104,11 +120,11 @@ func (f *Fleet) enablePrometheus(s *State) error {
 	if s.Prometheus != nil {
 		return nil
 	}
-	ports, err := freePorts(1)
+	ports, err := freePorts(1 + len(controllerManagerHealthPorts(s)))
 	if err != nil {
 		return err
 	}
-	s.Prometheus = &PrometheusState{Port: ports[0]}
+	s.Prometheus = &PrometheusState{Port: ports[0], ControllerManagerMetrics: ports[1:]}
 	return f.layout.save(s)
 }
 

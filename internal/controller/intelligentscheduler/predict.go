@@ -42,9 +42,12 @@ const (
 )
 
 // SpendSeries is the series the spend forecast reads: the gauge this
-// controller exports, which Prometheus must scrape.
+// controller exports, which Prometheus must scrape, as the highest of the
+// controller-managers'. Only the leader sets it, but a former leader's
+// last value lingers until it restarts, so after a failover the history
+// may read high for a while.
 func SpendSeries(scheduler string) string {
-	return fmt.Sprintf(`%s{scheduler=%q}`, spendMetricName, scheduler)
+	return fmt.Sprintf(`max(%s{scheduler=%q})`, spendMetricName, scheduler)
 }
 
 // algorithmFor maps the model asked for to the algorithm that serves it,

@@ -17,7 +17,9 @@ limitations under the License.
 package cost_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -33,11 +35,15 @@ import (
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	schedulingv1alpha1 "kurator.dev/kurator/api/scheduling/v1alpha1"
 	workv1alpha2 "kurator.dev/kurator/api/work/v1alpha2"
+	"kurator.dev/kurator/internal/cli"
+	"kurator.dev/kurator/internal/controller/intelligentscheduler"
 	"kurator.dev/kurator/internal/intelligent"
+	"kurator.dev/kurator/internal/metricsprovider"
 	"kurator.dev/kurator/test/framework"
 )
 
@@ -123,10 +129,22 @@ spec:
 		g.Expect(p.Message).To(ContainSubstring(`model "transformer-time-series" is not implemented in Kurator`))
 		g.Expect(p.ProjectedPerDay).NotTo(BeEmpty(), p.Message)
 	}).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
+	// The live spend reaches Prometheus, which scrapes the controller-
+	// manager: the history the forecast reads grows by itself.
+	s, err := fleet.State()
+	g.Expect(err).NotTo(HaveOccurred())
+	prom, err := metricsprovider.NewPrometheus(s.Prometheus.URL())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Eventually(func(g Gomega) {
+		samples, err := prom.Query(t.Context(), intelligentscheduler.SpendSeries("ai-powered-scheduling"), time.Now())
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(samples).To(HaveLen(1))
+		g.Expect(samples[0].Value).To(BeNumerically(">", 0))
+	}).WithTimeout(time.Minute).WithPolling(2 * time.Second).Should(Succeed())
 	// The history swings daily between 1 and 3 USD/h: a day's forecast is
 	// about 48 USD.
 	projected := 0.0
-	_, err := fmt.Sscan(scheduler(g, "ai-powered-scheduling").Status.Prediction.ProjectedPerDay, &projected)
+	_, err = fmt.Sscan(scheduler(g, "ai-powered-scheduling").Status.Prediction.ProjectedPerDay, &projected)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(projected).To(BeNumerically("~", 48, 6))
 }
@@ -267,6 +285,43 @@ spec:
 		g.Expect(s.Status.Spend.PerHour).To(Equal("0.01"))
 		g.Expect(*s.Status.Spend.BudgetUsedPercent).To(Equal(int32(133)))
 	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
+	// The CLI reports the same from the live control plane.
+	code, out := kurator(t, "cost", "-n", ns, "-o", "json")
+	g.Expect(code).To(Equal(0), out)
+	var report struct {
+		Workloads []struct {
+			Name      string  `json:"name"`
+			USDPerDay float64 `json:"usdPerDay"`
+			Scheduler string  `json:"scheduler"`
+		} `json:"workloads"`
+		Schedulers []struct {
+			Name   string `json:"name"`
+			Budget *struct {
+				UsedPercent *float64 `json:"usedPercent"`
+				Over        bool     `json:"over"`
+			} `json:"budget"`
+		} `json:"schedulers"`
+	}
+	g.Expect(json.Unmarshal([]byte(out), &report)).To(Succeed(), out)
+	g.Expect(report.Workloads).To(HaveLen(1), out)
+	g.Expect(report.Workloads[0].Name).To(Equal("budget-app"))
+	g.Expect(report.Workloads[0].Scheduler).To(Equal("a-budget"))
+	g.Expect(report.Workloads[0].USDPerDay).To(BeNumerically("~", 0.144, 1e-6), "6 x 100m x 0.01 USD x 24 h")
+	var budget *struct {
+		UsedPercent *float64 `json:"usedPercent"`
+		Over        bool     `json:"over"`
+	}
+	for _, s := range report.Schedulers {
+		if s.Name == "a-budget" {
+			budget = s.Budget
+		}
+	}
+	g.Expect(budget).NotTo(BeNil(), out)
+	g.Expect(budget.Over).To(BeTrue(), out)
+	code, out = kurator(t, "get", "clusters", "-o", "wide")
+	g.Expect(code).To(Equal(0), out)
+	g.Expect(out).To(MatchRegexp(`spot-cluster\s.*\s0\.01\s+0\.004\s`), out)
+
 	scale(t, ns, "budget-app", 9)
 	g.Eventually(func(g Gomega) {
 		rb := binding(g, ns, "budget-app")
@@ -387,4 +442,13 @@ func explanation(g Gomega, ns, name string) *workv1alpha2.SchedulingExplanation 
 	e := binding(g, ns, name).Status.SchedulingExplanation
 	g.Expect(e).NotTo(BeNil(), "%s has no explanation yet", name)
 	return e
+}
+
+// kurator runs the CLI against the fleet's control plane.
+func kurator(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	out := &bytes.Buffer{}
+	code := cli.ExecuteContext(t.Context(), "kurator", append(args, "--kubeconfig", fleet.Layout().Kubeconfig(), "--context", "kurator"),
+		genericiooptions.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: out})
+	return code, out.String()
 }
