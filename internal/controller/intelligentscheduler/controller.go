@@ -121,7 +121,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			return ctrl.Result{}, err
 		}
 		// Gone: its workloads are placed by their policies alone again.
-		return ctrl.Result{}, r.release(ctx, req.Name, nil)
+		return ctrl.Result{}, r.releaseAll(ctx, req.Name)
 	}
 	if !s.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, nil
@@ -129,7 +129,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	now := r.Clock.Now()
 	settings, err := intelligent.Parse(&s)
 	if err != nil {
-		if err := r.release(ctx, s.Name, nil); err != nil {
+		if err := r.releaseAll(ctx, s.Name); err != nil {
 			return ctrl.Result{}, err
 		}
 		return ctrl.Result{}, r.writeInvalid(ctx, &s, err)
@@ -139,7 +139,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	governed := fleet.governedBy(&s)
-	if err := r.release(ctx, s.Name, governed); err != nil {
+	if err := r.release(ctx, s.Name, fleet.bindings, governed); err != nil {
 		return ctrl.Result{}, err
 	}
 	e := r.evaluate(ctx, &s, settings, fleet, governed, now)

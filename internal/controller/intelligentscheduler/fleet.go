@@ -52,20 +52,11 @@ func (r *Reconciler) readFleet(ctx context.Context) (*fleet, error) {
 			f.schedulers = append(f.schedulers, s)
 		}
 	}
-	var rbs workv1alpha2.ResourceBindingList
-	if err := r.Client.List(ctx, &rbs); err != nil {
-		return nil, fmt.Errorf("listing ResourceBindings: %w", err)
+	bindings, err := r.listBindings(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var crbs workv1alpha2.ClusterResourceBindingList
-	if err := r.Client.List(ctx, &crbs); err != nil {
-		return nil, fmt.Errorf("listing ClusterResourceBindings: %w", err)
-	}
-	for i := range rbs.Items {
-		f.bindings = append(f.bindings, &rbs.Items[i])
-	}
-	for i := range crbs.Items {
-		f.bindings = append(f.bindings, &crbs.Items[i])
-	}
+	f.bindings = bindings
 	var clusters karmadaclusterv1alpha1.ClusterList
 	if err := r.Client.List(ctx, &clusters); err != nil {
 		return nil, fmt.Errorf("listing Clusters: %w", err)
@@ -82,6 +73,26 @@ func (r *Reconciler) readFleet(ctx context.Context) (*fleet, error) {
 		}
 	}
 	return f, nil
+}
+
+// listBindings lists the ResourceBindings and ClusterResourceBindings.
+func (r *Reconciler) listBindings(ctx context.Context) ([]workv1alpha2.Binding, error) {
+	var rbs workv1alpha2.ResourceBindingList
+	if err := r.Client.List(ctx, &rbs); err != nil {
+		return nil, fmt.Errorf("listing ResourceBindings: %w", err)
+	}
+	var crbs workv1alpha2.ClusterResourceBindingList
+	if err := r.Client.List(ctx, &crbs); err != nil {
+		return nil, fmt.Errorf("listing ClusterResourceBindings: %w", err)
+	}
+	out := make([]workv1alpha2.Binding, 0, len(rbs.Items)+len(crbs.Items))
+	for i := range rbs.Items {
+		out = append(out, &rbs.Items[i])
+	}
+	for i := range crbs.Items {
+		out = append(out, &crbs.Items[i])
+	}
+	return out, nil
 }
 
 // templateLabels reads a template's labels alone (metadata only).
@@ -122,40 +133,32 @@ func (f *fleet) governedBy(s *schedulingv1alpha1.IntelligentScheduler) []workv1a
 }
 
 // release takes a scheduler's objective off the bindings it no longer
-// governs (all of them when governed is nil).
-func (r *Reconciler) release(ctx context.Context, scheduler string, governed []workv1alpha2.Binding) error {
+// governs among all (every one of them when governed is nil).
+func (r *Reconciler) release(ctx context.Context, scheduler string, all, governed []workv1alpha2.Binding) error {
 	keep := map[string]bool{}
 	for _, b := range governed {
 		keep[bindingKey(b)] = true
 	}
-	lists := []client.ObjectList{&workv1alpha2.ResourceBindingList{}, &workv1alpha2.ClusterResourceBindingList{}}
-	for _, list := range lists {
-		if err := r.Client.List(ctx, list); err != nil {
-			return err
+	for _, b := range all {
+		o, ok := intelligent.ReadObjective(b.GetAnnotations())
+		if !ok || o.Scheduler != scheduler || keep[bindingKey(b)] {
+			continue
 		}
-		var items []workv1alpha2.Binding
-		switch l := list.(type) {
-		case *workv1alpha2.ResourceBindingList:
-			for i := range l.Items {
-				items = append(items, &l.Items[i])
-			}
-		case *workv1alpha2.ClusterResourceBindingList:
-			for i := range l.Items {
-				items = append(items, &l.Items[i])
-			}
-		}
-		for _, b := range items {
-			o, ok := intelligent.ReadObjective(b.GetAnnotations())
-			if !ok || o.Scheduler != scheduler || keep[bindingKey(b)] {
-				continue
-			}
-			body := map[string]any{"metadata": map[string]any{"annotations": map[string]any{intelligent.ObjectiveAnnotation: nil, intelligent.OptimizationAnnotation: nil}}}
-			if err := patch.Merge(ctx, r.Client, b, body); client.IgnoreNotFound(err) != nil {
-				return fmt.Errorf("releasing %s: %w", bindingKey(b), err)
-			}
+		body := map[string]any{"metadata": map[string]any{"annotations": map[string]any{intelligent.ObjectiveAnnotation: nil, intelligent.OptimizationAnnotation: nil}}}
+		if err := patch.Merge(ctx, r.Client, b, body); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("releasing %s: %w", bindingKey(b), err)
 		}
 	}
 	return nil
+}
+
+// releaseAll takes a scheduler's objective off every binding.
+func (r *Reconciler) releaseAll(ctx context.Context, scheduler string) error {
+	all, err := r.listBindings(ctx)
+	if err != nil {
+		return err
+	}
+	return r.release(ctx, scheduler, all, nil)
 }
 
 // handOver writes each governed binding's objective where it changed.
