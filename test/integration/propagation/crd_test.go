@@ -131,7 +131,10 @@ func TestCRDInstancesPropagate(t *testing.T) {
 		g.Expect(fleet.ControlPlane.Get(bg(), client.ObjectKey{Name: crd.Name}, got)).To(Succeed())
 		g.Expect(crdEstablished(got)).To(BeTrue())
 	}).WithTimeout(30 * time.Second).WithPolling(100 * time.Millisecond).Should(Succeed())
-	g.Expect(fleet.ControlPlane.Create(ctx, widget(ns, "gear", 3))).To(Succeed())
+	// The client's REST mapper learns the new kind from discovery, which may
+	// trail the Established condition by a moment.
+	g.Eventually(func() error { return fleet.ControlPlane.Create(ctx, widget(ns, "gear", 3)) }).
+		WithTimeout(30 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
 
 	// The CRD is established in the two members.
 	g.Eventually(func(g Gomega) {
